@@ -1,0 +1,317 @@
+"""The tables of a crmdesk database file, as SQLAlchemy 2 typed models.
+
+Kept portable (SQLite now, PostgreSQL for a shared office later): no
+SQLite-only column types here; the full-text index lives in search.py behind
+its own small interface. Phones, e-mails, addresses and links belong either to
+a contact or to a company (exactly one of the two), so a company's switchboard
+and a person's mobile share one table, one editor and one search path.
+"""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+
+from sqlalchemy import (
+    CheckConstraint,
+    Column,
+    DateTime,
+    ForeignKey,
+    Index,
+    Integer,
+    LargeBinary,
+    MetaData,
+    String,
+    Table,
+    Text,
+    UniqueConstraint,
+)
+from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
+
+NAMING = {
+    "ix": "ix_%(column_0_label)s",
+    "uq": "uq_%(table_name)s_%(column_0_name)s",
+    "ck": "ck_%(table_name)s_%(constraint_name)s",
+    "fk": "fk_%(table_name)s_%(column_0_name)s_%(referred_table_name)s",
+    "pk": "pk_%(table_name)s",
+}
+
+
+def utcnow() -> datetime:
+    return datetime.now(UTC).replace(tzinfo=None)
+
+
+class Base(DeclarativeBase):
+    metadata = MetaData(naming_convention=NAMING)
+
+
+GIVEN_FIRST = "given_first"
+FAMILY_FIRST = "family_first"
+
+# Choice-list kinds: the drop-downs a user edits (Tools > Lists, later also
+# interaction kinds and outcomes).
+STATUS = "status"
+SOURCE = "source"
+
+
+class Choice(Base):
+    """An entry of a user-editable drop-down list (status, lead source ...)."""
+
+    __tablename__ = "choice"
+    __table_args__ = (UniqueConstraint("kind", "name", name="kind_name"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    kind: Mapped[str] = mapped_column(String(40))
+    name: Mapped[str] = mapped_column(String(200))
+    position: Mapped[int] = mapped_column(Integer, default=0)
+    archived: Mapped[bool] = mapped_column(default=False)
+
+
+contact_tag = Table(
+    "contact_tag",
+    Base.metadata,
+    Column("contact_id", ForeignKey("contact.id", ondelete="CASCADE"), primary_key=True),
+    Column("tag_id", ForeignKey("tag.id", ondelete="CASCADE"), primary_key=True, index=True),
+)
+
+
+class Tag(Base):
+    __tablename__ = "tag"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    name: Mapped[str] = mapped_column(String(200))
+    # The folded name (see text.fold): "VIP" and "vip" are one tag.
+    key: Mapped[str] = mapped_column(String(200), unique=True)
+
+
+class Company(Base):
+    __tablename__ = "company"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    name: Mapped[str] = mapped_column(String(500))
+    name_key: Mapped[str] = mapped_column(String(500), index=True, default="")
+    industry: Mapped[str] = mapped_column(String(200), default="")
+    notes: Mapped[str] = mapped_column(Text, default="")
+    created_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
+    updated_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
+    deleted_at: Mapped[datetime | None] = mapped_column(DateTime, index=True)
+
+    contacts: Mapped[list[Contact]] = relationship(back_populates="company")
+
+
+class Contact(Base):
+    __tablename__ = "contact"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    prefix: Mapped[str] = mapped_column(String(100), default="")
+    given_name: Mapped[str] = mapped_column(String(200), default="")
+    middle_name: Mapped[str] = mapped_column(String(200), default="")  # or patronymic
+    family_name: Mapped[str] = mapped_column(String(200), default="")
+    suffix: Mapped[str] = mapped_column(String(100), default="")
+    nickname: Mapped[str] = mapped_column(String(200), default="")
+    name_order: Mapped[str] = mapped_column(String(20), default=GIVEN_FIRST)
+    # What lists show and sort by; derived from the parts on every save.
+    display_name: Mapped[str] = mapped_column(String(800), default="")
+    sort_key: Mapped[str] = mapped_column(String(800), default="", index=True)
+
+    company_id: Mapped[int | None] = mapped_column(
+        ForeignKey("company.id", ondelete="SET NULL"), index=True
+    )
+    job_title: Mapped[str] = mapped_column(String(200), default="")
+    department: Mapped[str] = mapped_column(String(200), default="")
+
+    birthday_year: Mapped[int | None] = mapped_column(Integer)
+    birthday_month: Mapped[int | None] = mapped_column(Integer)
+    birthday_day: Mapped[int | None] = mapped_column(Integer)
+
+    status_id: Mapped[int | None] = mapped_column(
+        ForeignKey("choice.id", ondelete="SET NULL"), index=True
+    )
+    source_id: Mapped[int | None] = mapped_column(
+        ForeignKey("choice.id", ondelete="SET NULL"), index=True
+    )
+    notes: Mapped[str] = mapped_column(Text, default="")
+
+    created_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
+    updated_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow, index=True)
+    deleted_at: Mapped[datetime | None] = mapped_column(DateTime, index=True)
+
+    company: Mapped[Company | None] = relationship(back_populates="contacts")
+    status: Mapped[Choice | None] = relationship(foreign_keys=[status_id])
+    source: Mapped[Choice | None] = relationship(foreign_keys=[source_id])
+    tags: Mapped[list[Tag]] = relationship(secondary=contact_tag)
+
+    __table_args__ = (
+        CheckConstraint(
+            "name_order IN ('given_first', 'family_first')", name="name_order"
+        ),
+        CheckConstraint(
+            "birthday_month IS NULL OR (birthday_month BETWEEN 1 AND 12)", name="bmonth"
+        ),
+        CheckConstraint("birthday_day IS NULL OR (birthday_day BETWEEN 1 AND 31)", name="bday"),
+    )
+
+
+_ONE_OWNER = "(contact_id IS NULL) <> (company_id IS NULL)"
+
+
+class Phone(Base):
+    __tablename__ = "phone"
+    __table_args__ = (CheckConstraint(_ONE_OWNER, name="one_owner"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    contact_id: Mapped[int | None] = mapped_column(
+        ForeignKey("contact.id", ondelete="CASCADE"), index=True
+    )
+    company_id: Mapped[int | None] = mapped_column(
+        ForeignKey("company.id", ondelete="CASCADE"), index=True
+    )
+    label: Mapped[str] = mapped_column(String(100), default="")
+    number: Mapped[str] = mapped_column(String(100))  # as typed
+    e164: Mapped[str | None] = mapped_column(String(32), index=True)
+    is_primary: Mapped[bool] = mapped_column(default=False)
+    position: Mapped[int] = mapped_column(Integer, default=0)
+
+
+class Email(Base):
+    __tablename__ = "email"
+    __table_args__ = (CheckConstraint(_ONE_OWNER, name="one_owner"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    contact_id: Mapped[int | None] = mapped_column(
+        ForeignKey("contact.id", ondelete="CASCADE"), index=True
+    )
+    company_id: Mapped[int | None] = mapped_column(
+        ForeignKey("company.id", ondelete="CASCADE"), index=True
+    )
+    label: Mapped[str] = mapped_column(String(100), default="")
+    address: Mapped[str] = mapped_column(String(320))
+    # Lower-cased, IDNA-normalised form for duplicate checks and lookups.
+    normalized: Mapped[str] = mapped_column(String(320), index=True, default="")
+    is_primary: Mapped[bool] = mapped_column(default=False)
+    position: Mapped[int] = mapped_column(Integer, default=0)
+
+
+class Address(Base):
+    __tablename__ = "address"
+    __table_args__ = (CheckConstraint(_ONE_OWNER, name="one_owner"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    contact_id: Mapped[int | None] = mapped_column(
+        ForeignKey("contact.id", ondelete="CASCADE"), index=True
+    )
+    company_id: Mapped[int | None] = mapped_column(
+        ForeignKey("company.id", ondelete="CASCADE"), index=True
+    )
+    label: Mapped[str] = mapped_column(String(100), default="")
+    street: Mapped[str] = mapped_column(Text, default="")  # one or more lines
+    city: Mapped[str] = mapped_column(String(200), default="")
+    region: Mapped[str] = mapped_column(String(200), default="")
+    postcode: Mapped[str] = mapped_column(String(40), default="")
+    country: Mapped[str] = mapped_column(String(2), default="")  # ISO 3166-1 alpha-2
+    is_primary: Mapped[bool] = mapped_column(default=False)
+    position: Mapped[int] = mapped_column(Integer, default=0)
+
+
+class Link(Base):
+    __tablename__ = "link"
+    __table_args__ = (CheckConstraint(_ONE_OWNER, name="one_owner"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    contact_id: Mapped[int | None] = mapped_column(
+        ForeignKey("contact.id", ondelete="CASCADE"), index=True
+    )
+    company_id: Mapped[int | None] = mapped_column(
+        ForeignKey("company.id", ondelete="CASCADE"), index=True
+    )
+    label: Mapped[str] = mapped_column(String(100), default="")
+    url: Mapped[str] = mapped_column(String(2000))
+    is_primary: Mapped[bool] = mapped_column(default=False)
+    position: Mapped[int] = mapped_column(Integer, default=0)
+
+
+class ImportantDate(Base):
+    """An anniversary, a name day, a contract renewal: a date that comes back."""
+
+    __tablename__ = "important_date"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    contact_id: Mapped[int] = mapped_column(
+        ForeignKey("contact.id", ondelete="CASCADE"), index=True
+    )
+    label: Mapped[str] = mapped_column(String(100), default="")
+    year: Mapped[int | None] = mapped_column(Integer)
+    month: Mapped[int] = mapped_column(Integer)
+    day: Mapped[int] = mapped_column(Integer)
+    position: Mapped[int] = mapped_column(Integer, default=0)
+
+
+class Relative(Base):
+    """A spouse, a child, an assistant: a name, or a link to another contact."""
+
+    __tablename__ = "relative"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    contact_id: Mapped[int] = mapped_column(
+        ForeignKey("contact.id", ondelete="CASCADE"), index=True
+    )
+    relation: Mapped[str] = mapped_column(String(100), default="")
+    name: Mapped[str] = mapped_column(String(400), default="")
+    related_contact_id: Mapped[int | None] = mapped_column(
+        ForeignKey("contact.id", ondelete="SET NULL"), index=True
+    )
+    position: Mapped[int] = mapped_column(Integer, default=0)
+
+
+class Photo(Base):
+    """Kept apart from the contact row so that lists never read image bytes."""
+
+    __tablename__ = "photo"
+
+    contact_id: Mapped[int] = mapped_column(
+        ForeignKey("contact.id", ondelete="CASCADE"), primary_key=True
+    )
+    mime_type: Mapped[str] = mapped_column(String(100), default="image/jpeg")
+    data: Mapped[bytes] = mapped_column(LargeBinary)
+
+
+class StatusChange(Base):
+    """Every change of a contact's status, dated: the sales funnel is built from these."""
+
+    __tablename__ = "status_change"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    contact_id: Mapped[int] = mapped_column(
+        ForeignKey("contact.id", ondelete="CASCADE"), index=True
+    )
+    old_status_id: Mapped[int | None] = mapped_column(ForeignKey("choice.id", ondelete="SET NULL"))
+    new_status_id: Mapped[int | None] = mapped_column(ForeignKey("choice.id", ondelete="SET NULL"))
+    changed_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow, index=True)
+
+
+class Setting(Base):
+    """Settings that belong to the database file (not to the PC): default phone region ..."""
+
+    __tablename__ = "setting"
+
+    key: Mapped[str] = mapped_column(String(100), primary_key=True)
+    value: Mapped[str] = mapped_column(Text, default="")
+
+
+class SearchRow(Base):
+    """The folded text the search looks in, one row per contact (see search.py).
+
+    ``name_text`` holds the name parts, ``body_text`` everything else; both are
+    already folded in Python (text.fold), so search behaves the same whatever
+    SQLite version, or database, is underneath.
+    """
+
+    __tablename__ = "search_row"
+
+    contact_id: Mapped[int] = mapped_column(
+        ForeignKey("contact.id", ondelete="CASCADE"), primary_key=True
+    )
+    name_text: Mapped[str] = mapped_column(Text, default="")
+    body_text: Mapped[str] = mapped_column(Text, default="")
+
+
+Index("ix_contact_live_sort", Contact.deleted_at, Contact.sort_key)

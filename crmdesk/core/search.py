@@ -1,0 +1,219 @@
+"""Full-text search: any fragment of any field, in any script.
+
+Every contact has one search_row holding its text already folded in Python
+(text.fold): names in ``name_text``, everything else in ``body_text``, phone
+numbers also as bare digits. On SQLite an FTS5 trigram index over that table
+answers terms of three or more characters; shorter terms (and CJK pairs like
+"小明") are checked with instr() on the folded text, which is exact on every
+SQLite version because no folding happens in SQL. On a database without FTS5
+the same conditions run as a scan. Results: name matches first, then by name.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable
+from dataclasses import dataclass
+
+from sqlalchemy import ColumnElement, and_, case, delete, func, literal, or_, select, text
+from sqlalchemy.orm import Session
+
+from crmdesk.core.models import (
+    Address,
+    Company,
+    Contact,
+    Email,
+    Link,
+    Phone,
+    Relative,
+    SearchRow,
+    Tag,
+    contact_tag,
+)
+from crmdesk.core.text import digits, fold, looks_like_phone
+
+TRIGRAM = 3
+_CHUNK = 500
+_TOKEN = re.compile(r'"([^"]*)"?|(\S+)')
+_FTS_TABLE = "search_fts"
+
+
+@dataclass(frozen=True)
+class Term:
+    """One folded search term: every term must be found somewhere (AND)."""
+
+    text: str
+
+
+def parse_terms(query: str) -> list[Term]:
+    """Split a search-box query into folded terms: words and "quoted phrases".
+
+    A word typed like a phone number ("+7 (495)", "123-45-67") becomes its
+    digits, so it meets phone numbers however they were formatted.
+    """
+    terms: list[Term] = []
+    for m in _TOKEN.finditer(query):
+        phrase, word = m.group(1), m.group(2)
+        raw = phrase if phrase is not None else word
+        if raw is None:
+            continue
+        if looks_like_phone(raw):
+            folded = digits(raw)
+        else:
+            folded = fold(raw)
+        if folded:
+            terms.append(Term(folded))
+    return terms
+
+
+def has_fts(session: Session) -> bool:
+    bind = session.get_bind()
+    if bind.dialect.name != "sqlite":
+        return False
+    return bool(
+        session.execute(
+            text("SELECT 1 FROM sqlite_master WHERE type='table' AND name=:n"), {"n": _FTS_TABLE}
+        ).first()
+    )
+
+
+def _fts_phrase(term: str) -> str:
+    return '"' + term.replace('"', '""') + '"'
+
+
+def _contains(column: ColumnElement[str], term: str) -> ColumnElement[bool]:
+    return func.instr(column, literal(term)) > 0
+
+
+def text_filter(terms: list[Term], *, fts: bool) -> ColumnElement[bool]:
+    """A condition on Contact.id: all terms found in the contact's text."""
+    if not terms:
+        return literal(True)
+    conds: list[ColumnElement[bool]] = []
+    long_terms = [t.text for t in terms if len(t.text) >= TRIGRAM]
+    if fts and long_terms:
+        match = " AND ".join(_fts_phrase(t) for t in long_terms)
+        fts_ids = select(text("rowid")).select_from(text("search_fts")).where(
+            text("search_fts MATCH :fts_match").bindparams(fts_match=match)
+        )
+        conds.append(Contact.id.in_(fts_ids))
+    scan_terms = [t.text for t in terms if not (fts and len(t.text) >= TRIGRAM)]
+    if scan_terms:
+        row_match = select(SearchRow.contact_id).where(
+            and_(
+                *(
+                    or_(_contains(SearchRow.name_text, t), _contains(SearchRow.body_text, t))
+                    for t in scan_terms
+                )
+            )
+        )
+        conds.append(Contact.id.in_(row_match))
+    return and_(*conds)
+
+
+def name_rank(terms: list[Term]) -> ColumnElement[int]:
+    """0 when every term is in the name, else 1: for ORDER BY (name matches first)."""
+    if not terms:
+        return literal(0)
+    name_text = (
+        select(SearchRow.name_text).where(SearchRow.contact_id == Contact.id).scalar_subquery()
+    )
+    in_name = and_(*(_contains(name_text, t.text) for t in terms))
+    return case((in_name, 0), else_=1)
+
+
+def search_contact_ids(
+    session: Session, query: str, *, trash: bool = False, limit: int | None = None
+) -> list[int]:
+    """Ids of the contacts that match ``query``, best first (name matches, then by name)."""
+    terms = parse_terms(query)
+    stmt = select(Contact.id).where(
+        Contact.deleted_at.is_not(None) if trash else Contact.deleted_at.is_(None)
+    )
+    if terms:
+        stmt = stmt.where(text_filter(terms, fts=has_fts(session)))
+        stmt = stmt.order_by(name_rank(terms), Contact.sort_key, Contact.id)
+    else:
+        stmt = stmt.order_by(Contact.sort_key, Contact.id)
+    if limit is not None:
+        stmt = stmt.limit(limit)
+    return list(session.scalars(stmt))
+
+
+# -- keeping the index up to date ---------------------------------------------
+
+
+def _join(parts: Iterable[str | None]) -> str:
+    return "\n".join(p for p in (fold(x) for x in parts if x) if p)
+
+
+def build_rows(session: Session, contact_ids: list[int]) -> list[dict[str, object]]:
+    """The search rows for these contacts, loaded with one query per table."""
+    rows: list[dict[str, object]] = []
+    for start in range(0, len(contact_ids), _CHUNK):
+        chunk = contact_ids[start : start + _CHUNK]
+        contacts = session.execute(
+            select(
+                Contact.id, Contact.prefix, Contact.given_name, Contact.middle_name,
+                Contact.family_name, Contact.suffix, Contact.nickname, Contact.job_title,
+                Contact.department, Contact.notes, Company.name,
+            )
+            .outerjoin(Company, Company.id == Contact.company_id)
+            .where(Contact.id.in_(chunk))
+        ).all()
+        extra: dict[int, list[str]] = {cid: [] for cid in chunk}
+        for cid, number, e164 in session.execute(
+            select(Phone.contact_id, Phone.number, Phone.e164).where(Phone.contact_id.in_(chunk))
+        ):
+            extra[cid].extend([number, digits(number), digits(e164)])
+        for cid, address in session.execute(
+            select(Email.contact_id, Email.address).where(Email.contact_id.in_(chunk))
+        ):
+            extra[cid].append(address)
+        for a in session.execute(
+            select(Address.contact_id, Address.street, Address.city, Address.region,
+                   Address.postcode, Address.country).where(Address.contact_id.in_(chunk))
+        ):
+            extra[a[0]].extend(a[1:])
+        for cid, url in session.execute(
+            select(Link.contact_id, Link.url).where(Link.contact_id.in_(chunk))
+        ):
+            extra[cid].append(url)
+        for cid, name in session.execute(
+            select(Relative.contact_id, Relative.name).where(Relative.contact_id.in_(chunk))
+        ):
+            extra[cid].append(name)
+        for cid, tag in session.execute(
+            select(contact_tag.c.contact_id, Tag.name)
+            .join(Tag, Tag.id == contact_tag.c.tag_id)
+            .where(contact_tag.c.contact_id.in_(chunk))
+        ):
+            extra[cid].append(tag)
+        for c in contacts:
+            cid = c[0]
+            rows.append(
+                {
+                    "contact_id": cid,
+                    "name_text": _join(c[1:7]),
+                    "body_text": _join([c[10], c[7], c[8], *extra[cid], c[9]]),
+                }
+            )
+    return rows
+
+
+def refresh(session: Session, contact_ids: Iterable[int]) -> None:
+    """Rebuild the search rows of these contacts (call after any change to them)."""
+    ids = sorted(set(contact_ids))
+    if not ids:
+        return
+    for start in range(0, len(ids), _CHUNK):
+        session.execute(delete(SearchRow).where(SearchRow.contact_id.in_(ids[start : start + _CHUNK])))
+    rows = build_rows(session, ids)
+    if rows:
+        session.execute(SearchRow.__table__.insert(), rows)
+
+
+def refresh_company(session: Session, company_id: int) -> None:
+    """A company's name is part of its contacts' text: re-index them after a rename."""
+    ids = list(session.scalars(select(Contact.id).where(Contact.company_id == company_id)))
+    refresh(session, ids)

@@ -1,0 +1,130 @@
+"""Checking what a user typed, with messages that say what is wrong and where.
+
+Phones are parsed with phonenumbers (default region: a setting of the file),
+e-mails with email-validator (syntax only: no network). An error blocks
+saving; a warning is shown but the value is kept as typed, never dropped.
+"""
+
+from __future__ import annotations
+
+import calendar
+from datetime import date
+from functools import lru_cache
+
+import phonenumbers
+from babel import Locale
+from email_validator import EmailNotValidError, validate_email
+
+from crmdesk.core.errors import Problem
+from crmdesk.core.i18n import _
+
+MAX_NAME = 200
+MAX_SHORT = 500
+MAX_LONG = 1_000_000  # notes: a megabyte of text is a lot of notes
+
+
+def normalize_phone(number: str, region: str) -> tuple[str | None, Problem | None]:
+    """(E.164 form or None, a problem or None) for a phone number as typed."""
+    typed = number.strip()
+    if not typed:
+        return None, Problem("phones", _("The phone number is empty."))
+    if not any(ch.isdigit() for ch in typed):
+        return None, Problem("phones", _("{number!r} has no digits: it is not a phone number.")
+                             .format(number=typed))
+    try:
+        parsed = phonenumbers.parse(typed, region.upper() or None)
+    except phonenumbers.NumberParseException:
+        return None, Problem(
+            "phones",
+            _("{number!r} could not be read as a phone number (add the country code, "
+              "e.g. +44). It is kept as typed.").format(number=typed),
+            severity="warning",
+        )
+    if not phonenumbers.is_possible_number(parsed):
+        return None, Problem(
+            "phones",
+            _("{number!r} has the wrong number of digits for a phone number. It is kept as "
+              "typed.").format(number=typed),
+            severity="warning",
+        )
+    e164 = phonenumbers.format_number(parsed, phonenumbers.PhoneNumberFormat.E164)
+    if not phonenumbers.is_valid_number(parsed):
+        return e164, Problem(
+            "phones",
+            _("{number!r} does not look like a valid number. It is kept as typed.").format(
+                number=typed
+            ),
+            severity="warning",
+        )
+    return e164, None
+
+
+def normalize_email(address: str) -> tuple[str, Problem | None]:
+    """(normalised address, problem) for an e-mail address as typed."""
+    typed = address.strip()
+    if not typed:
+        return "", Problem("emails", _("The e-mail address is empty."))
+    try:
+        result = validate_email(typed, check_deliverability=False)
+    except EmailNotValidError as exc:
+        return typed.lower(), Problem(
+            "emails", _("{address!r} is not a valid e-mail address: {reason}").format(
+                address=typed, reason=str(exc)
+            )
+        )
+    return result.normalized.lower(), None
+
+
+@lru_cache(maxsize=1)
+def _territories() -> frozenset[str]:
+    return frozenset(code for code in Locale("en").territories if len(code) == 2 and code.isalpha())
+
+
+def normalize_country(code: str) -> tuple[str, Problem | None]:
+    code = code.strip().upper()
+    if not code:
+        return "", None
+    if code not in _territories():
+        return code, Problem(
+            "addresses",
+            _("{code!r} is not a country code (use two letters, like LT, RU, CN or US).").format(
+                code=code
+            ),
+        )
+    return code, None
+
+
+def check_length(field: str, value: str, limit: int, label: str) -> Problem | None:
+    if len(value) > limit:
+        return Problem(
+            field,
+            _("{label} is too long ({n} characters; at most {limit}).").format(
+                label=label, n=len(value), limit=limit
+            ),
+        )
+    return None
+
+
+def check_day(
+    field: str, year: int | None, month: int | None, day: int | None, label: str
+) -> Problem | None:
+    """A birthday or other date with an optional year (29 February allowed without one)."""
+    if month is None and day is None and year is None:
+        return None
+    if month is None or day is None:
+        return Problem(field, _("{label} needs both a day and a month.").format(label=label))
+    if not 1 <= month <= 12:
+        return Problem(field, _("{label}: there is no month {m}.").format(label=label, m=month))
+    if year is not None:
+        this_year = date.today().year
+        if not 1800 <= year <= this_year + 100:
+            return Problem(field, _("{label}: the year {y} is not plausible.").format(
+                label=label, y=year))
+        last = calendar.monthrange(year, month)[1]
+    else:
+        last = calendar.monthrange(2000, month)[1]  # a leap year: 29 February is allowed
+    if not 1 <= day <= last:
+        return Problem(
+            field, _("{label}: that month has no day {d}.").format(label=label, d=day)
+        )
+    return None

@@ -1,0 +1,1 @@
+"""File formats in and out (CSV, vCard, iCalendar, XLSX). No Qt here."""

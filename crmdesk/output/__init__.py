@@ -1,0 +1,1 @@
+"""PDF output: labels, envelopes, reports. No Qt here."""

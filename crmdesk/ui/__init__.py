@@ -1,0 +1,1 @@
+"""Everything PySide6. Calls core services; owns no rules."""
