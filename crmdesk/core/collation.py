@@ -49,6 +49,22 @@ _TAILORING["no"] = _TAILORING["nb"]
 _TAILORING["nn"] = _TAILORING["nb"]
 
 
+def system_language() -> str:
+    """The language of the user's locale ("lt" on a Lithuanian PC), or ""."""
+    import locale
+    import os
+    import warnings
+
+    name = os.environ.get("LC_ALL") or os.environ.get("LC_COLLATE") or os.environ.get("LANG")
+    if not name:
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore", DeprecationWarning)
+            # On Windows this asks the OS (GetUserDefaultLocaleName): "lt_LT".
+            name = locale.getdefaultlocale()[0] or ""
+    lang = language_of(name)
+    return "" if lang in ("c", "posix") else lang
+
+
 def language_of(locale_name: str) -> str:
     """'lt_LT.UTF-8' -> 'lt'."""
     return locale_name.replace("-", "_").split("_")[0].split(".")[0].lower()

@@ -579,3 +579,19 @@ def untag_contacts(db: Database, ids: Iterable[int], tag: str) -> Change:
 
 def all_tags(session: Session) -> list[str]:
     return sorted(session.scalars(select(Tag.name)), key=fold)
+
+
+def set_collation(db: Database, language: str) -> int:
+    """Sort lists by another language's alphabet: recompute every sort key."""
+    from crmdesk.core.settings import set_setting
+
+    with db.session() as s:
+        set_setting(s, "collation", language)
+        rows = s.execute(select(Contact.id, Contact.given_name, Contact.middle_name,
+                                Contact.family_name, Contact.display_name)).all()
+        s.execute(update(Contact), [
+            {"id": r[0], "sort_key": name_sort_key(given=r[1], middle=r[2], family=r[3],
+                                                   fallback=r[4], language=language)}
+            for r in rows
+        ])
+        return len(rows)

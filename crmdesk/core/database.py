@@ -230,11 +230,20 @@ class Database:
                 with self.engine.begin() as conn:
                     conn.exec_driver_sql(f"PRAGMA application_id={APPLICATION_ID:d}")
                     conn.exec_driver_sql(f"PRAGMA user_version={SCHEMA_VERSION:d}")
+                # The header lives in the main file only after a checkpoint; other
+                # processes read it from there before they open the file.
+                with self.engine.connect() as conn:
+                    conn.exec_driver_sql("PRAGMA wal_checkpoint(TRUNCATE)")
                 if current is None:
                     from crmdesk.core.choices import seed_defaults
+                    from crmdesk.core.collation import system_language
+                    from crmdesk.core.settings import set_setting
 
                     with self.session() as s:
                         seed_defaults(s)
+                        # Lists follow the alphabet of the language of the PC the
+                        # file was made on; Settings can change it later.
+                        set_setting(s, "collation", system_language())
         except OperationalError as exc:
             raise translate_error(exc, self.path or "") from exc
 

@@ -154,8 +154,8 @@ def build_rows(session: Session, contact_ids: list[int]) -> list[dict[str, objec
         chunk = contact_ids[start : start + _CHUNK]
         contacts = session.execute(
             select(
-                Contact.id, Contact.prefix, Contact.given_name, Contact.middle_name,
-                Contact.family_name, Contact.suffix, Contact.nickname, Contact.job_title,
+                Contact.id, Contact.display_name, Contact.nickname, Contact.given_name,
+                Contact.middle_name, Contact.family_name, Contact.suffix, Contact.job_title,
                 Contact.department, Contact.notes, Company.name,
             )
             .outerjoin(Company, Company.id == Contact.company_id)
@@ -194,7 +194,9 @@ def build_rows(session: Session, contact_ids: list[int]) -> list[dict[str, objec
             rows.append(
                 {
                     "contact_id": cid,
-                    "name_text": _join(c[1:7]),
+                    # The name as shown ("王小明", "Ivan Petrov") and the nickname;
+                    # words are ANDed, so "Petrov Ivan" finds it as well.
+                    "name_text": _join(c[1:3]),
                     "body_text": _join([c[10], c[7], c[8], *extra[cid], c[9]]),
                 }
             )
