@@ -17,6 +17,7 @@ from sqlalchemy.orm import Session
 
 from crmdesk.core import search
 from crmdesk.core.choices import resolve_choice
+from crmdesk.core.collation import name_sort_key
 from crmdesk.core.database import Database
 from crmdesk.core.errors import CrmdeskError, NotFoundError, Problem, ValidationError
 from crmdesk.core.i18n import _
@@ -41,7 +42,6 @@ from crmdesk.core.models import (
     utcnow,
 )
 from crmdesk.core.settings import get_setting
-from crmdesk.core.collation import name_sort_key
 from crmdesk.core.text import display_name, fold
 from crmdesk.core.validation import (
     MAX_LONG,

@@ -12,9 +12,9 @@ from crmdesk.core.contacts import (
     EmailData,
     PhoneData,
     create_contact,
+    get_contact,
     trash_contacts,
     update_contact,
-    get_contact,
 )
 from crmdesk.core.search import parse_terms, search_contact_ids
 from crmdesk.core.text import fold
