@@ -72,11 +72,11 @@ def check_database(db: Database, *, deep: bool = False) -> CheckReport:
             stored = {
                 r.contact_id: (r.name_text, r.body_text) for r in s.scalars(select(SearchRow))
             }
-            for row in build_rows(s, ids):
-                if stored.get(row["contact_id"]) != (row["name_text"], row["body_text"]):  # type: ignore[comparison-overlap]
+            for fresh in build_rows(s, ids):
+                if stored.get(fresh["contact_id"]) != (fresh["name_text"], fresh["body_text"]):  # type: ignore[call-overload]
                     report.problems.append(
                         _("The search text of contact {id} is out of date.").format(
-                            id=row["contact_id"]
+                            id=fresh["contact_id"]
                         )
                     )
     return report

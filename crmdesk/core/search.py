@@ -14,8 +14,9 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable
 from dataclasses import dataclass
+from typing import Any
 
-from sqlalchemy import ColumnElement, and_, case, delete, func, literal, or_, select, text
+from sqlalchemy import ColumnElement, and_, case, delete, func, insert, literal, or_, select, text
 from sqlalchemy.orm import Session
 
 from crmdesk.core.models import (
@@ -81,7 +82,7 @@ def _fts_phrase(term: str) -> str:
     return '"' + term.replace('"', '""') + '"'
 
 
-def _contains(column: ColumnElement[str], term: str) -> ColumnElement[bool]:
+def _contains(column: Any, term: str) -> ColumnElement[bool]:
     return func.instr(column, literal(term)) > 0
 
 
@@ -161,7 +162,7 @@ def build_rows(session: Session, contact_ids: list[int]) -> list[dict[str, objec
             .outerjoin(Company, Company.id == Contact.company_id)
             .where(Contact.id.in_(chunk))
         ).all()
-        extra: dict[int, list[str]] = {cid: [] for cid in chunk}
+        extra: dict[int | None, list[str]] = {cid: [] for cid in chunk}
         for cid, number, e164 in session.execute(
             select(Phone.contact_id, Phone.number, Phone.e164).where(Phone.contact_id.in_(chunk))
         ):
@@ -212,7 +213,7 @@ def refresh(session: Session, contact_ids: Iterable[int]) -> None:
         session.execute(delete(SearchRow).where(SearchRow.contact_id.in_(ids[start : start + _CHUNK])))
     rows = build_rows(session, ids)
     if rows:
-        session.execute(SearchRow.__table__.insert(), rows)
+        session.execute(insert(SearchRow), rows)
 
 
 def refresh_company(session: Session, company_id: int) -> None:

@@ -77,7 +77,8 @@ def normalize_email(address: str) -> tuple[str, Problem | None]:
 
 @lru_cache(maxsize=1)
 def _territories() -> frozenset[str]:
-    return frozenset(code for code in Locale("en").territories if len(code) == 2 and code.isalpha())
+    codes: dict[str, str] = Locale("en").territories  # type: ignore[assignment]
+    return frozenset(code for code in codes if len(code) == 2 and code.isalpha())
 
 
 def normalize_country(code: str) -> tuple[str, Problem | None]:
