@@ -58,7 +58,13 @@ def fold(text: str | None) -> str:
         return ""
     text = text.translate(_EXTRA)
     decomposed = unicodedata.normalize("NFKD", text)
-    stripped = "".join(ch for ch in decomposed if not unicodedata.combining(ch))
+    # Combining marks go (accents); so do invisible format characters (soft
+    # hyphen, zero-width joiners); control characters (NUL ...) become spaces.
+    stripped = "".join(
+        " " if cat == "Cc" else ch
+        for ch in decomposed
+        if not unicodedata.combining(ch) and (cat := unicodedata.category(ch)) != "Cf"
+    )
     folded = stripped.casefold().translate(_EXTRA)
     return _SPACE.sub(" ", unicodedata.normalize("NFC", folded)).strip()
 
