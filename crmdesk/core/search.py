@@ -41,16 +41,24 @@ _FTS_TABLE = "search_fts"
 
 @dataclass(frozen=True)
 class Term:
-    """One folded search term: every term must be found somewhere (AND)."""
+    """One folded search term: every term must be found somewhere (AND).
+
+    ``alts`` are other spellings that count as well (a phone-like word is
+    looked for as its digits and as typed: "0/0" may be a name, not a number).
+    """
 
     text: str
+    alts: tuple[str, ...] = ()
+
+    def spellings(self) -> tuple[str, ...]:
+        return (self.text, *(a for a in self.alts if a and a != self.text))
 
 
 def parse_terms(query: str) -> list[Term]:
     """Split a search-box query into folded terms: words and "quoted phrases".
 
-    A word typed like a phone number ("+7 (495)", "123-45-67") becomes its
-    digits, so it meets phone numbers however they were formatted.
+    A word typed like a phone number ("+7 (495)", "123-45-67") is looked for
+    as its digits, so it meets phone numbers however they were formatted.
     """
     terms: list[Term] = []
     for m in _TOKEN.finditer(query):
@@ -58,11 +66,10 @@ def parse_terms(query: str) -> list[Term]:
         raw = phrase if phrase is not None else word
         if raw is None:
             continue
+        folded = fold(raw)
         if looks_like_phone(raw):
-            folded = digits(raw)
-        else:
-            folded = fold(raw)
-        if folded:
+            terms.append(Term(digits(raw), (folded,)))
+        elif folded:
             terms.append(Term(folded))
     return terms
 
@@ -86,28 +93,35 @@ def _contains(column: Any, term: str) -> ColumnElement[bool]:
     return func.instr(column, literal(term)) > 0
 
 
+def _indexed(term: Term, fts: bool) -> bool:
+    """Can the trigram index answer this term? (Every spelling 3+ characters.)"""
+    return fts and all(len(x) >= TRIGRAM for x in term.spellings())
+
+
+def _in_row(term: Term) -> ColumnElement[bool]:
+    return or_(*(
+        or_(_contains(SearchRow.name_text, x), _contains(SearchRow.body_text, x))
+        for x in term.spellings()
+    ))
+
+
 def text_filter(terms: list[Term], *, fts: bool) -> ColumnElement[bool]:
     """A condition on Contact.id: all terms found in the contact's text."""
     if not terms:
         return literal(True)
     conds: list[ColumnElement[bool]] = []
-    long_terms = [t.text for t in terms if len(t.text) >= TRIGRAM]
-    if fts and long_terms:
-        match = " AND ".join(_fts_phrase(t) for t in long_terms)
+    indexed = [t for t in terms if _indexed(t, fts)]
+    if indexed:
+        match = " AND ".join(
+            "(" + " OR ".join(_fts_phrase(x) for x in t.spellings()) + ")" for t in indexed
+        )
         fts_ids = select(text("rowid")).select_from(text("search_fts")).where(
             text("search_fts MATCH :fts_match").bindparams(fts_match=match)
         )
         conds.append(Contact.id.in_(fts_ids))
-    scan_terms = [t.text for t in terms if not (fts and len(t.text) >= TRIGRAM)]
-    if scan_terms:
-        row_match = select(SearchRow.contact_id).where(
-            and_(
-                *(
-                    or_(_contains(SearchRow.name_text, t), _contains(SearchRow.body_text, t))
-                    for t in scan_terms
-                )
-            )
-        )
+    scanned = [t for t in terms if not _indexed(t, fts)]
+    if scanned:
+        row_match = select(SearchRow.contact_id).where(and_(*(_in_row(t) for t in scanned)))
         conds.append(Contact.id.in_(row_match))
     return and_(*conds)
 
@@ -119,7 +133,7 @@ def name_rank(terms: list[Term]) -> ColumnElement[int]:
     name_text = (
         select(SearchRow.name_text).where(SearchRow.contact_id == Contact.id).scalar_subquery()
     )
-    in_name = and_(*(_contains(name_text, t.text) for t in terms))
+    in_name = and_(*(or_(*(_contains(name_text, x) for x in t.spellings())) for t in terms))
     return case((in_name, 0), else_=1)
 
 

@@ -163,6 +163,13 @@ def test_parse_terms_never_fails_and_terms_are_folded(text):
     for term in parse_terms(text):
         assert term.text
         assert term.text == fold(term.text) or term.text.isdigit()
+        assert all(alt == fold(alt) for alt in term.alts)
+
+
+def test_phone_like_names_are_found_as_typed_too(db):
+    cid = create_contact(db, ContactData(given_name="0/0", family_name="Agent"))
+    assert cid in find(db, '"0/0"')
+    assert cid in find(db, "0/0 agent")
 
 
 @settings(max_examples=50, deadline=None)

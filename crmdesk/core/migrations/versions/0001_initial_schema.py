@@ -6,9 +6,8 @@ Revises: (none)
 Create Date: 2026-11-23 00:54:07.420279
 """
 
-from alembic import op
 import sqlalchemy as sa
-
+from alembic import op
 
 revision = '0001'
 down_revision = None
