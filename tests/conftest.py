@@ -8,6 +8,11 @@ from pathlib import Path
 import pytest
 
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+# New files take their alphabet and phone region from the locale: make it the
+# same on every machine that runs the tests (tests that need another set it).
+os.environ["LANG"] = "C.UTF-8"
+for _var in ("LC_ALL", "LC_COLLATE"):
+    os.environ.pop(_var, None)
 # Tests never touch the user's own database.
 os.environ.setdefault("CRMDESK_DB", str(Path(os.environ.get("TMPDIR", "/tmp")) /
                                        f"crmdesk-test-{os.getpid()}.crmdesk"))

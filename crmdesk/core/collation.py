@@ -49,8 +49,8 @@ _TAILORING["no"] = _TAILORING["nb"]
 _TAILORING["nn"] = _TAILORING["nb"]
 
 
-def system_language() -> str:
-    """The language of the user's locale ("lt" on a Lithuanian PC), or ""."""
+def system_locale() -> str:
+    """The user's locale name ("lt_LT"), from the environment or the OS."""
     import locale
     import os
     import warnings
@@ -61,8 +61,21 @@ def system_language() -> str:
             warnings.simplefilter("ignore", DeprecationWarning)
             # On Windows this asks the OS (GetUserDefaultLocaleName): "lt_LT".
             name = locale.getdefaultlocale()[0] or ""
-    lang = language_of(name)
+    return name.split(".")[0].replace("-", "_")
+
+
+def system_language() -> str:
+    """The language of the user's locale ("lt" on a Lithuanian PC), or ""."""
+    lang = language_of(system_locale())
     return "" if lang in ("c", "posix") else lang
+
+
+def system_region() -> str:
+    """The country of the user's locale ("LT" for lt_LT), or "": the default
+    region for phone numbers typed without a country code."""
+    parts = system_locale().split("_")
+    region = parts[1].upper() if len(parts) > 1 else ""
+    return region if len(region) == 2 and region.isalpha() else ""
 
 
 def language_of(locale_name: str) -> str:

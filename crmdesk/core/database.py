@@ -236,7 +236,7 @@ class Database:
                     conn.exec_driver_sql("PRAGMA wal_checkpoint(TRUNCATE)")
                 if current is None:
                     from crmdesk.core.choices import seed_defaults
-                    from crmdesk.core.collation import system_language
+                    from crmdesk.core.collation import system_language, system_region
                     from crmdesk.core.settings import set_setting
 
                     with self.session() as s:
@@ -244,6 +244,7 @@ class Database:
                         # Lists follow the alphabet of the language of the PC the
                         # file was made on; Settings can change it later.
                         set_setting(s, "collation", system_language())
+                        set_setting(s, "phone_region", system_region())
         except OperationalError as exc:
             raise translate_error(exc, self.path or "") from exc
 

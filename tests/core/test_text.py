@@ -56,3 +56,20 @@ def test_language_orders():
 def test_name_sort_key_puts_family_first():
     assert name_sort_key(given="Ann", family="Zed") > name_sort_key(given="Zoe", family="Abe")
     assert name_sort_key(fallback="Acme") == "acme"
+
+
+def test_new_file_takes_language_and_phone_region_from_the_locale(tmp_path, monkeypatch):
+    from crmdesk.core.contacts import ContactData, PhoneData, create_contact, get_contact
+    from crmdesk.core.database import Database
+    from crmdesk.core.settings import get_setting
+
+    monkeypatch.setenv("LANG", "lt_LT.UTF-8")
+    monkeypatch.delenv("LC_ALL", raising=False)
+    monkeypatch.delenv("LC_COLLATE", raising=False)
+    with Database.open(tmp_path / "lt.crmdesk") as db:
+        with db.reading() as s:
+            assert get_setting(s, "collation") == "lt"
+            assert get_setting(s, "phone_region") == "LT"
+        cid = create_contact(db, ContactData(given_name="Jonas",
+                                             phones=[PhoneData("8 5 212 3456")]))
+        assert get_contact(db, cid).phones[0].e164 == "+37052123456"
