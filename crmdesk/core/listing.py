@@ -17,7 +17,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, cast
 
 from sqlalchemy import ColumnElement, Select, and_, case, func, literal, or_, select
 from sqlalchemy.orm import Session, aliased
@@ -50,19 +50,19 @@ class ListColumn:
 CONTACT_COLUMNS: dict[str, ListColumn] = {
     c.key: c
     for c in (
-        ListColumn("name", lambda: _("Name"), width=220),
-        ListColumn("company", lambda: _("Company"), width=180),
+        ListColumn("name", lambda: _("Name"), width=200),
+        ListColumn("company", lambda: _("Company"), width=170),
         ListColumn("job_title", lambda: _("Job title")),
         ListColumn("department", lambda: _("Department")),
-        ListColumn("phone", lambda: _("Phone"), width=150),
-        ListColumn("email", lambda: _("E-mail"), width=220),
-        ListColumn("city", lambda: _("City"), width=130),
+        ListColumn("phone", lambda: _("Phone"), width=135),
+        ListColumn("email", lambda: _("E-mail"), width=200),
+        ListColumn("city", lambda: _("City"), width=110),
         ListColumn("country", lambda: _("Country"), width=70),
-        ListColumn("status", lambda: _("Status"), width=110),
+        ListColumn("status", lambda: _("Status"), width=100),
         ListColumn("source", lambda: _("Lead source"), width=120),
         ListColumn("birthday", lambda: _("Birthday"), DAY, width=110),
         ListColumn("created", lambda: _("Created"), DATETIME, 140, True),
-        ListColumn("updated", lambda: _("Updated"), DATETIME, 140, True),
+        ListColumn("updated", lambda: _("Updated"), DATETIME, 130, True),
         ListColumn("deleted", lambda: _("Deleted"), DATETIME, 140, True),
     )
 }
@@ -96,6 +96,18 @@ def _primary(model: Any, owner: Any, owner_col: Any) -> Any:
     return and_(owner_col == owner.id, model.is_primary.is_(True))
 
 
+# Page cache for the connection that runs list queries: sorting 100,000 rows by
+# a joined column fits in memory instead of spilling to temporary files
+# (SQLite's 2 MB default), which makes a re-sort ~40% faster.
+SORT_CACHE_KIB = 16384
+
+
+def prepare_sorting(session: Session) -> None:
+    """Give this session's connection room to sort big lists (SQLite only; a constant)."""
+    if session.get_bind().dialect.name == "sqlite":
+        session.connection().exec_driver_sql(f"PRAGMA cache_size=-{SORT_CACHE_KIB:d}")
+
+
 def fetch_ids(session: Session, stmt: Select[Any]) -> list[int]:
     """The first column of every row, without one Row object per row.
 
@@ -113,13 +125,13 @@ def fetch_ids(session: Session, stmt: Select[Any]) -> list[int]:
     cursor = conn.connection.dbapi_connection.cursor()  # type: ignore[union-attr]
     try:
         cursor.execute(str(compiled), params)
-        return list(dict.fromkeys(row[0] for row in cursor))
+        return list(dict.fromkeys(row[0] for row in cast(Any, cursor)))
     finally:
         cursor.close()
 
 
-def _ordered(stmt: Select[Any], value: ColumnElement[Any], descending: bool,
-             ties: Sequence[ColumnElement[Any]]) -> Select[Any]:
+def _ordered(stmt: Select[Any], value: Any, descending: bool,
+             ties: Sequence[Any]) -> Select[Any]:
     """ORDER BY value with empty values last in either direction, then the ties."""
     blank = case((or_(value.is_(None), value == ""), 1), else_=0)
     return stmt.order_by(blank, value.desc() if descending else value, *ties)
@@ -128,9 +140,14 @@ def _ordered(stmt: Select[Any], value: ColumnElement[Any], descending: bool,
 # -- contacts -----------------------------------------------------------------
 
 
+def _live_company() -> ColumnElement[bool]:
+    """A company in the trash is not shown beside its people (it is again on restore)."""
+    return and_(Company.id == Contact.company_id, Company.deleted_at.is_(None))
+
+
 def _contact_order(stmt: Select[Any], key: str, descending: bool,
                    rank: ColumnElement[int] | None) -> Select[Any]:
-    ties: list[ColumnElement[Any]] = [Contact.sort_key, Contact.id]
+    ties: list[Any] = [Contact.sort_key, Contact.id]
     if rank is not None:
         ties.insert(0, rank)
     if key == "name":
@@ -138,7 +155,7 @@ def _contact_order(stmt: Select[Any], key: str, descending: bool,
             return stmt.order_by(*ties[:-2], Contact.sort_key.desc(), Contact.id.desc())
         return stmt.order_by(*ties)
     if key == "company":
-        stmt = stmt.outerjoin(Company, Company.id == Contact.company_id)
+        stmt = stmt.outerjoin(Company, _live_company())
         return _ordered(stmt, Company.name_key, descending, ties)
     if key in ("job_title", "department"):
         return _ordered(stmt, func.lower(getattr(Contact, key)), descending, ties)
@@ -180,12 +197,16 @@ def contact_ids(session: Session, query: str = "", sort_key: str = "name",
     name match breaks ties.
     """
     _known(CONTACT_COLUMNS, sort_key)
-    stmt = select(Contact.id).where(
-        Contact.deleted_at.is_not(None) if trash else Contact.deleted_at.is_(None)
-    )
+    terms = search.parse_terms(query)
+    deleted: Any = Contact.deleted_at
+    if terms:
+        # Wrapped, so SQLite cannot walk the (deleted_at, sort_key) index over
+        # all 100,000 contacts probing each against the matches; it starts from
+        # the matches instead (FTS: 0.4 ms instead of 15 ms) and sorts those.
+        deleted = func.coalesce(Contact.deleted_at, None)
+    stmt = select(Contact.id).where(deleted.is_not(None) if trash else deleted.is_(None))
     if company_id is not None:
         stmt = stmt.where(Contact.company_id == company_id)
-    terms = search.parse_terms(query)
     rank = None
     if terms:
         stmt = stmt.where(search.text_filter(terms, fts=search.has_fts(session)))
@@ -240,7 +261,7 @@ def rows(session: Session, ids: Sequence[int], columns: Sequence[str]) -> dict[i
             wanted += [Contact.birthday_year, Contact.birthday_month, Contact.birthday_day]
         stmt = select(Contact.id, *wanted).where(Contact.id.in_(chunk))
         if "company" in columns:
-            stmt = stmt.outerjoin(Company, Company.id == Contact.company_id)
+            stmt = stmt.outerjoin(Company, _live_company())
         if "status" in columns:
             stmt = stmt.outerjoin(_Status, _Status.id == Contact.status_id)
         if "source" in columns:
@@ -292,7 +313,7 @@ def company_ids(session: Session, query: str = "", sort_key: str = "name",
         # industry is not stored folded: lower() covers the common (ASCII) case.
         stmt = stmt.where(or_(func.instr(Company.name_key, word) > 0,
                               func.instr(func.lower(Company.industry), word) > 0))
-    ties: list[ColumnElement[Any]] = [Company.name_key, Company.id]
+    ties: list[Any] = [Company.name_key, Company.id]
     if sort_key == "name":
         if descending:
             stmt = stmt.order_by(Company.name_key.desc(), Company.id.desc())

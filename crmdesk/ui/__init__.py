@@ -1,1 +1,5 @@
 """Everything PySide6. Calls core services; owns no rules."""
+
+from crmdesk.ui import qtfix
+
+qtfix.install()

@@ -1,0 +1,159 @@
+"""Small forms with the documented ContactForm/CompanyForm interface, for testing the
+views that host the real forms (crmdesk/ui/contact_form.py and company_form.py are
+another engineer's; test_real_forms.py checks that they fit the same interface).
+
+Each has a few line edits named after the fields, a label for problems, and
+asks Save/Discard/Cancel through dialogs.choose like the real ones.
+"""
+
+from __future__ import annotations
+
+from dataclasses import replace
+
+from PySide6.QtCore import Signal
+from PySide6.QtWidgets import QFormLayout, QLabel, QLineEdit, QWidget
+
+from crmdesk.core.companies import CompanyData, create_company, get_company, update_company
+from crmdesk.core.contacts import (
+    Change,
+    ContactData,
+    EmailData,
+    create_contact,
+    get_contact,
+    update_contact,
+)
+from crmdesk.core.database import Database
+from crmdesk.core.errors import ValidationError
+from crmdesk.ui import dialogs
+
+
+class _StandInForm(QWidget):
+    # int, not bool: emitting a bool crashes PySide6 6.12 (see crmdesk/ui/views.py).
+    dirty_changed = Signal(int)
+    fields: tuple[str, ...] = ()
+
+    def __init__(self, db: Database, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.db = db
+        self._id: int | None = None
+        self._dirty = False
+        self._loading = False
+        layout = QFormLayout(self)
+        self.edits: dict[str, QLineEdit] = {}
+        for name in self.fields:
+            edit = QLineEdit(objectName=name)
+            edit.textEdited.connect(lambda _t: self._set_dirty(True))
+            layout.addRow(name, edit)
+            self.edits[name] = edit
+        self.problems = QLabel(objectName="problems")
+        layout.addRow(self.problems)
+
+    def _set_dirty(self, dirty: bool) -> None:
+        if dirty != self._dirty:
+            self._dirty = dirty
+            self.dirty_changed.emit(int(dirty))
+
+    def is_dirty(self) -> bool:
+        return self._dirty
+
+    def current_id(self) -> int | None:
+        return self._id
+
+    def maybe_save(self) -> bool:
+        if not self._dirty:
+            return True
+        choice = dialogs.choose(self, "Unsaved changes", "Save the changes?",
+                                ["Save", "Discard", "Cancel"])
+        if choice == 0:
+            return self.save() is not None
+        if choice == 1:
+            self.revert()
+            return True
+        return False
+
+    def revert(self) -> None:
+        if self._id is not None:
+            self.load(self._id)
+        else:
+            self._blank()
+
+    def _blank(self, **values: str) -> None:
+        for name, edit in self.edits.items():
+            edit.setText(values.get(name, ""))
+        self.problems.clear()
+        self._set_dirty(False)
+
+
+class StandInContactForm(_StandInForm):
+    contact_saved = Signal(object)
+    fields = ("given_name", "family_name", "company", "email")
+
+    def load(self, contact_id: int) -> None:
+        data = get_contact(self.db, contact_id)
+        self._original = data
+        self._id = contact_id
+        self._blank(given_name=data.given_name, family_name=data.family_name,
+                    company=data.company, email=data.emails[0].address if data.emails else "")
+
+    def new_contact(self, company: str = "") -> None:
+        self._id = None
+        self._original = ContactData()
+        self._blank(company=company)
+
+    def save(self) -> int | None:
+        e = {k: w.text() for k, w in self.edits.items()}
+        data = replace(self._original, given_name=e["given_name"], family_name=e["family_name"],
+                       company=e["company"],
+                       emails=[EmailData(e["email"])] if e["email"] else [])
+        try:
+            if self._id is None:
+                new_id = create_contact(self.db, data)
+                change = Change(frozenset({new_id}), added=True)
+            else:
+                new_id = self._id
+                change = update_contact(self.db, new_id, data, original=self._original)
+        except ValidationError as exc:
+            self.problems.setText(exc.message)
+            return None
+        self.load(new_id)
+        self.contact_saved.emit(change)
+        return new_id
+
+
+class StandInCompanyForm(_StandInForm):
+    company_saved = Signal(object)
+    open_contact_requested = Signal(int)
+    new_contact_requested = Signal(str)
+    fields = ("name", "industry")
+    people_refreshed = 0
+
+    def refresh_people(self) -> None:
+        self.people_refreshed += 1
+
+    def load(self, company_id: int) -> None:
+        data = get_company(self.db, company_id)
+        self._original = data
+        self._id = company_id
+        self._blank(name=data.name, industry=data.industry)
+
+    def new_company(self) -> None:
+        self._id = None
+        self._original = CompanyData()
+        self._blank()
+
+    def save(self) -> int | None:
+        data = replace(self._original, name=self.edits["name"].text(),
+                       industry=self.edits["industry"].text())
+        try:
+            if self._id is None:
+                new_id = create_company(self.db, data)
+                change = Change(frozenset({new_id}), added=True)
+            else:
+                new_id = self._id
+                change = update_company(self.db, new_id, data)
+        except ValidationError as exc:
+            self.problems.setText(exc.message)
+            return None
+        self.load(new_id)
+        self.company_saved.emit(change)
+        return new_id

@@ -1,0 +1,129 @@
+"""The big-list models: Qt's contract (qtmodeltester), blocks, sorting, changes."""
+
+from __future__ import annotations
+
+from PySide6.QtCore import QModelIndex, QPersistentModelIndex, Qt
+
+from crmdesk.core.contacts import ContactData, get_contact, trash_contacts, update_contact
+from crmdesk.ui.contact_table_model import (
+    BLOCK,
+    CompanyContactsModel,
+    CompanyTableModel,
+    ContactTableModel,
+    IdRole,
+)
+
+
+def names(model) -> list[str]:
+    col = model.column_of("name")
+    return [model.data(model.index(r, col)) for r in range(model.rowCount())]
+
+
+def test_contact_model_passes_qt_model_tester(qtmodeltester, db, people):
+    model = ContactTableModel(db, background=False)
+    model.reload_now()
+    assert model.rowCount() == len(people)
+    qtmodeltester.check(model, force_py=True)
+
+
+def test_trash_company_and_company_contacts_models_pass_model_tester(qtmodeltester, db, people):
+    trash_contacts(db, [people["Smith"]])
+    for model in (ContactTableModel(db, trash=True, background=False),
+                  CompanyTableModel(db, background=False),
+                  CompanyTableModel(db, trash=True, background=False)):
+        model.reload_now()
+        qtmodeltester.check(model, force_py=True)
+    companies = CompanyTableModel(db, background=False)
+    companies.reload_now()
+    staff = CompanyContactsModel(db, background=False)
+    staff.set_company(companies.id_at(0))
+    assert staff.rowCount() >= 1
+    qtmodeltester.check(staff, force_py=True)
+
+
+def test_rows_show_values_and_ids(db, people):
+    model = ContactTableModel(db, background=False)
+    model.reload_now()
+    row = model.row_of(people["Kazlauskas"])
+    assert model.data(model.index(row, model.column_of("name"))) == "Jonas Kazlauskas"
+    assert model.data(model.index(row, model.column_of("company"))) == "Vilniaus prekyba UAB"
+    assert model.data(model.index(row, model.column_of("city"))) == "Vilnius"
+    assert model.data(model.index(row, model.column_of("status"))) == "Prospect"
+    assert model.data(model.index(row, 0), IdRole) == people["Kazlauskas"]
+    assert model.headerData(model.column_of("email"), Qt.Orientation.Horizontal) == "E-mail"
+
+
+def test_sort_reorders_and_keeps_selected_rows(db, people):
+    model = ContactTableModel(db, background=False)
+    model.reload_now()
+    smith = QPersistentModelIndex(model.index(model.row_of(people["Smith"]), 0))
+    model.sort(model.column_of("city"), Qt.SortOrder.AscendingOrder)
+    city = model.column_of("city")
+    cities = [model.data(model.index(r, city)) for r in range(model.rowCount())]
+    shown = [c for c in cities if c]
+    assert shown == sorted(shown)
+    assert cities[-1] == ""  # no city: last
+    assert smith.row() == model.row_of(people["Smith"])
+    model.sort(city, Qt.SortOrder.DescendingOrder)
+    cities = [model.data(model.index(r, city)) for r in range(model.rowCount())]
+    assert [c for c in cities if c] == sorted(shown, reverse=True)
+    assert cities[-1] == ""
+
+
+def test_search_runs_in_background_and_narrows(qtbot, db, people):
+    model = ContactTableModel(db)
+    model.reload_now()
+    with qtbot.waitSignal(model.reloaded, timeout=5000):
+        model.set_query("romashka")
+    assert sorted(names(model)) == ["Olga Petrova", "Иван Иванов"]
+    assert model.total == len(people)
+
+
+def test_superseded_search_answers_are_dropped(qtbot, db, people):
+    model = ContactTableModel(db)
+    model.reload_now()
+    model.set_query("acme")
+    model.set_query("zuikis")
+    model.wait()
+    assert names(model) == ["Ona Zuikis"]
+
+
+def test_edit_marks_row_stale_and_shows_new_value(db, people):
+    model = ContactTableModel(db, background=False)
+    model.reload_now()
+    row = model.row_of(people["Brown"])
+    assert model.data(model.index(row, 0)) == "John Brown"
+    data = get_contact(db, people["Brown"])
+    change = update_contact(db, people["Brown"], ContactData(**{**data.__dict__,
+                                                                "given_name": "Johnny"}))
+    model.apply_change(change)
+    assert model.data(model.index(row, 0)) == "Johnny Brown"
+
+
+def test_trashed_rows_leave_the_list(db, people):
+    model = ContactTableModel(db, background=False)
+    model.reload_now()
+    model.apply_change(trash_contacts(db, [people["Smith"]]))
+    assert model.row_of(people["Smith"]) is None
+    assert model.rowCount() == len(people) - 1
+
+
+def test_rows_are_read_a_block_at_a_time_and_the_cache_is_bounded(db):
+    from bulk import fill
+
+    from crmdesk.ui import contact_table_model as m
+
+    fill(db, 5000, search=False)
+    model = ContactTableModel(db, background=False)
+    model.reload_now()
+    assert model.rowCount() == 5000
+    model.data(model.index(0, 0))
+    assert model.block_queries == 1
+    for row in range(BLOCK):
+        model.data(model.index(row, 1))
+    assert model.block_queries == 1
+    for row in range(0, 5000, 50):
+        model.data(model.index(row, 0))
+    assert model.block_queries == 5000 // BLOCK
+    assert model.cached_rows() <= m.MAX_CACHED_ROWS
+    assert model.data(QModelIndex()) is None
