@@ -507,26 +507,38 @@ def count_contacts(session: Session, *, trash: bool = False) -> int:
 # -- trash, restore, purge, tags ----------------------------------------------
 
 
+CHUNK = 500  # ids per IN (...): SQLite refuses very long parameter lists
+
+
+def _chunks(ids: Sequence[int]) -> Iterable[list[int]]:
+    for start in range(0, len(ids), CHUNK):
+        yield list(ids[start : start + CHUNK])
+
+
 def _existing(session: Session, ids: Iterable[int]) -> list[int]:
     wanted = sorted(set(ids))
-    if not wanted:
-        return []
-    return list(session.scalars(select(Contact.id).where(Contact.id.in_(wanted))))
+    found: list[int] = []
+    for chunk in _chunks(wanted):
+        found += session.scalars(select(Contact.id).where(Contact.id.in_(chunk)))
+    return found
 
 
 def trash_contacts(db: Database, ids: Iterable[int]) -> Change:
     """Move to the trash (restorable); the contacts leave every list and search."""
     with db.session() as s:
         found = _existing(s, ids)
-        s.execute(update(Contact).where(Contact.id.in_(found), Contact.deleted_at.is_(None))
-                  .values(deleted_at=utcnow()))
+        now = utcnow()
+        for chunk in _chunks(found):
+            s.execute(update(Contact).where(Contact.id.in_(chunk), Contact.deleted_at.is_(None))
+                      .values(deleted_at=now))
         return Change(frozenset(found), removed=True)
 
 
 def restore_contacts(db: Database, ids: Iterable[int]) -> Change:
     with db.session() as s:
         found = _existing(s, ids)
-        s.execute(update(Contact).where(Contact.id.in_(found)).values(deleted_at=None))
+        for chunk in _chunks(found):
+            s.execute(update(Contact).where(Contact.id.in_(chunk)).values(deleted_at=None))
         return Change(frozenset(found), added=True)
 
 
@@ -534,18 +546,20 @@ def purge_contacts(db: Database, ids: Iterable[int]) -> Change:
     """Delete for good. Only contacts already in the trash can be purged."""
     with db.session() as s:
         found = _existing(s, ids)
-        live = s.scalars(select(Contact.id).where(Contact.id.in_(found),
-                                                  Contact.deleted_at.is_(None))).all()
-        if live:
-            raise CrmdeskError(_("Only contacts in the trash can be deleted for good."))
-        s.execute(delete(Contact).where(Contact.id.in_(found)))
+        for chunk in _chunks(found):
+            live = s.scalars(select(Contact.id).where(Contact.id.in_(chunk),
+                                                      Contact.deleted_at.is_(None))).first()
+            if live is not None:
+                raise CrmdeskError(_("Only contacts in the trash can be deleted for good."))
+        for chunk in _chunks(found):
+            s.execute(delete(Contact).where(Contact.id.in_(chunk)))
         return Change(frozenset(found), removed=True)
 
 
 def empty_trash(db: Database) -> Change:
     with db.session() as s:
         ids = list(s.scalars(select(Contact.id).where(Contact.deleted_at.is_not(None))))
-        s.execute(delete(Contact).where(Contact.id.in_(ids)))
+        s.execute(delete(Contact).where(Contact.deleted_at.is_not(None)))
         return Change(frozenset(ids), removed=True)
 
 
@@ -557,8 +571,10 @@ def tag_contacts(db: Database, ids: Iterable[int], tag: str) -> Change:
     with db.session() as s:
         found = _existing(s, ids)
         tag_id = _tag_ids(s, [tag])[0]
-        have = set(s.scalars(select(contact_tag.c.contact_id).where(
-            contact_tag.c.tag_id == tag_id, contact_tag.c.contact_id.in_(found))))
+        have: set[int] = set()
+        for chunk in _chunks(found):
+            have.update(s.scalars(select(contact_tag.c.contact_id).where(
+                contact_tag.c.tag_id == tag_id, contact_tag.c.contact_id.in_(chunk))))
         new = [{"contact_id": c, "tag_id": tag_id} for c in found if c not in have]
         if new:
             s.execute(contact_tag.insert(), new)
@@ -571,8 +587,9 @@ def untag_contacts(db: Database, ids: Iterable[int], tag: str) -> Change:
         found = _existing(s, ids)
         tag_id = s.scalar(select(Tag.id).where(Tag.key == fold(tag)))
         if tag_id is not None:
-            s.execute(delete(contact_tag).where(contact_tag.c.tag_id == tag_id,
-                                                contact_tag.c.contact_id.in_(found)))
+            for chunk in _chunks(found):
+                s.execute(delete(contact_tag).where(contact_tag.c.tag_id == tag_id,
+                                                    contact_tag.c.contact_id.in_(chunk)))
             search.refresh(s, found)
         return Change(frozenset(found))
 

@@ -25,6 +25,7 @@ from filelock import FileLock, Timeout
 from sqlalchemy import Engine, create_engine, event, text
 from sqlalchemy.exc import DBAPIError, OperationalError
 from sqlalchemy.orm import Session, sessionmaker
+from sqlalchemy.pool import QueuePool
 
 from crmdesk.core.errors import (
     AlreadyOpenError,
@@ -193,13 +194,16 @@ class Database:
             def creator() -> sqlite3.Connection:
                 return sqlite3.connect(uri, uri=True, check_same_thread=False)
 
-            engine = create_engine("sqlite://", creator=creator)
+            engine = create_engine("sqlite://", creator=creator, poolclass=QueuePool)
         else:
 
             def creator() -> sqlite3.Connection:
                 return sqlite3.connect(str(path), check_same_thread=False)
 
-            engine = create_engine("sqlite://", creator=creator)
+            # A plain pool: a connection lives until disposed, whichever thread
+            # (GUI or worker) borrows it; "sqlite://" alone would get a
+            # per-thread pool that closes connections another thread still uses.
+            engine = create_engine("sqlite://", creator=creator, poolclass=QueuePool)
 
         @event.listens_for(engine, "connect")
         def _on_connect(dbapi_conn: Any, record: Any) -> None:

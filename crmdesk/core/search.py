@@ -142,9 +142,13 @@ def search_contact_ids(
 ) -> list[int]:
     """Ids of the contacts that match ``query``, best first (name matches, then by name)."""
     terms = parse_terms(query)
-    stmt = select(Contact.id).where(
-        Contact.deleted_at.is_not(None) if trash else Contact.deleted_at.is_(None)
-    )
+    deleted: Any = Contact.deleted_at
+    if terms:
+        # Wrapped so that SQLite does not walk the (deleted_at, sort_key) index
+        # over every contact probing each against the matches, but starts from
+        # the matches (few, from the trigram index) and sorts those.
+        deleted = func.coalesce(Contact.deleted_at, None)
+    stmt = select(Contact.id).where(deleted.is_not(None) if trash else deleted.is_(None))
     if terms:
         stmt = stmt.where(text_filter(terms, fts=has_fts(session)))
         stmt = stmt.order_by(name_rank(terms), Contact.sort_key, Contact.id)

@@ -238,3 +238,21 @@ def test_collation_orders_the_list_by_the_language(db):
     assert order() == ["Cibulskis", "Čepas", "Sabonis", "Šimkus", "Zuikis", "Žalys"]
     set_collation(db, "en")
     assert order() == ["Čepas", "Cibulskis", "Sabonis", "Šimkus", "Žalys", "Zuikis"]
+
+
+def test_trash_restore_purge_and_tag_tens_of_thousands_at_once(db):
+    """More ids than SQLite takes in one IN (...) list."""
+    from sqlalchemy import insert
+
+    with db.session() as s:
+        s.execute(insert(Contact), [{"given_name": f"P{i}", "display_name": f"P{i}",
+                                     "sort_key": f"p{i}"} for i in range(40_000)])
+        ids = list(s.scalars(select(Contact.id)))
+    tag_contacts(db, ids, "bulk")
+    assert len(trash_contacts(db, ids).ids) == 40_000
+    restore_contacts(db, ids)
+    trash_contacts(db, ids)
+    purge_contacts(db, ids[:35_000])
+    assert len(empty_trash(db).ids) == 5_000
+    with db.reading() as s:
+        assert count_contacts(s) == 0 and count_contacts(s, trash=True) == 0
