@@ -217,3 +217,29 @@ def main(argv: list[str] | None = None) -> int:
 
 if __name__ == "__main__":
     raise SystemExit(main())
+
+
+def section(ctx: Any) -> list[Any]:
+    """The figures above as a table of `python -m bench` (on the shared demo file)."""
+    from bench.common import Section
+
+    f = run(ctx.path)
+    ok = "PASS"
+    rows = [
+        ["start to a window showing rows", f"{f['start_to_rows_ms']:.0f} ms", "", ""],
+        ["search keystroke p50 / p95 (all)", f"{f['search_p50_ms']} / {f['search_p95_ms']} ms",
+         f"p95 < {f['search_p95_target_ms']} ms",
+         ok if f["search_p95_ms"] < f["search_p95_target_ms"] else "FAIL"],
+        ["search keystroke p50 / p95 (3+ letters)",
+         f"{f['search_3plus_letters_p50_ms']} / {f['search_3plus_letters_p95_ms']} ms", "", ""],
+        ["search keystroke p50 / max (1-2 letters)",
+         f"{f['search_1_2_letters_p50_ms']} / {f['search_1_2_letters_max_ms']} ms", "", ""],
+        ["jump to the last row", f"{f['jump_to_last_ms']} ms", "", ""],
+        ["resort by another column (slowest)", f"{f['resort_max_ms']} ms", "", ""],
+        ["peak memory (max RSS)", f"{f['max_rss_mb']} MB", f"< {f['memory_target_mb']} MB",
+         ok if f["max_rss_mb"] < f["memory_target_mb"] else "FAIL"],
+    ]
+    notes = ["resort per column: " + ", ".join(f"{k} {v} ms" for k, v in f["resort_ms"].items()),
+             f"the search box waits {f['search_debounce_ms']} ms after a keystroke (not counted)"]
+    return [Section("The main window (offscreen)", ["measure", "value", "target", "verdict"],
+                    rows, notes)]
