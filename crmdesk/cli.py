@@ -84,6 +84,9 @@ def build_parser() -> argparse.ArgumentParser:
                    help=_("how many contacts (default 1000)"))
     p.add_argument("--seed", type=int, default=0, metavar="S",
                    help=_("random seed: the same seed gives the same data"))
+    from crmdesk.core import fields_cli
+
+    fields_cli.add_parser(sub, _add_db)
     return parser
 
 
@@ -191,7 +194,14 @@ def cmd_gui(args: argparse.Namespace) -> int:
     return run(str(_db_path(args)) if args.db else None)
 
 
-COMMANDS = {"search": cmd_search, "check": cmd_check, "demo": cmd_demo, "gui": cmd_gui}
+def cmd_fields(args: argparse.Namespace) -> int:
+    from crmdesk.core.fields_cli import cmd_fields as run
+
+    return run(args)
+
+
+COMMANDS = {"search": cmd_search, "check": cmd_check, "demo": cmd_demo, "gui": cmd_gui,
+            "fields": cmd_fields}
 
 
 def main(argv: Sequence[str] | None = None) -> int:

@@ -16,9 +16,22 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import ColumnElement, and_, case, delete, func, insert, literal, or_, select, text
+from sqlalchemy import (
+    ColumnElement,
+    and_,
+    bindparam,
+    case,
+    delete,
+    func,
+    insert,
+    literal,
+    or_,
+    select,
+    text,
+)
 from sqlalchemy.orm import Session
 
+from crmdesk.core import fields
 from crmdesk.core.models import (
     Address,
     Company,
@@ -116,7 +129,10 @@ def text_filter(terms: list[Term], *, fts: bool) -> ColumnElement[bool]:
             "(" + " OR ".join(_fts_phrase(x) for x in t.spellings()) + ")" for t in indexed
         )
         fts_ids = select(text("rowid")).select_from(text("search_fts")).where(
-            text("search_fts MATCH :fts_match").bindparams(fts_match=match)
+            # unique: one statement may hold several of these (a lookup's OR).
+            text("search_fts MATCH :fts_match").bindparams(
+                bindparam("fts_match", match, unique=True)
+            )
         )
         conds.append(Contact.id.in_(fts_ids))
     scanned = [t for t in terms if not _indexed(t, fts)]
@@ -208,6 +224,8 @@ def build_rows(session: Session, contact_ids: list[int]) -> list[dict[str, objec
             .where(contact_tag.c.contact_id.in_(chunk))
         ):
             extra[cid].append(tag)
+        for cid, words in fields.search_texts(session, chunk).items():
+            extra[cid].extend(words)  # text-like custom fields
         for c in contacts:
             cid = c[0]
             rows.append(

@@ -219,3 +219,32 @@ def test_disk_full_is_a_clear_message_and_loses_nothing(db):
     db.engine.dispose()
     with db.reading() as s:
         assert count_contacts(s) == 1
+
+
+def test_older_file_is_backed_up_then_upgraded(db_path):
+    """A file made by the first release (schema 0001) opens in this one."""
+    from sqlalchemy import create_engine
+
+    from crmdesk.core import migrate
+
+    engine = create_engine(f"sqlite:///{db_path}")
+    migrate.upgrade(engine, "0001")
+    with engine.begin() as conn:
+        conn.exec_driver_sql(f"PRAGMA application_id={APPLICATION_ID}")
+        conn.exec_driver_sql("PRAGMA user_version=1")
+        conn.exec_driver_sql(
+            "INSERT INTO contact (given_name, family_name, middle_name, prefix, suffix, "
+            "nickname, name_order, display_name, sort_key, job_title, department, notes, "
+            "created_at, updated_at) VALUES ('Old', 'Friend', '', '', '', '', 'given_first', "
+            "'Old Friend', 'friend old', '', '', '', '2020-01-01', '2020-01-01')")
+    engine.dispose()
+    with Database.open(db_path) as db:
+        assert migrate.current_revision(db.engine) == migrate.head()
+        assert db.execute_scalar("SELECT display_name FROM contact") == "Old Friend"
+    assert read_header(db_path) == (APPLICATION_ID, SCHEMA_VERSION)
+    backups = list(db_path.parent.glob(db_path.name + ".before-0001-*.bak"))
+    assert len(backups) == 1
+    backup = sqlite3.connect(backups[0])
+    assert backup.execute("SELECT version_num FROM alembic_version").fetchone() == ("0001",)
+    assert backup.execute("SELECT display_name FROM contact").fetchone() == ("Old Friend",)
+    backup.close()
