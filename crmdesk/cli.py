@@ -60,7 +60,9 @@ def build_parser() -> argparse.ArgumentParser:
     p = sub.add_parser("search", help=_("find contacts by any fragment of any field"),
                        description=_("Print the contacts that match QUERY: any fragment of "
                                      "names, company, e-mails, phone digits, addresses, tags "
-                                     "or notes, in any script."))
+                                     "or notes, in any script; or a lookup such as "
+                                     "'city:Vilnius status:customer', 'fleet_size>10', "
+                                     "'-tag:do-not-call', 'has:email'."))
     _add_db(p)
     p.add_argument("query", metavar="QUERY", nargs="+", help=_("words to look for"))
     p.add_argument("--json", action="store_true", help=_("print JSON instead of a table"))
@@ -95,9 +97,16 @@ def cmd_search(args: argparse.Namespace) -> int:
     from crmdesk.core.database import Database
     from crmdesk.core.search import search_contact_ids
 
+    from crmdesk.core.lookup import contact_ids_for_lookup
+    from crmdesk.core.lookup_syntax import has_conditions, parse
+
     query = " ".join(args.query)
     with Database.open(_db_path(args), readonly=True) as db, db.reading() as s:
-        ids = search_contact_ids(s, query, trash=args.trash, limit=args.limit)
+        tree = parse(query)  # a malformed lookup is the user's error: exit 1, saying where
+        if has_conditions(tree):
+            ids = contact_ids_for_lookup(s, tree, trash=args.trash, limit=args.limit)
+        else:
+            ids = search_contact_ids(s, query, trash=args.trash, limit=args.limit)
         rows = summaries(s, ids)
     if args.json:
         out = [

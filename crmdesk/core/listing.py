@@ -23,6 +23,10 @@ from sqlalchemy import ColumnElement, Select, and_, case, func, literal, or_, se
 from sqlalchemy.orm import Session, aliased
 
 from crmdesk.core import search
+from crmdesk.core.errors import QuerySyntaxError
+from crmdesk.core.lookup import CompiledLookup, compile_lookup
+from crmdesk.core.lookup_syntax import has_conditions
+from crmdesk.core.lookup_syntax import parse as parse_lookup
 from crmdesk.core.i18n import _
 from crmdesk.core.models import Address, Choice, Company, Contact, Email, Phone
 
@@ -208,10 +212,29 @@ def contact_ids(session: Session, query: str = "", sort_key: str = "name",
     if company_id is not None:
         stmt = stmt.where(Contact.company_id == company_id)
     rank = None
-    if terms:
+    compiled = lookup_of(session, query)
+    if compiled is not None:
+        stmt = stmt.where(compiled.condition)
+        if compiled.rank_terms:
+            rank = search.name_rank(list(compiled.rank_terms))
+    elif terms:
         stmt = stmt.where(search.text_filter(terms, fts=search.has_fts(session)))
         rank = search.name_rank(terms)
     return fetch_ids(session, _contact_order(stmt, sort_key, descending, rank))
+
+
+def lookup_of(session: Session, query: str) -> CompiledLookup | None:
+    """The search box speaks the lookup language (DESIGN.md): ``city:Vilnius
+    status:customer`` filters by fields. Plain words stay plain full-text
+    search; so does a query that is not (yet) a valid lookup, as it is while
+    the user is still typing ``status:`` — the box never interrupts typing."""
+    try:
+        tree = parse_lookup(query)
+        if not has_conditions(tree):
+            return None
+        return compile_lookup(session, tree)
+    except QuerySyntaxError:
+        return None
 
 
 def count_all(session: Session, *, trash: bool = False, companies: bool = False) -> int:

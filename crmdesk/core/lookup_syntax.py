@@ -88,6 +88,15 @@ class Or:
 Node = Everything | Text | Cond | Presence | Not | And | Or
 
 
+def has_conditions(node: Node) -> bool:
+    """Is this more than words ANDed together (a field, OR, NOT)?"""
+    if isinstance(node, Everything | Text):
+        return False
+    if isinstance(node, And):
+        return any(has_conditions(i) for i in node.items)
+    return True
+
+
 def error(message: str, pos: int) -> QuerySyntaxError:
     """A syntax error whose message names the place (1-based, as people count)."""
     return QuerySyntaxError(_("{problem} at position {n}.").format(problem=message, n=pos + 1),

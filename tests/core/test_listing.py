@@ -149,3 +149,18 @@ def test_companies(db, some):
     assert [rows[i][0] for i in by_name] == ["Acme", "Zeta Corp"]
     assert rows[by_count[0]][:2] == ("Acme", 2)
     assert [rows[i][0] for i in found] == ["Zeta Corp"]
+
+
+def test_the_search_box_speaks_the_lookup_language(db, some):
+    assert set(ids(db, query="city:boston")) == {some["smith"], some["jones"]}
+    assert set(ids(db, query="-city:boston")) == {some["brown"], some["adams"]}
+    assert set(ids(db, query="city:austin OR status:lead")) == {some["adams"], some["brown"]}
+    assert set(ids(db, query="missing:email")) == {some["brown"]}
+    assert ids(db, query="company:acme", sort_key="name") == [some["adams"], some["brown"]]
+    assert ids(db, query="acme status:prospect") == [some["adams"]]
+
+
+def test_an_unfinished_lookup_is_searched_as_words(db, some):
+    """While the user types "status:" or "(city" the box must not fail."""
+    for partial in ("status:", "(city", "nosuchfield:x", "a OR", '"open quote'):
+        assert isinstance(ids(db, query=partial), list)

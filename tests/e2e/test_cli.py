@@ -66,6 +66,17 @@ def test_search_table_and_json(filled):
     assert [r["name"] for r in json.loads(out.stdout)] == ["Rūta Žalgirytė"]
 
 
+def test_search_with_a_lookup(filled):
+    out = crmdesk("search", "--db", str(filled), "company:ромашка", "--json")
+    assert out.returncode == 0, out.stderr
+    assert [r["name"] for r in json.loads(out.stdout)] == ["Мария Иванова"]
+    out = crmdesk("search", "--db", str(filled), "--json", "--", "-has:phone")
+    assert sorted(r["name"] for r in json.loads(out.stdout)) == ["Rūta Žalgirytė", "王小明"]
+    out = crmdesk("search", "--db", str(filled), "fleet>3")
+    assert out.returncode == 1
+    assert "Unknown field 'fleet' at position 1" in out.stderr
+
+
 def test_search_without_matches_says_so(filled):
     out = crmdesk("search", "--db", str(filled), "nobody-here")
     assert out.returncode == 0 and out.stdout == ""
