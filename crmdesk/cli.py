@@ -95,10 +95,9 @@ def build_parser() -> argparse.ArgumentParser:
 def cmd_search(args: argparse.Namespace) -> int:
     from crmdesk.core.contacts import summaries
     from crmdesk.core.database import Database
-    from crmdesk.core.search import search_contact_ids
-
     from crmdesk.core.lookup import contact_ids_for_lookup
     from crmdesk.core.lookup_syntax import has_conditions, parse
+    from crmdesk.core.search import search_contact_ids
 
     query = " ".join(args.query)
     with Database.open(_db_path(args), readonly=True) as db, db.reading() as s:

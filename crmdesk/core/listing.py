@@ -24,10 +24,10 @@ from sqlalchemy.orm import Session, aliased
 
 from crmdesk.core import search
 from crmdesk.core.errors import QuerySyntaxError
+from crmdesk.core.i18n import _
 from crmdesk.core.lookup import CompiledLookup, compile_lookup
 from crmdesk.core.lookup_syntax import has_conditions
 from crmdesk.core.lookup_syntax import parse as parse_lookup
-from crmdesk.core.i18n import _
 from crmdesk.core.models import Address, Choice, Company, Contact, Email, Phone
 
 # Kinds of value, so that a view knows how to show and align them.
