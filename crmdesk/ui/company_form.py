@@ -32,8 +32,8 @@ from crmdesk.core.contacts import Change
 from crmdesk.core.database import Database
 from crmdesk.core.errors import Problem
 from crmdesk.core.i18n import _, ngettext
+from crmdesk.ui.contact_form import NotesSection
 from crmdesk.ui.contact_table_model import CompanyContactsModel
-from crmdesk.ui.field_editors import NotesEdit
 from crmdesk.ui.form_kit import Section, muted, when
 from crmdesk.ui.record_form import RecordForm
 from crmdesk.ui.repeatable import (
@@ -178,24 +178,6 @@ class PeopleSection(Section):
             self.contact_activated.emit(contact_id)
 
 
-class CompanyNotes(Section):
-    def __init__(self, parent: QWidget | None = None) -> None:
-        super().__init__(_("Notes"), parent)
-        self.notes = NotesEdit(5, self)
-        self.notes.setAccessibleName(_("Notes"))
-        self.body.addWidget(self.notes)
-        self.watch(self.notes.textChanged)
-
-    def load(self, data: CompanyData) -> None:
-        self.notes.set_text(data.notes)
-
-    def store(self, data: CompanyData) -> None:
-        data.notes = self.notes.toPlainText()
-
-    def widget_for(self, problem: Problem) -> QWidget | None:
-        return self.notes if problem.field == "notes" else None
-
-
 class CompanyForm(RecordForm):
     """One company; see RecordForm for load/save/revert/maybe_save."""
 
@@ -218,7 +200,7 @@ class CompanyForm(RecordForm):
                                            address_labels, _("Add address"), self)
         self.links = RepeatableSection(_("Web and social"), "links", LinkRow, link_labels,
                                        _("Add link"), self)
-        self.notes = CompanyNotes(self)
+        self.notes = NotesSection(self, rows=5, placeholder="")
         for section in (self.details, self.people, self.phones, self.emails, self.addresses,
                         self.links, self.notes):
             self.add_section(section)

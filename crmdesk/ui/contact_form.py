@@ -10,6 +10,8 @@ only what the user changed is written.
 
 from __future__ import annotations
 
+from typing import Any
+
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import (
     QComboBox,
@@ -327,18 +329,23 @@ class DatesSection(Section):
 
 
 class NotesSection(Section):
-    def __init__(self, parent: QWidget | None = None) -> None:
+    """Free text about the record (contacts and companies alike)."""
+
+    def __init__(self, parent: QWidget | None = None, *, rows: int = 6,
+                 placeholder: str | None = None) -> None:
         super().__init__(_("Notes"), parent)
-        self.notes = NotesEdit(6, self)
-        self.notes.setPlaceholderText(_("Anything worth remembering about this person"))
+        self.notes = NotesEdit(rows, self)
+        self.notes.setPlaceholderText(
+            _("Anything worth remembering about this person") if placeholder is None
+            else placeholder)
         self.notes.setAccessibleName(_("Notes"))
         self.body.addWidget(self.notes)
         self.watch(self.notes.textChanged)
 
-    def load(self, data: ContactData) -> None:
+    def load(self, data: Any) -> None:
         self.notes.set_text(data.notes)
 
-    def store(self, data: ContactData) -> None:
+    def store(self, data: Any) -> None:
         data.notes = self.notes.toPlainText()
 
     def widget_for(self, problem: Problem) -> QWidget | None:
