@@ -31,6 +31,7 @@ from crmdesk.core.companies import (
 from crmdesk.core.contacts import Change
 from crmdesk.core.database import Database
 from crmdesk.core.errors import Problem
+from crmdesk.core.fields_model import COMPANY
 from crmdesk.core.i18n import _, ngettext
 from crmdesk.ui.contact_form import NotesSection
 from crmdesk.ui.contact_table_model import CompanyContactsModel
@@ -180,6 +181,8 @@ class PeopleSection(Section):
 
 class CompanyForm(RecordForm):
     """One company; see RecordForm for load/save/revert/maybe_save."""
+
+    ENTITY = COMPANY
 
     company_saved = Signal(object)  # a crmdesk.core.contacts.Change
     open_contact_requested = Signal(int)

@@ -36,6 +36,7 @@ from crmdesk.core.contacts import (
 )
 from crmdesk.core.database import Database
 from crmdesk.core.errors import Problem
+from crmdesk.core.fields_model import CONTACT
 from crmdesk.core.i18n import _
 from crmdesk.core.models import FAMILY_FIRST, GIVEN_FIRST, SOURCE, STATUS
 from crmdesk.ui.choice_lists import ChoiceCombo
@@ -354,6 +355,8 @@ class NotesSection(Section):
 
 class ContactForm(RecordForm):
     """One contact, all of it; see RecordForm for load/save/revert/maybe_save."""
+
+    ENTITY = CONTACT
 
     contact_saved = Signal(object)  # a crmdesk.core.contacts.Change
     # A status or source list was edited (list views may show renamed entries).

@@ -30,9 +30,17 @@ from PySide6.QtWidgets import (
 from crmdesk.core.contacts import Change
 from crmdesk.core.database import Database
 from crmdesk.core.errors import CrmdeskError, NotFoundError, Problem, ValidationError
+from crmdesk.core.fields import (
+    default_values,
+    describe_fields,
+    get_values,
+    parse_value,
+    set_values,
+)
 from crmdesk.core.i18n import _
 from crmdesk.core.settings import get_setting
 from crmdesk.ui import dialogs, errors
+from crmdesk.ui.custom_fields import CustomSection, build_sections, empty_value
 from crmdesk.ui.form_kit import (
     ERROR,
     ProblemsBanner,
@@ -51,6 +59,7 @@ class RecordForm(QWidget):
 
     dirty_changed = Signal(bool)
     VALIDATE_AFTER_MS = 400
+    ENTITY: str | None = None  # fields.CONTACT or fields.COMPANY: shows custom fields
 
     def __init__(self, db: Database, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -66,6 +75,9 @@ class RecordForm(QWidget):
         self._problem_widgets: list[QWidget | None] = []
         self._marked: list[QWidget] = []
         self._sections: list[Section] = []
+        self._custom_sections: list[CustomSection] = []
+        self._custom_snapshot: dict[str, Any] = {}  # the stored values, as loaded
+        self._custom_baseline: dict[str, Any] = {}  # the editors' reading of them
         self._timer = QTimer(self)
         self._timer.setSingleShot(True)
         self._timer.setInterval(self.VALIDATE_AFTER_MS)
@@ -178,6 +190,11 @@ class RecordForm(QWidget):
 
     def finish_layout(self) -> None:
         """Line the labels of every section up in one column (call after adding sections)."""
+        if self.ENTITY is not None and not self._custom_sections:
+            self._build_custom()
+        self._align()
+
+    def _align(self) -> None:
         width = max([s.label_width() for s in self._sections] + [0])
         for section in self._sections:
             section.set_label_width(width)
@@ -199,7 +216,8 @@ class RecordForm(QWidget):
         if self._snapshot is None or self._loading:
             return False
         current = self.read()
-        return any(getattr(current, f) != getattr(self._baseline, f) for f in self._editable())
+        return (any(getattr(current, f) != getattr(self._baseline, f) for f in self._editable())
+                or bool(self.custom_changes()))
 
     def load(self, record_id: int, *, keep_scroll: bool = False) -> None:
         """Show a stored record. Unsaved edits are dropped: call maybe_save() first."""
@@ -233,7 +251,7 @@ class RecordForm(QWidget):
     def revert(self) -> None:
         """Back to what was loaded (or to the empty new record)."""
         if self._snapshot is not None:
-            self._fill(self._snapshot)
+            self._fill(self._snapshot, custom=self._custom_snapshot)
 
     def save(self) -> int | None:
         """Save; the record's id, or None when it could not be saved (the form says why)."""
@@ -244,18 +262,23 @@ class RecordForm(QWidget):
         if self._id is not None and not self.is_dirty():
             return self._id
         data = self.edited_data()
-        problems = self.check(data)
+        problems = self._check_all(data)
         self._show(problems)
         if any(p.severity == ERROR for p in problems):
-            self._go_to_problem(next(i for i, p in enumerate(problems) if p.severity == ERROR))
+            self._go_to_problem(self._first_error())
             return None
+        custom = self.custom_changes(all_filled=self._id is None)
         try:
             if self._id is None:
                 new_id = self.create(data)
                 change = Change(frozenset({new_id}), added=True)
-            else:
+            elif self._record_changed():
                 change = self.update(self._id, data, self._snapshot)
                 new_id = self._id
+            else:  # only custom values changed
+                change = Change(frozenset({self._id}))
+                new_id = self._id
+            custom_problems = self._save_custom(new_id, custom)
         except ValidationError as exc:
             self._show(exc.problems)
             if exc.problems:
@@ -266,7 +289,116 @@ class RecordForm(QWidget):
             return None
         self.load(new_id, keep_scroll=True)  # what the file now holds is what the form shows
         self.announce(change)
+        if any(p.severity == ERROR for p in custom_problems):
+            # The record is saved, these values are not: keep them as typed, still to save.
+            self._apply_custom(custom)
+            self._on_edited()
+            self._show(custom_problems)
+            self._go_to_problem(self._first_error())
+            return None
         return new_id
+
+    def _first_error(self) -> int:
+        return next((i for i, p in enumerate(self._problems) if p.severity == ERROR), 0)
+
+    def _record_changed(self) -> bool:
+        current = self.read()
+        return any(getattr(current, f) != getattr(self._baseline, f) for f in self._editable())
+
+    # -- custom fields ---------------------------------------------------------------------
+    def custom_editors(self) -> dict[str, Any]:
+        """{key: editor} of every custom field on the form."""
+        return {k: e for section in self._custom_sections for k, e in section.editors.items()}
+
+    def custom_values(self) -> dict[str, Any]:
+        """The custom editors' reading: {key: form value}."""
+        return {k: e.value() for k, e in self.custom_editors().items()}
+
+    def custom_changes(self, *, all_filled: bool = False) -> dict[str, Any]:
+        """{key: form value} of the custom fields edited since loading (with
+        ``all_filled``, of every one that is not empty: a new record)."""
+        if self._snapshot is None:
+            return {}
+        out = {}
+        for key, editor in self.custom_editors().items():
+            value = editor.value()
+            if value != self._custom_baseline.get(key, empty_value(editor.field)) or (
+                    all_filled and value != empty_value(editor.field)):
+                out[key] = value
+        return out
+
+    def reload_fields(self) -> None:
+        """Rebuild the custom sections (after the fields were edited), keeping what
+        the user has typed in fields that are still there."""
+        if self.ENTITY is None:
+            return
+        edits = self.custom_changes()
+        self._build_custom()
+        self._align()
+        if self._snapshot is None:
+            return
+        self._custom_snapshot = self._read_custom(self._snapshot)
+        self._loading = True
+        try:
+            self._apply_custom(self._custom_snapshot, clear=True)
+        finally:
+            self._loading = False
+        self._custom_baseline = self.custom_values()
+        self._apply_custom({k: v for k, v in edits.items() if k in self._custom_baseline})
+        self._on_edited()
+        self._rows_changed()
+
+    def _build_custom(self) -> None:
+        for section in self._custom_sections:
+            self._sections.remove(section)
+            self._sections_layout.removeWidget(section)
+            section.hide()
+            section.setParent(None)  # gone from the form at once, freed later
+            section.deleteLater()
+        with self.db.reading() as s:
+            defs = describe_fields(s, self.ENTITY) if self.ENTITY else []
+        self._custom_sections = build_sections(defs, self._sections_layout.parentWidget())
+        for section in self._custom_sections:
+            self.add_section(section)
+
+    def _read_custom(self, data: Any) -> dict[str, Any]:
+        assert self.ENTITY is not None
+        with self.db.reading() as s:
+            if data.id is None:
+                return default_values(s, self.ENTITY)
+            return get_values(s, self.ENTITY, [data.id]).get(data.id, {})
+
+    def _apply_custom(self, values: dict[str, Any], *, clear: bool = False) -> None:
+        for key, editor in self.custom_editors().items():
+            if key in values:
+                editor.set_value(values[key])
+            elif clear:
+                editor.set_value(None)
+
+    def _custom_problems(self) -> list[Problem]:
+        """What the core says about the custom values; a value that was stored like
+        that already is a warning, not a reason to refuse saving other changes."""
+        if not self._custom_sections:
+            return []
+        changed = self.custom_changes(all_filled=self._id is None)
+        out: list[Problem] = []
+        for key, editor in self.custom_editors().items():
+            value = editor.value()
+            _value, problems = parse_value(editor.field, value, region=self._region)
+            for p in problems:
+                if p.severity == ERROR and key not in changed and self._id is not None:
+                    p = replace(p, severity="warning")
+                out.append(p)
+        return out
+
+    def _check_all(self, data: Any) -> list[Problem]:
+        return self.check(data) + self._custom_problems()
+
+    def _save_custom(self, record_id: int, values: dict[str, Any]) -> list[Problem]:
+        if not values or self.ENTITY is None:
+            return []
+        with self.db.session() as s:
+            return set_values(s, self.ENTITY, record_id, values)
 
     def maybe_save(self) -> bool:
         """Before leaving the record: False when the user wants to stay on it."""
@@ -293,7 +425,7 @@ class RecordForm(QWidget):
         self._timer.stop()
         if self._snapshot is None:
             return []
-        problems = self.check(self.edited_data())
+        problems = self._check_all(self.edited_data())
         self._show(problems)
         return problems
 
@@ -323,20 +455,26 @@ class RecordForm(QWidget):
         return [f.name for f in fields(self._snapshot) if f.name not in READ_ONLY]
 
     # -- internals -----------------------------------------------------------------------------
-    def _fill(self, data: Any) -> None:
+    def _fill(self, data: Any, *, custom: dict[str, Any] | None = None) -> None:
         self._timer.stop()
         with self.db.reading() as s:
             self._region = get_setting(s, "phone_region")
         self.refresh_lists()
+        if self._custom_sections and custom is None:
+            custom = self._read_custom(data)
         self._loading = True
         try:
             for section in self._sections:
                 section.load(data)
+            if self._custom_sections:
+                self._apply_custom(custom or {}, clear=True)
         finally:
             self._loading = False
         self._snapshot = data
         self._id = data.id
         self._baseline = self.read()
+        self._custom_snapshot = dict(custom or {})
+        self._custom_baseline = self.custom_values()
         self._tried_to_save = False
         self._stack.setCurrentIndex(1)
         self._set_dirty(False)
@@ -352,7 +490,7 @@ class RecordForm(QWidget):
             return
         current = self.read()
         self._set_dirty(any(getattr(current, f) != getattr(self._baseline, f)
-                            for f in self._editable()))
+                            for f in self._editable()) or bool(self.custom_changes()))
         self.edited(current)
         if self._dirty or self._id is not None or self._tried_to_save:
             self._timer.start()
