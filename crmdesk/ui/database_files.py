@@ -215,3 +215,32 @@ class DatabaseFiles(QObject):
 
         self.window.operations.run(job, label=_("Sorting names in the new order…"),
                                    on_success=done, cancellable=False)
+
+    # -- the phone country -------------------------------------------------------------
+    def choose_phone_region(self) -> None:
+        """Which country a number typed without +code belongs to (a setting of the file)."""
+        from babel import Locale
+
+        from crmdesk.core.settings import get_setting, set_setting
+
+        with self.window.db.reading() as session:
+            current = get_setting(session, "phone_region")
+        ui_locale = Locale.parse(QLocale().name(), sep="_") if QLocale().name() != "C" \
+            else Locale("en")
+        names: dict[str, str] = {code: name for code, name in ui_locale.territories.items()
+                                 if len(code) == 2 and code.isalpha()}
+        codes = sorted(names, key=lambda c: names[c].casefold())
+        labels = [_("None: always type the country code")] + [
+            f"{names[c]} ({c})" for c in codes]
+        index = dialogs.pick(
+            self.window, _("Phone Country"),
+            _("Phone numbers typed without a country code (+…) belong to:"), labels,
+            codes.index(current) + 1 if current in codes else 0)
+        if index < 0:
+            return
+        region = "" if index == 0 else codes[index - 1]
+        with self.window.db.session() as session:
+            set_setting(session, "phone_region", region)
+        self.window.statusBar().showMessage(
+            _("Phone numbers without a country code are now read as {country}.").format(
+                country=names.get(region, _("international only"))), 8000)

@@ -49,6 +49,15 @@ def choose(parent: QWidget | None, title: str, text: str, choices: list[str],
     return next((i for i, b in enumerate(buttons) if b is clicked), -1)
 
 
+def pick(parent: QWidget | None, title: str, text: str, items: list[str],
+         current: int = 0) -> int:
+    """Pick one of many (a drop-down in a small dialog); the index, or -1 on Cancel."""
+    from PySide6.QtWidgets import QInputDialog
+
+    item, ok = QInputDialog.getItem(parent, title, text, items, max(current, 0), False)
+    return items.index(item) if ok and item in items else -1
+
+
 def inform(parent: QWidget | None, title: str, text: str, *, informative: str = "") -> None:
     box = QMessageBox(QMessageBox.Icon.Information, title, text,
                       QMessageBox.StandardButton.Ok, parent)

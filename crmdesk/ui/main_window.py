@@ -144,6 +144,10 @@ class MainWindow(QMainWindow):
         self.columns_menu.aboutToShow.connect(self._fill_columns_menu)
         self.sort_menu = self.view_menu.addMenu(_("Sort &Names As"))
         self.sort_menu.aboutToShow.connect(lambda: self.files.fill_sort_menu(self.sort_menu))
+        # Tools: settings of the file (later also Fields, Lists, Backups).
+        self.tools_menu = bar.addMenu(_("&Tools"))
+        self.phone_region_action = self.tools_menu.addAction(
+            _("Phone &Country…"), self.files.choose_phone_region)
         help_menu = bar.addMenu(_("&Help"))
         help_menu.addAction(self.demo_action)
         help_menu.addSeparator()

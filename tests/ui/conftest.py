@@ -82,6 +82,11 @@ def dialogs(monkeypatch: pytest.MonkeyPatch) -> Iterator[Dialogs]:
         rec.asked.append((title, text))
         return rec._next(0)
 
+    def pick(parent, title, text, items, current=0):  # noqa: ANN001
+        rec.asked.append((title, text))
+        answer = rec._next(current)
+        return items.index(answer) if isinstance(answer, str) else answer
+
     def inform(parent, title, text, **kw):  # noqa: ANN001, ANN003
         rec.asked.append((title, text))
 
@@ -95,6 +100,7 @@ def dialogs(monkeypatch: pytest.MonkeyPatch) -> Iterator[Dialogs]:
     monkeypatch.setattr(dlg, "confirm", confirm)
     monkeypatch.setattr(dlg, "choose", choose)
     monkeypatch.setattr(dlg, "inform", inform)
+    monkeypatch.setattr(dlg, "pick", pick)
     monkeypatch.setattr(dlg, "open_file", file_)
     monkeypatch.setattr(dlg, "save_file", file_)
     monkeypatch.setattr(errors, "show_error", show_error)

@@ -127,3 +127,24 @@ def test_each_view_keeps_its_own_search(qtbot, window):
     assert window.search_box.text() == ""
     window.show_view(window.contacts)
     assert window.search_box.text() == "acme"
+
+
+def test_tools_phone_country_sets_the_region_for_new_numbers(window, db, dialogs):
+    from crmdesk.core.contacts import ContactData, PhoneData, create_contact, get_contact
+    from crmdesk.core.settings import get_setting
+
+    dialogs.answers.append("Lithuania (LT)")
+    window.phone_region_action.trigger()
+    with db.reading() as s:
+        assert get_setting(s, "phone_region") == "LT"
+    assert "Lithuania" in window.statusBar().currentMessage()
+    cid = create_contact(db, ContactData(given_name="Jonas", phones=[PhoneData("8 612 34567")]))
+    assert get_contact(db, cid).phones[0].e164 == "+37061234567"
+    dialogs.answers.append(-1)  # Cancel changes nothing
+    window.phone_region_action.trigger()
+    with db.reading() as s:
+        assert get_setting(s, "phone_region") == "LT"
+    dialogs.answers.append(0)  # None
+    window.phone_region_action.trigger()
+    with db.reading() as s:
+        assert get_setting(s, "phone_region") == ""
