@@ -22,8 +22,10 @@ from typing import Any, cast
 from sqlalchemy import ColumnElement, Select, and_, case, func, literal, or_, select
 from sqlalchemy.orm import Session, aliased
 
-from crmdesk.core import search
+from crmdesk.core import fields, search
 from crmdesk.core.errors import QuerySyntaxError
+from crmdesk.core.fields_info import FieldInfo
+from crmdesk.core.fields_model import CONTACT
 from crmdesk.core.i18n import _
 from crmdesk.core.lookup import CompiledLookup, compile_lookup
 from crmdesk.core.lookup_syntax import has_conditions
@@ -35,6 +37,7 @@ TEXT = "text"
 DATETIME = "datetime"
 DAY = "day"  # (year or None, month, day): a birthday
 COUNT = "count"
+CUSTOM_NUMBER = "custom_number"  # a custom number or money: already formatted, aligned right
 
 _Status = aliased(Choice, name="status_choice")
 _Source = aliased(Choice, name="source_choice")
@@ -70,6 +73,42 @@ CONTACT_COLUMNS: dict[str, ListColumn] = {
         ListColumn("deleted", lambda: _("Deleted"), DATETIME, 140, True),
     )
 }
+# A custom field's column: this prefix and the field's key (no built-in key has a colon).
+CUSTOM_PREFIX = "cf:"
+
+
+def custom_key(field_key: str) -> str:
+    return CUSTOM_PREFIX + field_key
+
+
+def _custom_field(session: Session, key: str) -> FieldInfo | None:
+    if not key.startswith(CUSTOM_PREFIX):
+        return None
+    return fields.field_by_key(session, CONTACT, key[len(CUSTOM_PREFIX):])
+
+
+def _title(label: str) -> Callable[[], str]:
+    return lambda: label
+
+
+def contact_columns(session: Session) -> dict[str, ListColumn]:
+    """The built-in contact columns and one per custom contact field (not archived)."""
+    out = dict(CONTACT_COLUMNS)
+    for f in fields.describe_fields(session, CONTACT):
+        out[custom_key(f.key)] = ListColumn(
+            custom_key(f.key), _title(f.label),
+            CUSTOM_NUMBER if f.type in (fields.NUMBER, fields.MONEY) else TEXT,
+            width=110 if f.type in (fields.NUMBER, fields.MONEY, fields.DATE,
+                                    fields.YES_NO) else 150)
+    return out
+
+
+def _known_contact(session: Session, key: str) -> str:
+    if key in CONTACT_COLUMNS or _custom_field(session, key) is not None:
+        return key
+    raise ValueError(f"unknown list column {key!r}")
+
+
 DEFAULT_CONTACT_COLUMNS = ["name", "company", "phone", "email", "city", "status", "updated"]
 TRASH_CONTACT_COLUMNS = ["name", "company", "email", "deleted"]
 
@@ -200,8 +239,10 @@ def contact_ids(session: Session, query: str = "", sort_key: str = "name",
     (search.name_rank); with another order the chosen column decides and the
     name match breaks ties.
     """
-    _known(CONTACT_COLUMNS, sort_key)
+    _known_contact(session, sort_key)
     terms = search.parse_terms(query)
+    if sort_key.startswith(CUSTOM_PREFIX):
+        return _custom_sorted_ids(session, query, sort_key, descending, trash, company_id)
     deleted: Any = Contact.deleted_at
     if terms:
         # Wrapped, so SQLite cannot walk the (deleted_at, sort_key) index over
@@ -221,6 +262,23 @@ def contact_ids(session: Session, query: str = "", sort_key: str = "name",
         stmt = stmt.where(search.text_filter(terms, fts=search.has_fts(session)))
         rank = search.name_rank(terms)
     return fetch_ids(session, _contact_order(stmt, sort_key, descending, rank))
+
+
+def _custom_sorted_ids(session: Session, query: str, sort_key: str, descending: bool,
+                      trash: bool, company_id: int | None) -> list[int]:
+    """contact_ids sorted by a custom field (fields.sort_ids: blanks last, then by name)."""
+    conds: list[ColumnElement[bool]] = []
+    if company_id is not None:
+        conds.append(Contact.company_id == company_id)
+    compiled = lookup_of(session, query)
+    terms = search.parse_terms(query)
+    if compiled is not None:
+        conds.append(compiled.condition)
+    elif terms:
+        conds.append(search.text_filter(terms, fts=search.has_fts(session)))
+    where = and_(*conds) if conds else None
+    return fields.sort_ids(session, CONTACT, sort_key[len(CUSTOM_PREFIX):],
+                           descending=descending, where=where, trash=trash)
 
 
 def lookup_of(session: Session, query: str) -> CompiledLookup | None:
@@ -267,15 +325,22 @@ def _chunks(ids: Sequence[int], size: int = 500) -> Iterable[Sequence[int]]:
         yield ids[start:start + size]
 
 
-def rows(session: Session, ids: Sequence[int], columns: Sequence[str]) -> dict[int, tuple[Any, ...]]:
+def rows(session: Session, ids: Sequence[int], columns: Sequence[str], *,
+         locale: str | None = None) -> dict[int, tuple[Any, ...]]:
     """The values of ``columns`` for these contacts: {id: (value per column)}.
 
-    One query for the contact row (with its company and choices joined) and one
-    per child table a column needs; a block of ~200 rows costs a few ms. Ids
-    that no longer exist are missing from the answer.
+    One query for the contact row (with its company and choices joined), one
+    per child table a column needs, and one (fields.get_values) for all the
+    custom columns; a block of ~200 rows costs a few ms. Custom values come as
+    text for people to read (fields.display_text in ``locale``). Ids that no
+    longer exist are missing from the answer.
     """
+    custom: dict[str, FieldInfo] = {}
     for key in columns:
-        _known(CONTACT_COLUMNS, key)
+        _known_contact(session, key)
+        info = _custom_field(session, key)
+        if info is not None:
+            custom[key] = info
     out: dict[int, list[Any]] = {}
     for chunk in _chunks(ids):
         main = [k for k in columns if k in _CONTACT_VALUES]
@@ -308,6 +373,15 @@ def rows(session: Session, ids: Sequence[int], columns: Sequence[str]) -> dict[i
             ):
                 if r[0] in found:
                     found[r[0]].update(zip(keys, r[1:], strict=True))
+        if custom:
+            by_id = fields.get_values(session, CONTACT, list(found),
+                                      [f.key for f in custom.values()])
+            for cid, values in found.items():
+                stored = by_id.get(cid, {})
+                for key, info in custom.items():
+                    value = stored.get(info.key)
+                    values[key] = (None if value is None
+                                   else fields.display_text(info, value, locale))
         for cid, values in found.items():
             out[cid] = [values.get(k) for k in columns]
     return {cid: tuple(v) for cid, v in out.items()}

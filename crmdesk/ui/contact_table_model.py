@@ -40,7 +40,7 @@ from sqlalchemy.orm import Session
 from crmdesk.core import listing
 from crmdesk.core.contacts import Change
 from crmdesk.core.database import Database
-from crmdesk.core.listing import COUNT, DATETIME, DAY, ListColumn
+from crmdesk.core.listing import COUNT, CUSTOM_NUMBER, DATETIME, DAY, ListColumn
 from crmdesk.ui.worker import Worker, shared
 
 BLOCK = 200
@@ -372,7 +372,8 @@ class RecordTableModel(QAbstractTableModel):
         if role == _ALIGN:
             if not index.isValid():
                 return None
-            return _RIGHT if self._columns[index.column()].kind == COUNT else _LEFT
+            kind = self._columns[index.column()].kind
+            return _RIGHT if kind == COUNT or kind == CUSTOM_NUMBER else _LEFT
         return None
 
     def headerData(self, section: int, orientation: Qt.Orientation,
@@ -399,7 +400,10 @@ class ContactTableModel(RecordTableModel):
     def __init__(self, db: Database, keys: Sequence[str] | None = None, *, trash: bool = False,
                  **kwargs: Any) -> None:
         if keys is None:
-            keys = [k for k in listing.CONTACT_COLUMNS if trash or k != "deleted"]
+            # Every column, the user's custom fields too (chosen like any other).
+            with db.reading() as session:
+                self.columns_registry = listing.contact_columns(session)
+            keys = [k for k in self.columns_registry if trash or k != "deleted"]
         self.trash = trash
         super().__init__(db, keys, **kwargs)
 
@@ -409,7 +413,8 @@ class ContactTableModel(RecordTableModel):
 
     def _query_rows(self, session: Session, ids: Sequence[int],
                     keys: Sequence[str]) -> dict[int, tuple[Any, ...]]:
-        return listing.rows(session, ids, keys)
+        name = self._locale.name()
+        return listing.rows(session, ids, keys, locale=name if "_" in name else None)
 
     def _query_total(self, session: Session) -> int:
         return listing.count_all(session, trash=self.trash)

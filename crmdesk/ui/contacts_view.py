@@ -26,7 +26,9 @@ class ContactsView(ListFormView):
     def __init__(self, db: Database, settings: UiSettings, operations: Operations,
                  form_factory: FormFactory = real_contact_form,
                  parent: QWidget | None = None) -> None:
-        sort_key, descending = settings.sort("contacts", list(listing.CONTACT_COLUMNS))
+        with db.reading() as s:
+            available = list(listing.contact_columns(s))
+        sort_key, descending = settings.sort("contacts", available)
         model = ContactTableModel(db, sort_key=sort_key, descending=descending)
         model.reload_now()
         super().__init__(db, settings, operations, model, form_factory, parent)

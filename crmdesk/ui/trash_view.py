@@ -41,7 +41,9 @@ class TrashView(RecordView):
     def __init__(self, db: Database, settings: UiSettings, operations: Operations,
                  parent: QWidget | None = None) -> None:
         super().__init__(db, settings, operations, parent)
-        sort = settings.sort("trash_contacts", list(listing.CONTACT_COLUMNS), ("deleted", True))
+        with db.reading() as s:
+            available = list(listing.contact_columns(s))
+        sort = settings.sort("trash_contacts", available, ("deleted", True))
         self.contacts_model = ContactTableModel(db, trash=True, sort_key=sort[0],
                                                 descending=sort[1])
         sort = settings.sort("trash_companies", list(listing.COMPANY_COLUMNS), ("deleted", True))
