@@ -36,6 +36,7 @@ from crmdesk.ui import about, dialogs, errors
 from crmdesk.ui.companies_view import CompaniesView
 from crmdesk.ui.contacts_view import ContactsView
 from crmdesk.ui.database_files import DatabaseFiles
+from crmdesk.ui.fields_editor import FieldsEditor
 from crmdesk.ui.operations import Operations
 from crmdesk.ui.settings import UiSettings
 from crmdesk.ui.trash_view import TrashView
@@ -63,6 +64,8 @@ class MainWindow(QMainWindow):
         self._view_actions: list[QAction] = []
         self._queries: dict[str, str] = {}
         self._closed = False
+        # Tools > Fields builds its dialog here (a test may put its own).
+        self.fields_editor_factory = FieldsEditor
         self.setObjectName("main_window")
 
         self._build_actions()
@@ -144,8 +147,9 @@ class MainWindow(QMainWindow):
         self.columns_menu.aboutToShow.connect(self._fill_columns_menu)
         self.sort_menu = self.view_menu.addMenu(_("Sort &Names As"))
         self.sort_menu.aboutToShow.connect(lambda: self.files.fill_sort_menu(self.sort_menu))
-        # Tools: settings of the file (later also Fields, Lists, Backups).
+        # Tools: settings of the file (later also Lists, Backups).
         self.tools_menu = bar.addMenu(_("&Tools"))
+        self.fields_action = self.tools_menu.addAction(_("&Fields…"), self.edit_fields)
         self.phone_region_action = self.tools_menu.addAction(
             _("Phone &Country…"), self.files.choose_phone_region)
         help_menu = bar.addMenu(_("&Help"))
@@ -457,6 +461,50 @@ class MainWindow(QMainWindow):
         self.statusBar().showMessage(_("Opened {path}.").format(path=target), 8000)
         self.database_changed.emit()
         return True
+
+    def edit_fields(self) -> None:
+        """Tools > Fields: edit the custom fields, then rebuild what shows them.
+
+        Forms and list columns are built from the field definitions, so after a
+        change the views are built anew (as after opening a file), keeping the
+        current view, its search and the selected record.
+        """
+        if self.operations.busy():
+            dialogs.inform(self, _("Please Wait"),
+                           _("crmdesk is still busy with the last job. Try again when it has "
+                             "finished."))
+            return
+        if not self.leave_all():
+            return
+        editor = self.fields_editor_factory(self.db, self)
+        changed: list[bool] = []
+        editor.fields_changed.connect(lambda: changed.append(True))
+        try:
+            editor.exec()
+        finally:
+            editor.deleteLater()
+        if changed:
+            self.rebuild_views()
+
+    def rebuild_views(self) -> None:
+        """Build the views anew on the same file, where the user was."""
+        index = self.stack.currentIndex()
+        view = self.current_view()
+        self._queries[view.key] = self.search_box.text()
+        queries = dict(self._queries)
+        current_list = getattr(view, "list", None)
+        selected = current_list.current_id() if current_list is not None else None
+        self._teardown_views()
+        self._queries = queries
+        self._build_views()
+        if 0 <= index < len(self.views):
+            target = self.views[index]
+            if target is not self.current_view():
+                self._enter(target)
+            if selected is not None and hasattr(target, "_pending_select"):
+                target._pending_select = selected  # chosen again once the rows are in
+            if self.search_box.text():
+                self.apply_search()
 
     def offer_demo_if_empty(self) -> None:
         self.files.offer_demo_if_empty()

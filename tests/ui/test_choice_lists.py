@@ -93,9 +93,9 @@ def test_combo_lists_active_entries_and_edit_list(qtbot, db):
     assert combo.value() == "Billboard" and "Billboard" in combo.currentText()
 
 
-def test_screenshot_of_the_list_editor(qtbot, db, dialog):
+def test_screenshot_of_the_list_editor(qtbot, db, dialog, tmp_path):
     create_contact(db, ContactData(given_name="Anna", status="Customer"))
     dialog.set_hidden(entry_id(db, "Former customer"), True)
     dialog.reload()
     qtbot.wait(50)
-    assert dialog.grab().save("/tmp/choice_list_dialog.png")
+    assert dialog.grab().save(str(tmp_path / "choice_list_dialog.png"))

@@ -119,8 +119,8 @@ def test_refresh_people_after_a_contact_joined(qtbot, db, form):
     assert form.people.table.model().rowCount() == 3
 
 
-def test_screenshot_of_a_company(qtbot, db, form):
+def test_screenshot_of_a_company(qtbot, db, form, tmp_path):
     company, _people = romashka(db)
     form.load(company)
     qtbot.wait(50)
-    assert form.grab().save("/tmp/company_form.png")
+    assert form.grab().save(str(tmp_path / "company_form.png"))

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import time
-from pathlib import Path
 
 import pytest
 from PySide6.QtCore import QEvent, Qt
@@ -615,7 +614,7 @@ def test_screenshot_of_a_filled_form(qtbot, db, form, tmp_path):
     form.emails.editor.add_row().address.setText("jonas@@gmail")
     form.validate_now()
     qtbot.wait(50)  # let the layouts settle, as the event loop would
-    out = Path("/tmp/contact_form.png")
+    out = tmp_path / "contact_form.png"
     assert form.grab().save(str(out))
     zh = create_contact(db, ContactData(
         given_name="小明", family_name="王", name_order=FAMILY_FIRST, company="上海贸易有限公司",
@@ -624,4 +623,4 @@ def test_screenshot_of_a_filled_form(qtbot, db, form, tmp_path):
     form.resize(560, 900)
     form.load(zh)
     qtbot.wait(50)
-    assert form.grab().save("/tmp/contact_form_zh.png")
+    assert form.grab().save(str(tmp_path / "contact_form_zh.png"))

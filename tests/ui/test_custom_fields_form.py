@@ -247,7 +247,7 @@ def test_company_form_custom_fields(qtbot, db):
     assert not form.is_dirty()
 
 
-def test_screenshot(form, db, qtbot):
+def test_screenshot(form, db, qtbot, tmp_path):
     cid = person(db)
     with db.session() as s:
         fields.set_values(s, fields.CONTACT, cid, {
@@ -258,5 +258,5 @@ def test_screenshot(form, db, qtbot):
     form.validate_now()
     form._scroll.ensureWidgetVisible(form._custom_sections[-1])
     qtbot.wait(50)
-    assert form.grab().save("/tmp/custom_form.png")
+    assert form.grab().save(str(tmp_path / "custom_form.png"))
     assert isinstance(form.custom_editors()["member_number"].edit, QLineEdit)

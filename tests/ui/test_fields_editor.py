@@ -316,7 +316,7 @@ def test_companies_have_their_own_fields(qtbot, editor, db, dialogs):
         assert [f.label for f in describe_fields(s, "company")] == ["Industry code"]
 
 
-def test_screenshot(qtbot, editor, db, dialogs, texts):
+def test_screenshot(qtbot, editor, db, dialogs, texts, tmp_path):
     with db.session() as s:
         add_field(s, CONTACT, "Fleet size", NUMBER, help="How many vehicles")
         f = add_field(s, CONTACT, "Customer tier", CHOICE, options=["Gold", "Silver"])
@@ -334,7 +334,7 @@ def test_screenshot(qtbot, editor, db, dialogs, texts):
     editor.reload()
     editor.select(FIELD, by_label(db, "Customer tier").id)
     qtbot.wait(50)
-    assert editor.grab().save("/tmp/fields_editor.png")
+    assert editor.grab().save(str(tmp_path / "fields_editor.png"))
 
 
 def test_unsaved_changes_are_not_dropped_silently(qtbot, editor, db, dialogs):
