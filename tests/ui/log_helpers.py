@@ -1,0 +1,50 @@
+"""Driving the modal log dialog from a test: exec() blocks, so the steps run from
+the dialog's own event loop once it is shown, typing where the focus is."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+from PySide6.QtCore import QTimer
+from PySide6.QtWidgets import QApplication, QDialog, QWidget
+
+
+def when_modal(steps: Callable[[QDialog], None], seen: list[QDialog] | None = None) -> None:
+    """Run ``steps`` on the next modal dialog; close it if the steps did not."""
+
+    tries = [0]
+
+    def tick() -> None:
+        dialog = QApplication.activeModalWidget()
+        focus = QApplication.focusWidget()
+        tries[0] += 1
+        if dialog is None or not (focus is not None and dialog.isAncestorOf(focus)):
+            if dialog is not None and tries[0] % 20 == 0:
+                dialog.activateWindow()  # the platform may not have done it yet
+            QTimer.singleShot(10, tick)
+            return
+        if seen is not None:
+            seen.append(dialog)
+        try:
+            steps(dialog)
+        finally:
+            if dialog.isVisible():
+                dialog.reject()
+
+    QTimer.singleShot(0, tick)
+
+
+def focused() -> QWidget:
+    widget = QApplication.focusWidget()
+    assert widget is not None, "nothing has the keyboard focus"
+    return widget
+
+
+def type_here(qtbot, text: str) -> None:  # noqa: ANN001
+    qtbot.keyClicks(focused(), text)
+
+
+def press(qtbot, key, modifier=None) -> None:  # noqa: ANN001
+    from PySide6.QtCore import Qt
+
+    qtbot.keyClick(focused(), key, modifier or Qt.KeyboardModifier.NoModifier)
