@@ -1,4 +1,10 @@
-"""`crmdesk check`: is this file whole? SQLite's own checks plus ours."""
+"""`crmdesk check`: is this file whole? SQLite's own checks plus ours.
+
+Ours: the search index matches the contacts; no history entry is about
+nobody (contacts.purge_contacts deletes those); and, with ``deep``, every
+stored derived value (search text, the history's folded text, each
+contact's last contact and last attempt) is what it would be if computed now.
+"""
 
 from __future__ import annotations
 
@@ -7,12 +13,17 @@ import sqlite3
 from dataclasses import dataclass, field
 
 from sqlalchemy import func, select, text
+from sqlalchemy.orm import Session
 
 from crmdesk.core import migrate
 from crmdesk.core.database import Database
-from crmdesk.core.i18n import _
-from crmdesk.core.models import Company, Contact, SearchRow
+from crmdesk.core.history_last import newest_at, reach_conditions
+from crmdesk.core.i18n import _, ngettext
+from crmdesk.core.models import Company, Contact, Interaction, SearchRow, interaction_contact
 from crmdesk.core.search import build_rows, has_fts
+from crmdesk.core.text import fold
+
+DEEP_BATCH = 10_000  # history entries read at a time by the deep check
 
 
 @dataclass
@@ -21,6 +32,7 @@ class CheckReport:
     contacts: int = 0
     trashed: int = 0
     companies: int = 0
+    interactions: int = 0
 
     @property
     def ok(self) -> bool:
@@ -63,6 +75,8 @@ def check_database(db: Database, *, deep: bool = False) -> CheckReport:
                     n=indexed, m=report.contacts + report.trashed
                 )
             )
+        report.interactions = s.scalar(select(func.count()).select_from(Interaction)) or 0
+        report.problems += _history_problems(s, deep=deep)
         if has_fts(s):
             problem = _fts_integrity(db)
             if problem:
@@ -80,6 +94,50 @@ def check_database(db: Database, *, deep: bool = False) -> CheckReport:
                         )
                     )
     return report
+
+
+def _history_problems(s: Session, *, deep: bool) -> list[str]:
+    problems: list[str] = []
+    link = interaction_contact.c
+    orphans = s.scalar(
+        select(func.count()).select_from(Interaction)
+        .where(Interaction.company_id.is_(None),
+               Interaction.id.not_in(select(link.interaction_id)))) or 0
+    if orphans:
+        problems.append(ngettext(
+            "{n} history entry belongs to no contact and no company.",
+            "{n} history entries belong to no contact and no company.", orphans).format(
+                n=orphans))
+    if not deep:
+        return problems
+    reached, attempt = reach_conditions(s)
+    stale = list(s.scalars(
+        select(Contact.id).where(
+            Contact.last_contact_at.is_distinct_from(newest_at(reached))
+            | Contact.last_attempt_at.is_distinct_from(newest_at(attempt)))
+        .order_by(Contact.id)))
+    if stale:
+        problems.append(ngettext(
+            "The last contact or last attempt of {n} contact is out of date (contact {id}).",
+            "The last contact or last attempt of {n} contacts is out of date (contact {id} "
+            "and others).", len(stale)).format(n=len(stale), id=stale[0]))
+    last_id = 0
+    wrong: list[int] = []
+    while True:
+        batch = s.execute(
+            select(Interaction.id, Interaction.subject, Interaction.details,
+                   Interaction.search_text)
+            .where(Interaction.id > last_id).order_by(Interaction.id).limit(DEEP_BATCH)).all()
+        if not batch:
+            break
+        wrong += [r[0] for r in batch if fold(r[1] + "\n" + r[2]) != r[3]]
+        last_id = batch[-1][0]
+    if wrong:
+        problems.append(ngettext(
+            "The search text of {n} history entry is out of date (entry {id}).",
+            "The search text of {n} history entries is out of date (entry {id} and others).",
+            len(wrong)).format(n=len(wrong), id=wrong[0]))
+    return problems
 
 
 def _fts_integrity(db: Database) -> str | None:

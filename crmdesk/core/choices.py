@@ -1,4 +1,10 @@
-"""User-editable drop-down lists: contact status, lead source (later: interaction kinds)."""
+"""User-editable drop-down lists: contact status, lead source, interaction kinds, outcomes.
+
+Entries of the two history lists carry a "reached" flag: whether an entry of
+that kind (or with that outcome) means the person was actually reached. The
+derived last-contact and last-attempt dates of every contact hang on these
+flags, so changing one (set_reached) recomputes them for everyone.
+"""
 
 from __future__ import annotations
 
@@ -9,13 +15,32 @@ from sqlalchemy.orm import Session
 
 from crmdesk.core.errors import CrmdeskError, NotFoundError
 from crmdesk.core.i18n import _
-from crmdesk.core.models import SOURCE, STATUS, Choice, Contact
+from crmdesk.core.models import (
+    INTERACTION_KIND,
+    OUTCOME,
+    SOURCE,
+    STATUS,
+    Choice,
+    Contact,
+    Interaction,
+)
 
 DEFAULTS: dict[str, list[str]] = {
     STATUS: ["Lead", "Prospect", "Customer", "Former customer", "Partner", "Supplier"],
     SOURCE: ["Website", "Referral", "Trade show", "Cold call", "Advertisement", "Social media",
              "Walk-in"],
+    INTERACTION_KIND: ["Call", "Meeting", "E-mail", "Letter", "Note", "Support request",
+                       "Mailing"],
+    OUTCOME: ["Reached", "Left message", "No answer", "Wrong number", "Meeting agreed",
+              "Ordered", "Complaint"],
 }
+# The default entries that mean "the person was reached" (the rest do not).
+REACHED: dict[str, frozenset[str]] = {
+    INTERACTION_KIND: frozenset({"Call", "Meeting", "E-mail", "Letter", "Support request"}),
+    OUTCOME: frozenset({"Reached", "Meeting agreed", "Ordered", "Complaint"}),
+}
+# The lists whose entries have a meaningful reached flag.
+HISTORY_LISTS = (INTERACTION_KIND, OUTCOME)
 
 
 @dataclass(frozen=True)
@@ -25,13 +50,21 @@ class ChoiceItem:
     name: str
     position: int
     archived: bool
+    reached: bool = False
 
 
 def seed_defaults(session: Session) -> None:
-    """Fill the lists of a new database (in the catalogue's language at creation time)."""
+    """Fill the lists of a new database (in the catalogue's language at creation time).
+
+    A list that has entries already is left alone: migration 0003 fills the two
+    history lists of every file, new ones included.
+    """
     for kind, names in DEFAULTS.items():
+        if session.scalar(select(func.count()).select_from(Choice).where(Choice.kind == kind)):
+            continue
         for pos, name in enumerate(names):
-            session.add(Choice(kind=kind, name=_(name), position=pos))
+            session.add(Choice(kind=kind, name=_(name), position=pos,
+                               reached=name in REACHED.get(kind, ())))
 
 
 def list_choices(session: Session, kind: str, *, include_archived: bool = False) -> list[ChoiceItem]:
@@ -39,7 +72,8 @@ def list_choices(session: Session, kind: str, *, include_archived: bool = False)
     if not include_archived:
         stmt = stmt.where(Choice.archived.is_(False))
     return [
-        ChoiceItem(c.id, c.kind, c.name, c.position, c.archived) for c in session.scalars(stmt)
+        ChoiceItem(c.id, c.kind, c.name, c.position, c.archived, c.reached)
+        for c in session.scalars(stmt)
     ]
 
 
@@ -102,12 +136,43 @@ def archive_choice(session: Session, choice_id: int, archived: bool = True) -> N
     choice.archived = archived
 
 
+def set_reached(session: Session, choice_id: int, reached: bool) -> bool:
+    """Say whether an interaction kind or outcome means the person was reached.
+
+    Every contact's last contact and last attempt are derived from these flags,
+    so they are all recomputed (one UPDATE). Returns whether anything changed.
+    """
+    choice = session.get(Choice, choice_id)
+    if choice is None:
+        raise NotFoundError(_("That list entry no longer exists."))
+    if choice.kind not in HISTORY_LISTS:
+        raise CrmdeskError(_("Only interaction kinds and outcomes can mean "
+                             "\"reached\"."))
+    if choice.reached == bool(reached):
+        return False
+    choice.reached = bool(reached)
+    session.flush()
+    from crmdesk.core.history_last import recompute_last
+
+    recompute_last(session)
+    return True
+
+
 def usage_count(session: Session, choice_id: int) -> int:
-    return session.scalar(
+    """How many records use the entry: contacts for a status or source, history
+    entries for an interaction kind or outcome."""
+    contacts = session.scalar(
         select(func.count()).select_from(Contact).where(
             (Contact.status_id == choice_id) | (Contact.source_id == choice_id)
         )
     ) or 0
+    entries = session.scalar(
+        select(func.count()).select_from(Interaction).where(Interaction.kind_id == choice_id)
+    ) or 0
+    entries += session.scalar(
+        select(func.count()).select_from(Interaction).where(Interaction.outcome_id == choice_id)
+    ) or 0
+    return contacts + entries
 
 
 def move_choice(session: Session, kind: str, ordered_ids: list[int]) -> None:

@@ -20,8 +20,18 @@ from crmdesk.core.contacts import (
 )
 from crmdesk.core.database import Database
 from crmdesk.core.errors import CrmdeskError, NotFoundError, Problem, ValidationError
+from crmdesk.core.history import delete_orphans
 from crmdesk.core.i18n import _
-from crmdesk.core.models import Address, Company, Contact, Email, Link, Phone, utcnow
+from crmdesk.core.models import (
+    Address,
+    Company,
+    Contact,
+    Email,
+    Interaction,
+    Link,
+    Phone,
+    utcnow,
+)
 from crmdesk.core.settings import get_setting
 from crmdesk.core.text import fold
 from crmdesk.core.validation import (
@@ -233,7 +243,11 @@ def restore_companies(db: Database, ids: Iterable[int]) -> Change:
 
 
 def purge_companies(db: Database, ids: Iterable[int]) -> Change:
-    """Delete for good (only from the trash); contacts lose the link but are kept."""
+    """Delete for good (only from the trash); contacts lose the link but are kept.
+
+    History entries about the company lose it too; one that was about the
+    company alone (its contacts purged before) is deleted with it.
+    """
     with db.session() as s:
         found = list(s.scalars(select(Company.id).where(Company.id.in_(set(ids)))))
         live = s.scalars(select(Company.id).where(Company.id.in_(found),
@@ -242,6 +256,9 @@ def purge_companies(db: Database, ids: Iterable[int]) -> Change:
             raise CrmdeskError(_("Only companies in the trash can be deleted for good."))
         affected = list(s.scalars(select(Contact.id).where(Contact.company_id.in_(found))))
         s.execute(update(Contact).where(Contact.company_id.in_(found)).values(company_id=None))
+        entries = list(s.scalars(select(Interaction.id)
+                                 .where(Interaction.company_id.in_(found))))
         s.execute(delete(Company).where(Company.id.in_(found)))
+        delete_orphans(s, entries)
         search.refresh(s, affected)
         return Change(frozenset(found), removed=True)

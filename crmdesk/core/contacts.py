@@ -20,6 +20,7 @@ from crmdesk.core.choices import resolve_choice
 from crmdesk.core.collation import name_sort_key
 from crmdesk.core.database import Database
 from crmdesk.core.errors import CrmdeskError, NotFoundError, Problem, ValidationError
+from crmdesk.core.history import delete_orphans, interactions_of
 from crmdesk.core.i18n import _
 from crmdesk.core.models import (
     FAMILY_FIRST,
@@ -543,7 +544,13 @@ def restore_contacts(db: Database, ids: Iterable[int]) -> Change:
 
 
 def purge_contacts(db: Database, ids: Iterable[int]) -> Change:
-    """Delete for good. Only contacts already in the trash can be purged."""
+    """Delete for good. Only contacts already in the trash can be purged.
+
+    Their history goes with them where it was theirs alone: an entry shared
+    with another contact stays (without them), one about a company stays in
+    the History view, and one about nobody left is deleted
+    (history.delete_orphans).
+    """
     with db.session() as s:
         found = _existing(s, ids)
         for chunk in _chunks(found):
@@ -551,15 +558,20 @@ def purge_contacts(db: Database, ids: Iterable[int]) -> Change:
                                                       Contact.deleted_at.is_(None))).first()
             if live is not None:
                 raise CrmdeskError(_("Only contacts in the trash can be deleted for good."))
+        entries = interactions_of(s, found)
         for chunk in _chunks(found):
             s.execute(delete(Contact).where(Contact.id.in_(chunk)))
+        delete_orphans(s, entries)
         return Change(frozenset(found), removed=True)
 
 
 def empty_trash(db: Database) -> Change:
+    """Purge every contact in the trash (see purge_contacts for their history)."""
     with db.session() as s:
         ids = list(s.scalars(select(Contact.id).where(Contact.deleted_at.is_not(None))))
+        entries = interactions_of(s, ids)
         s.execute(delete(Contact).where(Contact.deleted_at.is_not(None)))
+        delete_orphans(s, entries)
         return Change(frozenset(ids), removed=True)
 
 

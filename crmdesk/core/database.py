@@ -41,7 +41,7 @@ from crmdesk.core.i18n import _
 # "CRMD": written into the SQLite header so that crmdesk knows its own files.
 APPLICATION_ID = 0x43524D44
 # Bumped with every migration that changes the schema (see migrations/).
-SCHEMA_VERSION = 2
+SCHEMA_VERSION = 3
 SQLITE_MAGIC = b"SQLite format 3\x00"
 FILE_SUFFIX = ".crmdesk"
 

@@ -1,9 +1,9 @@
 """crmdesk's own lookup fields (``city:``, ``tag:``, ``birthday:`` ...), as a registry.
 
 Each entry says how ``key<op>value`` and ``has:key`` become a condition on
-Contact. A field added by a later issue is one ``register(...)`` call (the
-history issue: ``last_contact`` with ``date_field(<column expression>)``),
-and its key is then reserved for custom fields too (fields_keys.py asks here).
+Contact. A field added by a later issue is one ``register(...)`` call or one
+line below (the history's ``last_contact`` and ``last_attempt`` are
+``datetime_field``s on columns of Contact), and its key is then reserved for custom fields too (fields_keys.py asks here).
 
 Text is compared folded (text.fold: case- and accent-blind in any script).
 Name parts, notes, addresses are stored as typed, so on SQLite the
@@ -421,5 +421,12 @@ for _field in (
                  datetime_field("created", lambda: Contact.created_at), _always),
     BuiltinField("updated", lambda: _("Updated"), DATE,
                  datetime_field("updated", lambda: Contact.updated_at), _always),
+    # Derived from the history (history_last.py); missing: never reached / never tried.
+    BuiltinField("last_contact", lambda: _("Last contact"), DATE,
+                 datetime_field("last_contact", lambda: Contact.last_contact_at),
+                 lambda ctx: Contact.last_contact_at.is_not(None)),
+    BuiltinField("last_attempt", lambda: _("Last attempt"), DATE,
+                 datetime_field("last_attempt", lambda: Contact.last_attempt_at),
+                 lambda ctx: Contact.last_attempt_at.is_not(None)),
 ):
     register(_field)

@@ -24,6 +24,7 @@ from sqlalchemy import (
     Table,
     Text,
     UniqueConstraint,
+    false,
 )
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
 
@@ -47,10 +48,11 @@ class Base(DeclarativeBase):
 GIVEN_FIRST = "given_first"
 FAMILY_FIRST = "family_first"
 
-# Choice-list kinds: the drop-downs a user edits (Tools > Lists, later also
-# interaction kinds and outcomes).
+# Choice-list kinds: the drop-downs a user edits (Tools > Lists).
 STATUS = "status"
 SOURCE = "source"
+INTERACTION_KIND = "interaction_kind"  # Call, Meeting, E-mail ... (history)
+OUTCOME = "outcome"  # Reached, Left message, No answer ... (history)
 
 
 class Choice(Base):
@@ -64,6 +66,9 @@ class Choice(Base):
     name: Mapped[str] = mapped_column(String(200))
     position: Mapped[int] = mapped_column(Integer, default=0)
     archived: Mapped[bool] = mapped_column(default=False)
+    # Interaction kinds and outcomes only: an entry of this kind or outcome means
+    # the person was reached (a call answered, a meeting held); see history_last.py.
+    reached: Mapped[bool] = mapped_column(default=False, server_default=false())
 
 
 contact_tag = Table(
@@ -134,6 +139,11 @@ class Contact(Base):
     created_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow, index=True)
     deleted_at: Mapped[datetime | None] = mapped_column(DateTime, index=True)
+    # Derived from the history (history_last.recompute_last), kept for lists,
+    # sorting and lookups: the newest entry that reached the person, and the
+    # newest that tried and did not. Indexed below with deleted_at and sort_key.
+    last_contact_at: Mapped[datetime | None] = mapped_column(DateTime)
+    last_attempt_at: Mapped[datetime | None] = mapped_column(DateTime)
 
     company: Mapped[Company | None] = relationship(back_populates="contacts")
     status: Mapped[Choice | None] = relationship(foreign_keys=[status_id])
@@ -288,6 +298,51 @@ class StatusChange(Base):
     changed_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow, index=True)
 
 
+interaction_contact = Table(
+    "interaction_contact",
+    Base.metadata,
+    Column("interaction_id", ForeignKey("interaction.id", ondelete="CASCADE"), primary_key=True),
+    Column("contact_id", ForeignKey("contact.id", ondelete="CASCADE"), primary_key=True),
+    # A contact's timeline starts here; the primary key serves an entry's contacts.
+    Index("ix_interaction_contact_contact", "contact_id", "interaction_id"),
+)
+
+
+class Interaction(Base):
+    """One entry of the history: a call, a meeting, a letter ... with one or more contacts.
+
+    Kind and outcome are entries of user-editable lists (INTERACTION_KIND,
+    OUTCOME); deleting a list entry leaves the history in place without it.
+    ``search_text`` is text.fold(subject + details), so the History view's text
+    filter is a plain substring test that behaves the same on any database.
+    """
+
+    __tablename__ = "interaction"
+    __table_args__ = (
+        CheckConstraint("direction IN ('in', 'out', '')", name="direction"),
+        CheckConstraint("duration_min IS NULL OR duration_min >= 0", name="duration"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    kind_id: Mapped[int | None] = mapped_column(
+        ForeignKey("choice.id", ondelete="SET NULL"), index=True
+    )
+    direction: Mapped[str] = mapped_column(String(3), default="")
+    at: Mapped[datetime] = mapped_column(DateTime, default=utcnow, index=True)
+    duration_min: Mapped[int | None] = mapped_column(Integer)
+    subject: Mapped[str] = mapped_column(String(500), default="")
+    outcome_id: Mapped[int | None] = mapped_column(
+        ForeignKey("choice.id", ondelete="SET NULL"), index=True
+    )
+    details: Mapped[str] = mapped_column(Text, default="")
+    company_id: Mapped[int | None] = mapped_column(
+        ForeignKey("company.id", ondelete="SET NULL"), index=True
+    )
+    search_text: Mapped[str] = mapped_column(Text, default="")
+    created_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
+    updated_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
+
+
 class Setting(Base):
     """Settings that belong to the database file (not to the PC): default phone region ..."""
 
@@ -315,3 +370,10 @@ class SearchRow(Base):
 
 
 Index("ix_contact_live_sort", Contact.deleted_at, Contact.sort_key)
+# The list sorted by last contact (or attempt) walks one of these, ties by name
+# included, instead of sorting 100,000 rows (listing.py); lookups such as
+# last_contact<2026-06-01 search them by range.
+Index("ix_contact_live_last_contact", Contact.deleted_at, Contact.last_contact_at,
+      Contact.sort_key)
+Index("ix_contact_live_last_attempt", Contact.deleted_at, Contact.last_attempt_at,
+      Contact.sort_key)

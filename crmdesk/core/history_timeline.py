@@ -1,0 +1,109 @@
+"""One contact's timeline: their history entries and status changes, newest first.
+
+A status change (Lead → Customer) is not an interaction, but it is part of
+the story a user reads on the contact's History tab, so it is merged in here
+as a read-only entry (``id`` None, ``editable`` False). A contact has tens
+or hundreds of entries, not millions: they are read with two small indexed
+queries (through interaction_contact's (contact_id, interaction_id) index)
+and merged in Python.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+
+from sqlalchemy import and_, func, literal, select
+from sqlalchemy.orm import Session, aliased
+
+from crmdesk.core.errors import NotFoundError
+from crmdesk.core.history_query import contacts_of, words
+from crmdesk.core.i18n import _
+from crmdesk.core.localtime import to_local
+from crmdesk.core.models import Choice, Contact, Interaction, StatusChange, interaction_contact
+from crmdesk.core.text import fold
+
+_Kind = aliased(Choice, name="kind_choice")
+_Outcome = aliased(Choice, name="outcome_choice")
+_Old = aliased(Choice, name="old_status")
+_New = aliased(Choice, name="new_status")
+_link = interaction_contact.c
+ARROW = " → "
+NO_STATUS = "—"
+
+
+def status_change_label() -> str:
+    """The kind a status change shows under, in the current language."""
+    return _("Status change")
+
+
+@dataclass(frozen=True)
+class TimelineEntry:
+    id: int | None  # None for a status change (not editable)
+    at: datetime  # aware, local
+    kind: str  # the kind's name, or the translated "Status change"
+    direction: str
+    subject: str  # for a status change: "Lead → Customer"
+    outcome: str
+    details: str
+    duration_min: int | None
+    contacts: list[str]  # display names of all contacts of the entry, in name order
+    editable: bool
+
+
+def _matches(text: str, needles: list[str]) -> bool:
+    folded = fold(text)
+    return all(n in folded for n in needles)
+
+
+def timeline(session: Session, contact_id: int, *, kind: str = "",
+             text: str = "") -> list[TimelineEntry]:
+    """The contact's entries, newest first. ``kind`` keeps one kind (by name, any case;
+    the "Status change" label keeps only those); ``text`` keeps entries whose subject
+    or details hold every word (case- and accent-blind)."""
+    name = session.scalar(select(Contact.display_name).where(Contact.id == contact_id))
+    if name is None:
+        raise NotFoundError(_("That contact no longer exists."))
+    wanted_kind = fold(kind)
+    needles = words(text)
+    status_only = bool(wanted_kind) and wanted_kind == fold(status_change_label())
+
+    entries: list[TimelineEntry] = []
+    if not status_only:
+        stmt = (
+            select(Interaction.id, Interaction.at, _Kind.name, Interaction.direction,
+                   Interaction.subject, _Outcome.name, Interaction.details,
+                   Interaction.duration_min)
+            .join(interaction_contact, and_(_link.interaction_id == Interaction.id,
+                                            _link.contact_id == contact_id))
+            .outerjoin(_Kind, _Kind.id == Interaction.kind_id)
+            .outerjoin(_Outcome, _Outcome.id == Interaction.outcome_id)
+            .order_by(Interaction.at.desc(), Interaction.id.desc())
+        )
+        for needle in needles:
+            stmt = stmt.where(func.instr(Interaction.search_text, literal(needle)) > 0)
+        rows = [r for r in session.execute(stmt)
+                if not wanted_kind or fold(r[2] or "") == wanted_kind]
+        people = contacts_of(session, [r[0] for r in rows])
+        entries += [
+            TimelineEntry(iid, to_local(at), kind_name or "", direction, subject,
+                          outcome or "", details, duration,
+                          [n for _cid, n in people.get(iid, [])], True)
+            for iid, at, kind_name, direction, subject, outcome, details, duration in rows
+        ]
+
+    if not wanted_kind or status_only:
+        for at, old, new in session.execute(
+            select(StatusChange.changed_at, _Old.name, _New.name)
+            .outerjoin(_Old, _Old.id == StatusChange.old_status_id)
+            .outerjoin(_New, _New.id == StatusChange.new_status_id)
+            .where(StatusChange.contact_id == contact_id)
+        ):
+            subject = (old or NO_STATUS) + ARROW + (new or NO_STATUS)
+            if needles and not _matches(subject, needles):
+                continue
+            entries.append(TimelineEntry(None, to_local(at), status_change_label(), "", subject, "",
+                                         "", None, [name], False))
+    # Stable: among entries at the same moment, history before status changes.
+    entries.sort(key=lambda e: e.at, reverse=True)
+    return entries

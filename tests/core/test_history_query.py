@@ -1,0 +1,225 @@
+"""The History view's ids and rows, and the last-contact columns and lookups of the
+contact list."""
+
+from __future__ import annotations
+
+from datetime import UTC, date, datetime, timedelta
+
+import pytest
+
+from crmdesk.core import history, listing
+from crmdesk.core.contacts import ContactData, create_contact, restore_contacts, trash_contacts
+from crmdesk.core.history import HistoryFilter, InteractionData, log_interaction
+from crmdesk.core.lookup import contact_ids_for_lookup
+
+DAY = timedelta(days=1)
+
+
+def at(y, m, d, h=12) -> datetime:
+    """Noon local time: the same local day in any time zone the tests run in."""
+    return datetime(y, m, d, h).astimezone()
+
+
+@pytest.fixture
+def book(db):
+    """Four people and six entries across spring 2026."""
+    p = {
+        "ann": create_contact(db, ContactData(given_name="Ann", family_name="Adams",
+                                              company="Zeta")),
+        "bob": create_contact(db, ContactData(given_name="Bob", family_name="Brown",
+                                              company="Acme")),
+        "ivan": create_contact(db, ContactData(given_name="Иван", family_name="Петров")),
+        "wang": create_contact(db, ContactData(given_name="小明", family_name="王",
+                                               name_order="family_first")),
+    }
+    entries = [
+        ("Call", "Reached", "Price list", "", at(2026, 3, 2), [p["ann"]], 5, "out"),
+        ("Meeting", "", "Demo", "Две машины", at(2026, 4, 10), [p["bob"], p["ivan"]], 60,
+         ""),
+        ("Call", "No answer", "Follow-up", "", at(2026, 4, 20), [p["ivan"]], None, "out"),
+        ("E-mail", "", "Счёт на оплату", "", at(2026, 5, 1), [p["ivan"]], None, "in"),
+        ("Letter", "Ordered", "合同 signed", "", at(2026, 5, 31, 23), [p["wang"]], None, ""),
+        ("Note", "", "", "Likes Žalgiris", at(2026, 6, 1, 0), [p["ann"]], None, ""),
+    ]
+    e = {}
+    with db.session() as s:
+        for i, (kind, outcome, subject, details, when, who, minutes, way) in enumerate(entries):
+            e[i] = log_interaction(s, InteractionData(
+                kind=kind, outcome=outcome, subject=subject, details=details, at=when,
+                contact_ids=who, duration_min=minutes, direction=way)).ids[0]
+    return p, e
+
+
+def ids(db, flt=None, key="at", descending=True):
+    with db.reading() as s:
+        return history.history_ids(s, flt or HistoryFilter(), key, descending)
+
+
+def test_newest_first_and_oldest_first(db, book):
+    _p, e = book
+    assert ids(db) == [e[5], e[4], e[3], e[2], e[1], e[0]]
+    assert ids(db, descending=False) == [e[0], e[1], e[2], e[3], e[4], e[5]]
+
+
+def test_date_range_is_local_days_inclusive(db, book):
+    _p, e = book
+    may = HistoryFilter(since=date(2026, 5, 1), until=date(2026, 5, 31))
+    assert ids(db, may) == [e[4], e[3]]  # 31 May 23:00 is May, 1 June 00:00 is not
+    assert ids(db, HistoryFilter(since=date(2026, 5, 31))) == [e[5], e[4]]
+    assert ids(db, HistoryFilter(until=date(2026, 3, 2))) == [e[0]]
+
+
+def test_kinds_outcomes_text_and_contact(db, book):
+    p, e = book
+    assert ids(db, HistoryFilter(kinds=["call"])) == [e[2], e[0]]
+    assert ids(db, HistoryFilter(kinds=["Call", "Letter"])) == [e[4], e[2], e[0]]
+    assert ids(db, HistoryFilter(kinds=["No such kind"])) == []
+    assert ids(db, HistoryFilter(outcomes=["no answer"])) == [e[2]]
+    assert ids(db, HistoryFilter(text="СЧЁТ")) == [e[3]]  # Cyrillic, any case
+    assert ids(db, HistoryFilter(text="счет")) == [e[3]]  # ё folds to е
+    assert ids(db, HistoryFilter(text="合同")) == [e[4]]
+    assert ids(db, HistoryFilter(text="zalgiris")) == [e[5]]  # in the details
+    assert ids(db, HistoryFilter(text="машины demo")) == [e[1]]  # every word
+    assert ids(db, HistoryFilter(contact_id=p["ivan"])) == [e[3], e[2], e[1]]
+    assert ids(db, HistoryFilter(contact_id=p["ivan"], kinds=["Call"])) == [e[2]]
+
+
+def test_hostile_filter_values_are_only_values(db, book):
+    for text in ("'; DROP TABLE interaction;--", "%", "_", "\\", "' OR 1=1 --"):
+        assert ids(db, HistoryFilter(text=text)) == []
+        assert ids(db, HistoryFilter(kinds=[text])) == []
+    assert len(ids(db)) == 6
+    assert len(ids(db, HistoryFilter(text="\x00\t"))) == 6  # control characters are spaces
+    with pytest.raises(ValueError):
+        ids(db, key="at; DROP TABLE interaction")
+
+
+def test_sorting_by_every_column_keeps_blanks_last(db, book):
+    _p, e = book
+    assert ids(db, key="kind", descending=False) == [e[2], e[0], e[1], e[3], e[4], e[5]]
+    assert ids(db, key="outcome", descending=False)[:3] == [e[0], e[2], e[4]]
+    assert set(ids(db, key="outcome", descending=False)[3:]) == {e[1], e[3], e[5]}
+    assert ids(db, key="duration", descending=False)[:2] == [e[0], e[1]]
+    assert ids(db, key="duration", descending=True)[:2] == [e[1], e[0]]
+    assert ids(db, key="company", descending=False)[:2] == [e[1], e[5]]  # Acme, Zeta ...
+    assert ids(db, key="subject", descending=False)[-1] == e[5]  # the empty subject last
+    assert ids(db, key="subject", descending=True)[-1] == e[5]
+    assert ids(db, key="direction", descending=False)[:3] == [e[3], e[2], e[0]]  # in, out
+    by_contact = ids(db, key="contacts", descending=False)
+    assert by_contact[:2] == [e[5], e[0]]  # Adams first, newest first among ties
+    for key in history.HISTORY_COLUMNS:
+        assert sorted(ids(db, key=key)) == sorted(e.values())
+
+
+def test_rows(db, book):
+    p, e = book
+    with db.reading() as s:
+        rows = history.history_rows(s, [e[1], e[0], 999])
+    assert set(rows) == {e[0], e[1]}
+    meeting = rows[e[1]]
+    assert meeting["at"] == at(2026, 4, 10) and meeting["at"].tzinfo is not None
+    assert meeting["kind"] == "Meeting" and meeting["outcome"] == ""
+    assert meeting["contacts"] == "Bob Brown, Иван Петров"
+    assert meeting["contact_ids"] == [p["bob"], p["ivan"]]
+    assert meeting["company"] == "Acme" and meeting["duration"] == 60
+    assert meeting["details"] == "Две машины"
+    assert rows[e[0]]["direction"] == "out" and rows[e[0]]["outcome"] == "Reached"
+    assert set(history.HISTORY_COLUMNS) == {"at", "kind", "direction", "subject", "outcome",
+                                            "contacts", "company", "duration"}
+    assert set(history.HISTORY_COLUMNS) <= set(meeting)
+
+
+def test_entries_of_trashed_contacts_leave_the_view(db, book):
+    p, e = book
+    trash_contacts(db, [p["ivan"]])
+    shown = ids(db)
+    assert e[3] not in shown and e[2] not in shown  # Ivan's alone
+    assert e[1] in shown  # shared with Bob
+    assert ids(db, HistoryFilter(contact_id=p["ivan"])) == [e[3], e[2], e[1]]
+    restore_contacts(db, [p["ivan"]])
+    assert len(ids(db)) == 6
+
+
+def test_count(db, book):
+    with db.reading() as s:
+        assert history.history_count(s) == 6
+        assert history.history_count(s, HistoryFilter(kinds=["Call"])) == 2
+
+
+# -- the contact list: columns and lookups ---------------------------------------------
+
+
+def test_last_contact_columns_sort_with_blanks_last(db, book):
+    p, _e = book
+    # ann: reached 2 Mar (the note on 1 June is neither); bob: the meeting 10 Apr;
+    # ivan: meeting 10 Apr, e-mail 1 May, no answer 20 Apr; wang: ordered 31 May.
+    with db.reading() as s:
+        order = listing.contact_ids(s, sort_key="last_contact")
+        newest = listing.contact_ids(s, sort_key="last_contact", descending=True)
+        attempts = listing.contact_ids(s, sort_key="last_attempt")
+        rows = listing.rows(s, [p["ivan"]], ["name", "last_contact", "last_attempt"])
+    assert order == [p["ann"], p["bob"], p["ivan"], p["wang"]]
+    assert newest == [p["wang"], p["ivan"], p["bob"], p["ann"]]
+    assert attempts[0] == p["ivan"]  # the only one tried and not reached
+    name, contact, attempt = rows[p["ivan"]]
+    assert contact == at(2026, 5, 1).astimezone(UTC).replace(tzinfo=None)  # stored UTC
+    assert attempt == at(2026, 4, 20).astimezone(UTC).replace(tzinfo=None)
+    for key in ("last_contact", "last_attempt"):
+        column = listing.CONTACT_COLUMNS[key]
+        assert column.kind == listing.DATETIME and column.title()
+
+
+def test_lookups_on_last_contact(db, book):
+    p, _e = book
+    nobody = create_contact(db, ContactData(given_name="Never", family_name="Called"))
+
+    def find(query):
+        with db.reading() as s:
+            return set(contact_ids_for_lookup(s, query, today=date(2026, 5, 15)))
+
+    assert find("last_contact<2026-04-01") == {p["ann"]}  # the never-reached do not count
+    assert find("last_contact<=2026-04-10") == {p["ann"], p["bob"]}
+    assert find("last_contact>=2026-05") == {p["ivan"], p["wang"]}
+    assert find("last_contact:this-month") == {p["ivan"], p["wang"]}
+    assert find("missing:last_contact") == {nobody}
+    assert find("has:last_attempt") == {p["ivan"]}
+    assert find("-has:last_attempt") == {p["ann"], p["bob"], p["wang"], nobody}
+    assert find("last_attempt:2026-04-20") == {p["ivan"]}
+    with db.reading() as s:  # the search box takes them too
+        assert set(listing.contact_ids(s, "missing:last_contact")) == {nobody}
+
+
+def test_the_fast_last_contact_order_is_the_general_one(db, book):
+    """listing walks an index for the bare list sorted by last contact; with a search it
+    sorts the general way. Both give the same order: blanks last, ties by name."""
+    p, _e = book
+    extra = [create_contact(db, ContactData(given_name=g, family_name=f))
+             for g, f in (("Zed", "Zulu"), ("Amy", "Alpha"), ("Kim", "Kilo"))]
+    with db.session() as s:  # a tie: one meeting with two people
+        log_interaction(s, InteractionData(kind="Meeting", at=at(2026, 4, 10),
+                                           contact_ids=[extra[0], extra[1]]))
+    trash_contacts(db, [p["wang"]])
+    with db.reading() as s:
+        for key in ("last_contact", "last_attempt"):
+            for descending in (False, True):
+                for trash in (False, True):
+                    fast = listing.contact_ids(s, sort_key=key, descending=descending,
+                                               trash=trash)
+                    general = listing.contact_ids(s, "has:name", sort_key=key,
+                                                  descending=descending, trash=trash)
+                    assert fast == general, (key, descending, trash)
+        order = listing.contact_ids(s, sort_key="last_contact")
+    assert order == [p["ann"], extra[1], p["bob"], extra[0], p["ivan"], extra[2]]
+
+
+def test_filtered_by_kind_or_text_the_newest_still_come_first(db, book):
+    _p, e = book
+    assert ids(db, HistoryFilter(kinds=["Call", "E-mail"])) == [e[3], e[2], e[0]]
+    assert ids(db, HistoryFilter(kinds=["Call", "E-mail"]), descending=False) == \
+        [e[0], e[2], e[3]]
+    assert ids(db, HistoryFilter(text="e"), descending=False)[0] == e[0]
+
+
+def test_filters_compare_by_value():
+    assert HistoryFilter(kinds=[], outcomes=[]) == HistoryFilter()
+    assert HistoryFilter(kinds=["Call"]) == HistoryFilter(kinds=("Call",))
