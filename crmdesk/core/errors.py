@@ -80,3 +80,7 @@ class ValidationError(CrmdeskError):
     def __init__(self, problems: list[Problem]) -> None:
         self.problems = problems
         super().__init__("; ".join(p.message for p in problems))
+
+
+class FileWriteError(CrmdeskError):
+    """A file (an export, a report) could not be written; nothing half-written was left."""
