@@ -71,11 +71,13 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--trash", action="store_true", help=_("search the trash instead"))
 
     p = sub.add_parser("check", help=_("verify that a database file is whole"),
-                       description=_("Check the file's integrity, its links and its search "
-                                     "index. Exit code 1 if anything is wrong."))
+                       description=_("Check the file's integrity, its links, its search "
+                                     "index and its history. Exit code 1 if anything is "
+                                     "wrong."))
     _add_db(p)
     p.add_argument("--deep", action="store_true",
-                   help=_("also compare every contact's search text (slower)"))
+                   help=_("also compare every contact's search text and last contact "
+                          "(slower)"))
 
     p = sub.add_parser("demo", help=_("create a demo database full of realistic contacts"),
                        description=_("Create a new database at PATH filled with realistic "
@@ -86,9 +88,11 @@ def build_parser() -> argparse.ArgumentParser:
                    help=_("how many contacts (default 1000)"))
     p.add_argument("--seed", type=int, default=0, metavar="S",
                    help=_("random seed: the same seed gives the same data"))
+    from crmdesk import history_cli
     from crmdesk.core import fields_cli
 
     fields_cli.add_parser(sub, _add_db)
+    history_cli.add_parsers(sub, _add_db)
     return parser
 
 
@@ -146,8 +150,9 @@ def cmd_check(args: argparse.Namespace) -> int:
         report = check_database(db, deep=args.deep)
     if report.ok:
         print(_("{path}: OK ({contacts} contacts, {trashed} in the trash, {companies} "
-                "companies)").format(path=path, contacts=report.contacts,
-                                     trashed=report.trashed, companies=report.companies))
+                "companies, {entries} history entries)").format(
+                    path=path, contacts=report.contacts, trashed=report.trashed,
+                    companies=report.companies, entries=report.interactions))
         return EXIT_OK
     print(_("{path}: {n} problem(s) found").format(path=path, n=len(report.problems)),
           file=sys.stderr)
@@ -208,8 +213,20 @@ def cmd_fields(args: argparse.Namespace) -> int:
     return run(args)
 
 
+def cmd_history(args: argparse.Namespace) -> int:
+    from crmdesk.history_cli import cmd_history as run
+
+    return run(args)
+
+
+def cmd_log(args: argparse.Namespace) -> int:
+    from crmdesk.history_cli import cmd_log as run
+
+    return run(args)
+
+
 COMMANDS = {"search": cmd_search, "check": cmd_check, "demo": cmd_demo, "gui": cmd_gui,
-            "fields": cmd_fields}
+            "fields": cmd_fields, "history": cmd_history, "log": cmd_log}
 
 
 def main(argv: Sequence[str] | None = None) -> int:
