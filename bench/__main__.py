@@ -11,7 +11,7 @@ import sys
 import time
 from collections.abc import Callable
 
-from bench import fields_bench, file_bench, gui_bench, search_bench
+from bench import fields_bench, file_bench, gui_bench, history_bench, search_bench
 from bench.common import Context, Section, demo_database, machine, render
 
 # In report order; a new benchmark is a module with run(ctx) and a line here.
@@ -20,6 +20,7 @@ SECTIONS: list[Callable[[Context], list[Section]]] = [
     search_bench.run,
     gui_bench.section,
     fields_bench.section,
+    history_bench.section,
 ]
 
 
