@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
-from PySide6.QtWidgets import QWidget
+from PySide6.QtWidgets import QApplication, QWidget
 
 from crmdesk.core import listing
 from crmdesk.core.contacts import Change, restore_contacts, trash_contacts
@@ -34,6 +34,9 @@ class ContactsView(ListFormView):
         super().__init__(db, settings, operations, model, form_factory, parent)
         if hasattr(self.form, "choice_lists_edited"):  # a status was renamed ...
             self.form.choice_lists_edited.connect(lambda *_a: self.model.mark_stale())
+        if hasattr(self.form, "history_changed"):  # logged on the form's History tab
+            self.form.history_changed.connect(self.history_logged)
+            self.form.set_settings(settings)
 
     def title(self) -> str:
         return _("Contacts")
@@ -94,11 +97,34 @@ class ContactsView(ListFormView):
         self.list.setFocus()
         return True
 
+    # -- history (Ctrl+L) -----------------------------------------------------------
+    def log_targets(self) -> list[int]:
+        """The form's contact while the form has the focus, else the selected rows
+        (several: a mailing), else the contact in the form."""
+        form_id = self.form.current_id() if self._form_shown else None
+        focus = QApplication.focusWidget()
+        if form_id is not None and focus is not None and self.form.isAncestorOf(focus):
+            return [form_id]
+        return self.list.selected_ids() or ([form_id] if form_id is not None else [])
+
+    def history_logged(self, result: Any) -> None:
+        change = Change(frozenset(result.contact_ids))
+        self.model.apply_change(change)  # the Last contact column
+        if self._form_shown and self.form.current_id() in change.ids:
+            getattr(self.form, "refresh_history", lambda: None)()
+        super().history_logged(result)
+        n = len(result.ids)
+        self.status_message.emit(ngettext("Logged {n} entry.", "Logged {n} entries.",
+                                          n).format(n=_num(n)))
+
     # -- changes from elsewhere ---------------------------------------------------
     def on_contacts_changed(self, change: Change) -> None:
         self.reload_after(change)
-        if self._form_shown and self.form.current_id() in change.ids and change.removed:
-            self._show_form(False)
+        if self._form_shown and self.form.current_id() in change.ids:
+            if change.removed:
+                self._show_form(False)
+            else:  # logged elsewhere (the History view): the form's History tab
+                getattr(self.form, "refresh_history", lambda: None)()
 
     def on_companies_changed(self, change: Change) -> None:
         # A renamed or deleted company shows in the Company column.

@@ -43,7 +43,9 @@ from PySide6.QtWidgets import (
     QLabel,
     QLayout,
     QLineEdit,
+    QSplitter,
     QStyle,
+    QTabWidget,
     QToolButton,
     QVBoxLayout,
     QWidget,
@@ -346,6 +348,16 @@ def focus_chain(layout: QLayout) -> list[QWidget]:
 
     def walk_widget(w: QWidget) -> None:
         if w.isHidden() and w.parentWidget() is not None and not w.parentWidget().isHidden():
+            return
+        if isinstance(w, QTabWidget):  # its tabs, then the page shown
+            if w.tabBar().isEnabled():
+                out.append(w.tabBar())
+            if w.currentWidget() is not None:
+                walk_widget(w.currentWidget())
+            return
+        if isinstance(w, QSplitter):  # no layout: its parts in order
+            for i in range(w.count()):
+                walk_widget(w.widget(i))
             return
         inner = getattr(w, "widget", None)
         if w.metaObject().className() == "QScrollArea" and callable(inner):

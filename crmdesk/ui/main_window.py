@@ -37,6 +37,7 @@ from crmdesk.ui.companies_view import CompaniesView
 from crmdesk.ui.contacts_view import ContactsView
 from crmdesk.ui.database_files import DatabaseFiles
 from crmdesk.ui.fields_editor import FieldsEditor
+from crmdesk.ui.history_view import HistoryView
 from crmdesk.ui.operations import Operations
 from crmdesk.ui.settings import UiSettings
 from crmdesk.ui.trash_view import TrashView
@@ -108,6 +109,9 @@ class MainWindow(QMainWindow):
                                                              "the trash (Del)"))
         self.delete_action.setIconText(_("Delete"))
         self.undo_action = self._action(_("Undo"), self._undo, keys.Undo)
+        self.log_action = self._action(
+            _("Log Interaction…"), self._log, "Ctrl+L", None,
+            _("Record a call, meeting, e-mail or letter with the selected contacts (Ctrl+L)"))
         self.find_action = self._action(_("Find"), self.focus_search, keys.Find)
         self.new_db_action = self._action(_("New Database…"), self.files.new_database)
         self.open_action = self._action(_("Open…"), self.files.open_database, keys.Open)
@@ -138,6 +142,8 @@ class MainWindow(QMainWindow):
         edit.addSeparator()
         edit.addActions([self.new_action, self.save_action, self.revert_action,
                          self.delete_action])
+        edit.addSeparator()
+        edit.addAction(self.log_action)
         edit.addSeparator()
         edit.addAction(self.find_action)
         self.view_menu = bar.addMenu(_("&View"))
@@ -211,10 +217,12 @@ class MainWindow(QMainWindow):
         ops = self.operations
         self.contacts = ContactsView(self.db, self.settings, ops, self._contact_form)
         self.companies = CompaniesView(self.db, self.settings, ops, self._company_form)
+        self.history = HistoryView(self.db, self.settings, ops)
         self.trash = TrashView(self.db, self.settings, ops)
         self.add_view(self.contacts, "Ctrl+1")
         self.add_view(self.companies, "Ctrl+2")
-        self.add_view(self.trash, "Ctrl+3")
+        self.add_view(self.history, "Ctrl+3")
+        self.add_view(self.trash, "Ctrl+4")
         self.companies.new_contact_requested.connect(self._new_contact_at)
         self._enter(self.contacts)
         self._update_title()
@@ -378,6 +386,11 @@ class MainWindow(QMainWindow):
     def _delete(self) -> None:
         self.current_view().delete_selected()
 
+    def _log(self) -> None:
+        """Ctrl+L: the current view knows for whom (see RecordView.log_targets)."""
+        self.current_view().log_new()
+        self._update_actions()
+
     def _undo(self) -> None:
         self.current_view().undo()
         self._update_actions()
@@ -393,6 +406,12 @@ class MainWindow(QMainWindow):
         self.save_action.setEnabled(dirty)
         self.revert_action.setEnabled(view.can_revert())
         self.delete_action.setEnabled(view.can_delete())
+        deleting = view.delete_text()
+        self.delete_action.setText((deleting or _("Move to Trash")) + "\tDel")
+        self.delete_action.setToolTip(
+            _("{action} (Del)").format(action=deleting.rstrip("…")) if deleting
+            else _("Move the selected records to the trash (Del)"))
+        self.log_action.setEnabled(view.can_log())
         undo = view.undo_text()
         self.undo_action.setText(undo or _("Undo"))
         self.undo_action.setEnabled(bool(undo))

@@ -23,6 +23,7 @@ from PySide6.QtWidgets import (
     QPushButton,
     QScrollArea,
     QStackedWidget,
+    QTabWidget,
     QVBoxLayout,
     QWidget,
 )
@@ -116,6 +117,7 @@ class RecordForm(QWidget):
         self._sections_layout.addStretch(1)
         self._scroll.setWidget(inner)
         self._page_layout.addWidget(self._scroll, 1)
+        self.tabs: QTabWidget | None = None  # made by add_tab(): Details | History
 
         rule = QFrame(page)
         rule.setFrameShape(QFrame.Shape.HLine)
@@ -187,6 +189,21 @@ class RecordForm(QWidget):
         section.changed.connect(self._on_edited)
         section.rows_changed.connect(self._rows_changed)
         return section
+
+    def add_tab(self, widget: QWidget, title: str) -> int:
+        """Put a page beside the fields (a contact's History); the fields become the
+        first tab, "Details", under the same pinned header. Returns the new tab's index."""
+        if self.tabs is None:
+            page = self._stack.widget(1)
+            index = self._page_layout.indexOf(self._scroll)
+            self._page_layout.removeWidget(self._scroll)
+            self.tabs = QTabWidget(page)
+            self.tabs.setObjectName("formTabs")
+            self.tabs.setDocumentMode(True)
+            self.tabs.addTab(self._scroll, _("Details"))
+            self._page_layout.insertWidget(index, self.tabs, 1)
+            self.tabs.currentChanged.connect(lambda _i: self._fix_tab_order())
+        return self.tabs.addTab(widget, title)
 
     def finish_layout(self) -> None:
         """Line the labels of every section up in one column (call after adding sections)."""
@@ -549,6 +566,8 @@ class RecordForm(QWidget):
         if widget is None:
             return
         if self._scroll.widget().isAncestorOf(widget):
+            if self.tabs is not None:
+                self.tabs.setCurrentWidget(self._scroll)
             self._scroll.ensureWidgetVisible(widget, 40, 40)
         target = widget.focusProxy() or widget
         for child in [target, *target.findChildren(QWidget)]:

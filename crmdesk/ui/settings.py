@@ -48,6 +48,14 @@ class UiSettings:
     def set_flag(self, key: str, value: bool) -> None:
         self._set_json("flags/" + key, bool(value))
 
+    def text(self, key: str, default: str = "") -> str:
+        """A remembered word (the last kind of interaction logged ...)."""
+        value = self._json("values/" + key, default)
+        return value if isinstance(value, str) else default
+
+    def set_text(self, key: str, value: str) -> None:
+        self._set_json("values/" + key, str(value))
+
     # -- recent files -----------------------------------------------------------
     def recent_files(self) -> list[str]:
         files = self._json("recent_files", [])

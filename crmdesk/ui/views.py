@@ -132,6 +132,10 @@ class RecordView(QWidget):
     def new_record_text(self) -> str:
         return ""
 
+    def delete_text(self) -> str:
+        """What Del does here, for the menu ("" = Move to Trash)."""
+        return ""
+
     def save(self) -> bool:
         """Ctrl+S: True when saved or nothing to save, False when the form refused."""
         return True
@@ -161,6 +165,34 @@ class RecordView(QWidget):
     def undo_text(self) -> str:
         """What Undo would do ("Undo Delete"), "" when nothing."""
         return ""
+
+    # -- history (Ctrl+L) -------------------------------------------------------------
+    def log_targets(self) -> list[int]:
+        """The contacts Ctrl+L logs for here; [] when this view has none."""
+        return []
+
+    def can_log(self) -> bool:
+        """Whether Edit > Log Interaction is enabled while this view is shown."""
+        return bool(self.log_targets())
+
+    def log_new(self) -> None:
+        """Ctrl+L: the log dialog for log_targets() (several: one entry each, a
+        mailing). A view that logs differently (the History view) overrides this."""
+        ids = self.log_targets()
+        if not ids:
+            return
+        from crmdesk.ui.log_dialog import log_interaction_dialog
+
+        result = log_interaction_dialog(self, self.db, self.settings, contact_ids=ids)
+        if result is not None:
+            self.history_logged(result)
+
+    def history_logged(self, result: Any) -> None:
+        """A core LogResult from this view: its contacts' last-contact dates may have
+        moved; the window passes the Change on to the other views. Views showing
+        those contacts themselves override this to refresh them too."""
+        if result.contact_ids:
+            self.contacts_changed.emit(Change(frozenset(result.contact_ids)))
 
     # -- changes made elsewhere -----------------------------------------------------
     def on_contacts_changed(self, change: Change) -> None:

@@ -21,7 +21,7 @@ def test_window_shows_contacts_counts_and_file(window, db, people):
     assert window.file_label.text() == str(db.path)
     assert db.path.name in window.windowTitle()
     assert [window.sidebar.item(i).text() for i in range(window.sidebar.count())] == [
-        "Contacts", "Companies", "Trash"]
+        "Contacts", "Companies", "History", "Trash"]
     # Name order: family name first, in the file's alphabet.
     names = shown_names(view)
     assert names.index("Anna Smith") < names.index("Ona Zuikis")
@@ -113,7 +113,7 @@ def test_view_switching_by_keyboard_and_sidebar(qtbot, window):
     assert window.current_view() is window.companies
     assert window.count_label.text() == "3 companies"
     assert window.search_box.placeholderText().startswith("Search companies")
-    window.sidebar.setCurrentRow(2)
+    window.sidebar.setCurrentRow(window.views.index(window.trash))
     qtbot.waitUntil(lambda: window.current_view() is window.trash)
     assert window.count_label.text() == "The trash is empty"
     qtbot.keyClick(window, Qt.Key.Key_1, Qt.KeyboardModifier.ControlModifier)
