@@ -174,6 +174,18 @@ class LogDialog(QDialog):
     def editing(self) -> bool:
         return self.interaction_id is not None
 
+    def choose_contacts(self) -> None:
+        """Add or remove the people this entry is about (a search with ticks)."""
+        from crmdesk.ui.contact_picker import pick_contacts
+
+        chosen = pick_contacts(self, self.db, self.contact_ids)
+        if chosen is None:
+            return
+        self.contact_ids = chosen
+        self.about.setText(contact_names(self.db, chosen) or _("nobody yet"))
+        self.each.setVisible(not self.editing and len(chosen) > 1)
+        self._timer.start()
+
     # -- building ------------------------------------------------------------------------
     def _build(self) -> None:
         self.banner = ProblemsBanner(self)
@@ -188,6 +200,11 @@ class LogDialog(QDialog):
         self.each.setObjectName("each")
         self.each.setChecked(True)
         self.each.setVisible(not self.editing and len(self.contact_ids) > 1)
+        self.choose_button = QPushButton(_("C&hoose…"), self)
+        self.choose_button.setObjectName("choose_contacts")
+        self.choose_button.setAutoDefault(False)
+        self.choose_button.setToolTip(_("Choose whom this was with"))
+        self.choose_button.clicked.connect(self.choose_contacts)
 
         self.kind = _ChoiceBox(self.db, INTERACTION_KIND, allow_empty=False, parent=self)
         self.kind.setObjectName("kind")
@@ -238,7 +255,10 @@ class LogDialog(QDialog):
         form.setFieldGrowthPolicy(QFormLayout.FieldGrowthPolicy.AllNonFixedFieldsGrow)
         about = QVBoxLayout()
         about.setSpacing(2)
-        about.addWidget(self.about)
+        about_line = QHBoxLayout()
+        about_line.addWidget(self.about, 1)
+        about_line.addWidget(self.choose_button, 0, Qt.AlignmentFlag.AlignTop)
+        about.addLayout(about_line)
         about.addWidget(self.each)
         form.addRow(_("About"), about)
         form.addRow(self._label(_("&Kind"), self.kind),
@@ -259,7 +279,7 @@ class LogDialog(QDialog):
         layout.addWidget(self.banner)
         layout.addLayout(form, 1)
         layout.addWidget(buttons)
-        order = [self.each, self.kind, self.direction, self.when, self.duration, self.subject,
+        order = [self.choose_button, self.each, self.kind, self.direction, self.when, self.duration, self.subject,
                  self.outcome, self.details, self.save_button, self.cancel_button,
                  self.delete_button]
         for first, second in zip(order, order[1:], strict=False):
@@ -345,7 +365,7 @@ class LogDialog(QDialog):
         if field.startswith("duration"):
             return self.duration
         if field.startswith("contact"):
-            return self.about
+            return self.choose_button
         return {"kind": self.kind, "subject": self.subject, "outcome": self.outcome,
                 "direction": self.direction, "details": self.details}.get(field, self.subject)
 
