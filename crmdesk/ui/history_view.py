@@ -164,6 +164,9 @@ class HistoryView(RecordView):
     def new_record_text(self) -> str:
         return _("Log Interaction")
 
+    def delete_text(self) -> str:
+        return _("Delete Entries…")
+
     def new_record(self) -> None:
         self.log_new()
 

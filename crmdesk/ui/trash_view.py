@@ -119,6 +119,9 @@ class TrashView(RecordView):
         self.selection_changed.emit()
         self.counts_changed.emit()
 
+    def delete_text(self) -> str:
+        return _("Delete for Good…")
+
     def counts_text(self) -> str:
         contacts, companies = self.contacts_model.total, self.companies_model.total
         if not contacts and not companies:

@@ -50,8 +50,8 @@ def settle(view) -> None:
 # -- switching to it -------------------------------------------------------------------
 
 
-def test_ctrl_4_shows_history_with_the_last_30_days(qtbot, window, entries):
-    qtbot.keyClick(window, Qt.Key.Key_4, Qt.KeyboardModifier.ControlModifier)
+def test_ctrl_3_shows_history_with_the_last_30_days(qtbot, window, entries):
+    qtbot.keyClick(window, Qt.Key.Key_3, Qt.KeyboardModifier.ControlModifier)
     view = window.history
     assert window.current_view() is view
     assert window.sidebar.currentItem().text() == "History"
@@ -61,9 +61,14 @@ def test_ctrl_4_shows_history_with_the_last_30_days(qtbot, window, entries):
                            "Complaint about delivery", "Invoice question", "Contract draft"]
     assert window.count_label.text() == "5 of 7 entries"
     assert window.search_box.placeholderText().startswith("Search the history")
-    # The trash is still where it was.
-    qtbot.keyClick(window, Qt.Key.Key_3, Qt.KeyboardModifier.ControlModifier)
+    # Del deletes entries here (for good, after asking), not "Move to Trash".
+    assert window.delete_action.text().startswith("Delete Entries")
+    # The trash comes last, after it.
+    qtbot.keyClick(window, Qt.Key.Key_4, Qt.KeyboardModifier.ControlModifier)
     assert window.current_view() is window.trash
+    assert window.delete_action.text().startswith("Delete for Good")
+    qtbot.keyClick(window, Qt.Key.Key_1, Qt.KeyboardModifier.ControlModifier)
+    assert window.delete_action.text().startswith("Move to Trash")
 
 
 def test_no_history_yet_says_how_to_start(qtbot, window):

@@ -60,7 +60,7 @@ def test_select_all_and_delete_many(qtbot, window, people):
 def test_restore_from_the_trash(qtbot, window, people):
     window.contacts.list.select_id(people["Smith"])
     window.contacts.delete_selected()
-    qtbot.keyClick(window, Qt.Key.Key_3, Qt.KeyboardModifier.ControlModifier)
+    qtbot.keyClick(window, Qt.Key.Key_4, Qt.KeyboardModifier.ControlModifier)
     trash = window.trash
     qtbot.waitUntil(lambda: trash.contacts_model.rowCount() == 1, timeout=5000)
     assert trash.tabs.tabText(0) == "Contacts (1)"
