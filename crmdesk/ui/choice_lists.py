@@ -1,4 +1,5 @@
-"""The drop-down lists a user keeps himself (contact status, lead source).
+"""The drop-down lists a user keeps himself (contact status, lead source,
+interaction kinds and outcomes).
 
 A ChoiceCombo offers the list's active entries and, at the end, "Edit list...",
 which opens the ChoiceListDialog. There every change (add, rename, reorder,
@@ -6,6 +7,8 @@ hide) is one unit of work of its own, saved at once: renaming "Lead" to
 "Enquiry" changes the name on every contact that has it, because contacts
 point at the entry, not at its text. Hidden (archived) entries are no longer
 offered, but a contact that has one keeps it and the combo still shows it.
+For the history's lists, a tick says whether an entry means the person was
+reached: last contact and last attempt are derived from it.
 """
 
 from __future__ import annotations
@@ -17,6 +20,7 @@ from PySide6.QtCore import QSize, Qt, QTimer, Signal
 from PySide6.QtGui import QColor, QFont
 from PySide6.QtWidgets import (
     QAbstractItemView,
+    QApplication,
     QComboBox,
     QDialog,
     QDialogButtonBox,
@@ -32,26 +36,30 @@ from PySide6.QtWidgets import (
 from sqlalchemy.orm import Session
 
 from crmdesk.core.choices import (
+    HISTORY_LISTS,
     add_choice,
     archive_choice,
     list_choices,
     move_choice,
     rename_choice,
+    set_reached,
     usage_count,
 )
 from crmdesk.core.database import Database
 from crmdesk.core.errors import CrmdeskError
 from crmdesk.core.i18n import _, ngettext
-from crmdesk.core.models import SOURCE, STATUS
+from crmdesk.core.models import INTERACTION_KIND, OUTCOME, SOURCE, STATUS
 from crmdesk.ui import errors
 
 T = TypeVar("T")
 IdRole = Qt.ItemDataRole.UserRole + 1
+REACHED_COLUMN = 3
 _EDIT = "\x00edit-list"  # the data of the "Edit list..." entry; no real entry has a NUL
 
 
 def kind_title(kind: str) -> str:
-    return {STATUS: _("Status"), SOURCE: _("Source")}.get(kind, kind)
+    return {STATUS: _("Status"), SOURCE: _("Source"), INTERACTION_KIND: _("Interaction kinds"),
+            OUTCOME: _("Outcomes")}.get(kind, kind)
 
 
 def _names(db: Database, kind: str) -> dict[int, str]:
@@ -167,9 +175,16 @@ class ChoiceListDialog(QDialog):
         self.db = db
         self.kind = kind
         self.setWindowTitle(_("Edit the list: {name}").format(name=kind_title(kind)))
+        self.history = kind in HISTORY_LISTS
         self.tree = QTreeWidget(self)
-        self.tree.setColumnCount(3)
-        self.tree.setHeaderLabels([_("Entry"), _("Contacts"), ""])
+        self.tree.setColumnCount(4 if self.history else 3)
+        self.tree.setHeaderLabels([_("Entry"), _("Used") if self.history else _("Contacts"), ""]
+                                  + ([_("Reached")] if self.history else []))
+        if self.history:
+            self.tree.headerItem().setToolTip(
+                REACHED_COLUMN, _("Ticked: an entry of this kind or outcome means the person "
+                                  "was reached (last contact); an outcome not ticked means "
+                                  "a try (last attempt)."))
         self.tree.setRootIsDecorated(False)
         self.tree.setUniformRowHeights(True)
         self.tree.setEditTriggers(QAbstractItemView.EditTrigger.DoubleClicked
@@ -179,6 +194,8 @@ class ChoiceListDialog(QDialog):
         header.setSectionResizeMode(0, QHeaderView.ResizeMode.Stretch)
         header.setSectionResizeMode(1, QHeaderView.ResizeMode.ResizeToContents)
         header.setSectionResizeMode(2, QHeaderView.ResizeMode.ResizeToContents)
+        if self.history:
+            header.setSectionResizeMode(REACHED_COLUMN, QHeaderView.ResizeMode.ResizeToContents)
         self.tree.itemChanged.connect(self._item_changed)
         self.tree.currentItemChanged.connect(lambda *_a: self._enable())
         self.tree.itemDelegate().closeEditor.connect(lambda *_a: self._drop_unnamed())
@@ -202,6 +219,8 @@ class ChoiceListDialog(QDialog):
             side.addWidget(button)
         side.addStretch(1)
         note = QLabel(_("Changes are saved at once. Renaming an entry renames it on every "
+                        "history entry that has it.") if self.history else
+                      _("Changes are saved at once. Renaming an entry renames it on every "
                         "contact that has it."), self)
         note.setWordWrap(True)
         buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Close, self)
@@ -229,15 +248,22 @@ class ChoiceListDialog(QDialog):
             self.tree.clear()
             for entry, used in entries:
                 item = QTreeWidgetItem([entry.name, str(used),
-                                        _("hidden") if entry.archived else ""])
+                                        _("hidden") if entry.archived else ""]
+                                       + ([""] if self.history else []))
+                if self.history:
+                    item.setCheckState(REACHED_COLUMN, Qt.CheckState.Checked if entry.reached
+                                       else Qt.CheckState.Unchecked)
                 item.setSizeHint(0, QSize(0, self.fontMetrics().height() + 8))
                 item.setData(0, IdRole, entry.id)
                 item.setData(0, Qt.ItemDataRole.UserRole, entry.archived)
                 item.setFlags(item.flags() | Qt.ItemFlag.ItemIsEditable)
                 item.setTextAlignment(1, Qt.AlignmentFlag.AlignRight
                                       | Qt.AlignmentFlag.AlignVCenter)
-                item.setToolTip(1, ngettext("{n} contact has this entry",
-                                            "{n} contacts have this entry", used).format(n=used))
+                item.setToolTip(1, ngettext("{n} history entry has it",
+                                            "{n} history entries have it", used).format(n=used)
+                                if self.history else
+                                ngettext("{n} contact has this entry",
+                                         "{n} contacts have this entry", used).format(n=used))
                 if entry.archived:
                     font = QFont(item.font(0))
                     font.setItalic(True)
@@ -342,8 +368,24 @@ class ChoiceListDialog(QDialog):
             self.set_hidden(item.data(0, IdRole),
                             not bool(item.data(0, Qt.ItemDataRole.UserRole)))
 
+    def set_reached(self, choice_id: int, reached: bool) -> None:
+        """Tick or untick "Reached": every contact's last contact is derived anew."""
+        QApplication.setOverrideCursor(Qt.CursorShape.WaitCursor)
+        try:
+            self._run(lambda s: set_reached(s, choice_id, reached))
+        finally:
+            QApplication.restoreOverrideCursor()
+        self.reload(select=choice_id)
+
     def _item_changed(self, item: QTreeWidgetItem, column: int) -> None:
-        if self._filling or column != 0:
+        if self._filling:
+            return
+        if self.history and column == REACHED_COLUMN and item.data(0, IdRole) is not None:
+            cid = item.data(0, IdRole)
+            ticked = item.checkState(REACHED_COLUMN) == Qt.CheckState.Checked
+            QTimer.singleShot(0, lambda: self.set_reached(cid, ticked))
+            return
+        if column != 0:
             return
         cid = item.data(0, IdRole)
         name = item.text(0).strip()

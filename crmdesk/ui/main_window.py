@@ -32,7 +32,9 @@ from crmdesk.core.contacts import Change
 from crmdesk.core.database import Database
 from crmdesk.core.errors import CrmdeskError
 from crmdesk.core.i18n import _
+from crmdesk.core.models import INTERACTION_KIND, OUTCOME, SOURCE, STATUS
 from crmdesk.ui import about, dialogs, errors
+from crmdesk.ui.choice_lists import ChoiceListDialog, kind_title
 from crmdesk.ui.companies_view import CompaniesView
 from crmdesk.ui.contacts_view import ContactsView
 from crmdesk.ui.database_files import DatabaseFiles
@@ -156,6 +158,11 @@ class MainWindow(QMainWindow):
         # Tools: settings of the file (later also Lists, Backups).
         self.tools_menu = bar.addMenu(_("&Tools"))
         self.fields_action = self.tools_menu.addAction(_("&Fields…"), self.edit_fields)
+        self.lists_menu = self.tools_menu.addMenu(_("&Lists"))
+        self.list_actions = {}
+        for kind in (STATUS, SOURCE, INTERACTION_KIND, OUTCOME):
+            self.list_actions[kind] = self.lists_menu.addAction(
+                kind_title(kind) + "…", lambda k=kind: self.edit_list(k))
         self.phone_region_action = self.tools_menu.addAction(
             _("Phone &Country…"), self.files.choose_phone_region)
         help_menu = bar.addMenu(_("&Help"))
@@ -504,6 +511,23 @@ class MainWindow(QMainWindow):
             editor.deleteLater()
         if changed:
             self.rebuild_views()
+
+    def edit_list(self, kind: str) -> None:
+        """Tools > Lists: edit a drop-down list; then every view reads it again."""
+        dialog = ChoiceListDialog(self.db, kind, self)
+        changed: list[bool] = []
+        dialog.list_changed.connect(lambda: changed.append(True))
+        try:
+            dialog.exec()
+        finally:
+            dialog.deleteLater()
+        if changed:
+            self.refresh_all()
+            form = getattr(self.contacts, "form", None)
+            if form is not None and form.current_id() is not None and not form.is_dirty():
+                self.contacts.open_record(form.current_id())  # renamed entries shown as now
+            elif form is not None and hasattr(form, "refresh_lists"):
+                form.refresh_lists()
 
     def rebuild_views(self) -> None:
         """Build the views anew on the same file, where the user was."""
