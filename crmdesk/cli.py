@@ -124,21 +124,18 @@ def cmd_search(args: argparse.Namespace) -> int:
         return EXIT_OK
     table = [(str(r.id), r.name, r.company, r.phone, r.email) for r in rows]
     head = (_("id"), _("name"), _("company"), _("phone"), _("e-mail"))
-    widths = [max(_width(x) for x in col) for col in zip(head, *table, strict=False)]
+    from crmdesk.core.text import display_width
+
+    widths = [max(display_width(x) for x in col) for col in zip(head, *table, strict=False)]
     for line in (head, *table):
         print("  ".join(_pad(cell, w) for cell, w in zip(line, widths, strict=True)).rstrip())
     return EXIT_OK
 
 
-def _width(text: str) -> int:
-    """Columns a string takes in a terminal (CJK characters take two)."""
-    import unicodedata
-
-    return sum(2 if unicodedata.east_asian_width(ch) in "WF" else 1 for ch in text)
-
-
 def _pad(text: str, width: int) -> str:
-    return text + " " * (width - _width(text))
+    from crmdesk.core.text import display_width
+
+    return text + " " * (width - display_width(text))
 
 
 def cmd_check(args: argparse.Namespace) -> int:

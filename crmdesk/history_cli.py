@@ -26,6 +26,7 @@ from typing import Any, TextIO
 
 from crmdesk.core.errors import CrmdeskError, NotFoundError
 from crmdesk.core.i18n import _, ngettext
+from crmdesk.core.text import display_width
 
 AddDb = Callable[[argparse.ArgumentParser], None]
 SUBJECT_WIDTH = 50
@@ -267,9 +268,7 @@ def _as_json(row: dict[str, object], people: list[tuple[int, str]]) -> dict[str,
     }
 
 
-def _width(text: str) -> int:
-    """Columns a string takes in a terminal (CJK characters take two)."""
-    return sum(2 if unicodedata.east_asian_width(ch) in "WF" else 1 for ch in text)
+_width = display_width
 
 
 def _cut(text: str, width: int) -> str:

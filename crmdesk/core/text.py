@@ -142,3 +142,8 @@ def display_name(
     if not name and nickname:
         return nickname.strip()
     return name
+
+
+def display_width(text: str) -> int:
+    """Columns a string takes in a terminal (CJK characters take two)."""
+    return sum(2 if unicodedata.east_asian_width(ch) in "WF" else 1 for ch in text)

@@ -86,6 +86,9 @@ class TimelineWidget(QWidget):
         self.kind_filter = QComboBox(self)
         self.kind_filter.setObjectName("kindFilter")
         self.kind_filter.setToolTip(_("Show one kind of entry only"))
+        self.kind_filter.setSizeAdjustPolicy(
+            QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon)
+        self.kind_filter.setMinimumContentsLength(8)
         self.kind_filter.currentIndexChanged.connect(lambda _i: self.apply_filter())
         self.text_filter = QLineEdit(self)
         self.text_filter.setObjectName("textFilter")
@@ -106,7 +109,7 @@ class TimelineWidget(QWidget):
         bar = QHBoxLayout()
         bar.setContentsMargins(0, 0, 0, 0)
         bar.addWidget(self.kind_filter)
-        bar.addWidget(self.text_filter, 1)
+        bar.addWidget(self.text_filter, 3)
         bar.addWidget(self.log_button)
         bar.addWidget(self.open_button)
         bar.addWidget(self.delete_button)
@@ -123,11 +126,13 @@ class TimelineWidget(QWidget):
         self.tree.setAllColumnsShowFocus(True)
         header = self.tree.header()
         header.setStretchLastSection(False)
+        # Kind and outcome are capped (the form's pane is narrow): the subject,
+        # what the entry was about, keeps the room.
         for column, mode in enumerate((QHeaderView.ResizeMode.ResizeToContents,
-                                       QHeaderView.ResizeMode.ResizeToContents,
+                                       QHeaderView.ResizeMode.Interactive,
                                        QHeaderView.ResizeMode.ResizeToContents,
                                        QHeaderView.ResizeMode.Stretch,
-                                       QHeaderView.ResizeMode.ResizeToContents)):
+                                       QHeaderView.ResizeMode.Interactive)):
             header.setSectionResizeMode(column, mode)
         self.tree.itemDoubleClicked.connect(lambda *_a: self.open_selected())
         self.tree.currentItemChanged.connect(lambda *_a: self._selected())
@@ -295,8 +300,10 @@ class TimelineWidget(QWidget):
             item.setData(0, EntryRole, index)
             item.setToolTip(2, arrow_tip(entry.direction))
             item.setTextAlignment(2, Qt.AlignmentFlag.AlignCenter)
-            if entry.details.strip():
-                item.setToolTip(3, entry.details[:500])
+            item.setToolTip(1, entry.kind)
+            item.setToolTip(4, entry.outcome)
+            item.setToolTip(3, "\n\n".join(t for t in (entry.subject, entry.details[:500])
+                                             if t.strip()))
             if not entry.editable:
                 for column in range(len(COLUMNS)):
                     item.setFont(column, italic)
@@ -304,6 +311,11 @@ class TimelineWidget(QWidget):
                 item.setToolTip(1, _("Changed on the form; not an entry of its own"))
             self.tree.addTopLevelItem(item)
         self.tree.blockSignals(False)
+        cap = self.tree.fontMetrics().horizontalAdvance("x") * 11
+        for column in (1, 4):
+            self.tree.header().resizeSection(
+                column, min(cap, max(self.tree.sizeHintForColumn(column),
+                                     self.tree.header().sectionSizeHint(column))))
         if self._entries:
             self.stack.setCurrentWidget(self.tree)
             row = next((i for i, e in enumerate(self._entries)
