@@ -46,7 +46,6 @@ from crmdesk.core.choices import (
     usage_count,
 )
 from crmdesk.core.database import Database
-from crmdesk.core.errors import CrmdeskError
 from crmdesk.core.i18n import _, ngettext
 from crmdesk.core.models import INTERACTION_KIND, OUTCOME, SOURCE, STATUS
 from crmdesk.ui import errors
@@ -301,13 +300,9 @@ class ChoiceListDialog(QDialog):
 
     # -- actions (each one transaction) ------------------------------------------------
     def _run(self, action: Callable[[Session], T]) -> T | None:
-        try:
-            with self.db.session() as s:
-                result = action(s)
-        except CrmdeskError as exc:
-            errors.show_error(self, exc, title=self.windowTitle())
-            return None
-        self.list_changed.emit()
+        done, result = errors.run_unit(self, self.db, action)
+        if done:
+            self.list_changed.emit()
         return result
 
     def add_entry(self, name: str) -> int | None:

@@ -13,7 +13,9 @@ from __future__ import annotations
 import logging
 import sys
 import traceback
+from collections.abc import Callable
 from types import TracebackType
+from typing import TYPE_CHECKING, TypeVar
 
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QApplication, QMessageBox, QWidget
@@ -22,6 +24,12 @@ from crmdesk import __version__
 from crmdesk.core.errors import CrmdeskError, ValidationError
 from crmdesk.core.i18n import _
 
+if TYPE_CHECKING:
+    from sqlalchemy.orm import Session
+
+    from crmdesk.core.database import Database
+
+T = TypeVar("T")
 log = logging.getLogger("crmdesk.ui")
 
 
@@ -82,3 +90,15 @@ def _excepthook(kind: type[BaseException], exc: BaseException,
 def install_excepthook() -> None:
     """Route exceptions escaping Qt slots to show_error instead of stderr only."""
     sys.excepthook = _excepthook
+
+
+def run_unit(parent: QWidget, db: Database, action: Callable[[Session], T]) -> tuple[bool, T | None]:
+    """One user action as one unit of work: (done, result); a known problem is shown
+    (titled like the dialog it happened in) and nothing of the action is kept."""
+    try:
+        with db.session() as s:
+            result = action(s)
+    except CrmdeskError as exc:
+        show_error(parent, exc, title=parent.windowTitle())
+        return False, None
+    return True, result

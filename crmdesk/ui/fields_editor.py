@@ -322,13 +322,9 @@ class FieldsEditor(QDialog):
 
     # -- one unit of work per action -----------------------------------------------------
     def _run(self, action: Callable[[Session], T]) -> T | None:
-        try:
-            with self.db.session() as s:
-                result = action(s)
-        except CrmdeskError as exc:
-            errors.show_error(self, exc, title=self.windowTitle())
-            return None
-        self.fields_changed.emit()
+        done, result = errors.run_unit(self, self.db, action)
+        if done:
+            self.fields_changed.emit()
         return result
 
     def _say(self, text: str) -> None:

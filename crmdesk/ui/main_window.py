@@ -11,6 +11,7 @@ History, Calendar and Reports arrive through add_view().
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Any
 
 from PySide6.QtCore import QEvent, QObject, Qt, QTimer, Signal
 from PySide6.QtGui import QAction, QActionGroup, QCloseEvent, QKeyEvent, QKeySequence
@@ -503,25 +504,13 @@ class MainWindow(QMainWindow):
         if not self.leave_all():
             return
         editor = self.fields_editor_factory(self.db, self)
-        changed: list[bool] = []
-        editor.fields_changed.connect(lambda: changed.append(True))
-        try:
-            editor.exec()
-        finally:
-            editor.deleteLater()
-        if changed:
+        if _changed_while_open(editor, editor.fields_changed):
             self.rebuild_views()
 
     def edit_list(self, kind: str) -> None:
         """Tools > Lists: edit a drop-down list; then every view reads it again."""
         dialog = ChoiceListDialog(self.db, kind, self)
-        changed: list[bool] = []
-        dialog.list_changed.connect(lambda: changed.append(True))
-        try:
-            dialog.exec()
-        finally:
-            dialog.deleteLater()
-        if changed:
+        if _changed_while_open(dialog, dialog.list_changed):
             self.refresh_all()
             form = getattr(self.contacts, "form", None)
             if form is not None and form.current_id() is not None and not form.is_dirty():
@@ -587,3 +576,14 @@ class MainWindow(QMainWindow):
         self.settings.sync()
         self._closed = True
         event.accept()
+
+
+def _changed_while_open(dialog: Any, changed_signal: Any) -> bool:
+    """Run a modal editor that saves as it goes; whether it saved anything."""
+    changed: list[bool] = []
+    changed_signal.connect(lambda: changed.append(True))
+    try:
+        dialog.exec()
+    finally:
+        dialog.deleteLater()
+    return bool(changed)

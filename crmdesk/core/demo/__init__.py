@@ -7,7 +7,9 @@ slowness shows: 100,000 contacts, made in well under a minute. Faker per field
 per record would take many minutes, so Faker fills name pools once
 (names.py), small real tables supply what must agree (tables.py: city,
 region, postcode, area code), and one random.Random(seed) combines them
-(maker.py): the same seed gives the same file.
+(maker.py): the same seed gives the same file. Every contact comes with its
+past calls, meetings and letters (history.py), and its last contact and last
+attempt are derived from them at the end, as the history services would.
 
 Rows go in with SQLAlchemy Core bulk INSERTs, all in one transaction, so a
 cancelled or failed demo leaves nothing behind. The search rows are built by
@@ -29,6 +31,7 @@ from sqlalchemy.orm import Session
 from crmdesk.core import search
 from crmdesk.core.choices import DEFAULTS
 from crmdesk.core.database import Database
+from crmdesk.core.demo.history import history_lists
 from crmdesk.core.demo.maker import Batch, Maker, Setup, cumulative
 from crmdesk.core.demo.tables import (
     SOURCE_SHARES,
@@ -37,7 +40,10 @@ from crmdesk.core.demo.tables import (
     TAGS,
     US,
 )
+from crmdesk.core.history_last import recompute_last
 from crmdesk.core.models import (
+    INTERACTION_KIND,
+    OUTCOME,
     SOURCE,
     STATUS,
     Address,
@@ -47,6 +53,7 @@ from crmdesk.core.models import (
     Contact,
     Email,
     ImportantDate,
+    Interaction,
     Link,
     Phone,
     Relative,
@@ -54,6 +61,7 @@ from crmdesk.core.models import (
     StatusChange,
     Tag,
     contact_tag,
+    interaction_contact,
 )
 from crmdesk.core.settings import get_setting, set_setting
 from crmdesk.core.text import fold
@@ -79,7 +87,9 @@ _WRITE_ORDER = (("company", _table(Company)), ("contact", _table(Contact)),
                 ("phone", _table(Phone)), ("email", _table(Email)),
                 ("address", _table(Address)), ("link", _table(Link)),
                 ("status", _table(StatusChange)), ("date", _table(ImportantDate)),
-                ("relative", _table(Relative)), ("tag", contact_tag))
+                ("relative", _table(Relative)), ("tag", contact_tag),
+                ("interaction", _table(Interaction)),
+                ("interaction_contact", interaction_contact))
 
 _STAGE = Table(
     "demo_search_stage", MetaData(),
@@ -127,6 +137,9 @@ def generate(db: Database, contacts: int = 1000, seed: int = 0,
             done += len(batch.ids)
             if progress is not None:
                 progress(done, contacts)
+        # One UPDATE for everyone, in the same transaction: the last contact and
+        # last attempt exactly as logging each entry would have left them.
+        recompute_last(s)
     return contacts
 
 
@@ -144,9 +157,10 @@ def _setup(s: Session, seed: int, today: date) -> Setup:
                               .order_by(Choice.position, Choice.id)))
 
     status_ids, source_ids = choice_ids(STATUS), choice_ids(SOURCE)
+    default_statuses = len(status_ids) == len(DEFAULTS[STATUS])
     # The shares and the funnel paths fit the default lists; lists a user has
     # changed get even shares and no history before the current status.
-    if len(status_ids) == len(DEFAULTS[STATUS]):
+    if default_statuses:
         status_cum, paths = cumulative(STATUS_SHARES), STATUS_PATHS
     else:
         status_cum = cumulative([0.9 / len(status_ids)] * len(status_ids)) if status_ids else []
@@ -162,6 +176,9 @@ def _setup(s: Session, seed: int, today: date) -> Setup:
         first_contact_id=(s.scalar(select(func.max(Contact.id))) or 0) + 1,
         first_company_id=(s.scalar(select(func.max(Company.id))) or 0) + 1,
         company_keys=set(s.scalars(select(Company.name_key))),
+        history=history_lists(choice_ids(INTERACTION_KIND), choice_ids(OUTCOME),
+                              default_statuses=default_statuses),
+        first_interaction_id=(s.scalar(select(func.max(Interaction.id))) or 0) + 1,
     )
 
 

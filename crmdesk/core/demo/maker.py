@@ -19,6 +19,7 @@ from datetime import date, datetime, timedelta
 from typing import Any
 
 from crmdesk.core.collation import name_sort_key
+from crmdesk.core.demo.history import HistoryLists, HistoryMaker
 from crmdesk.core.demo.names import (
     ascii_word,
     domain_label,
@@ -63,7 +64,7 @@ YEARS_OF_HISTORY = 6
 PRIVATE_SHARE = 0.07  # contacts with no company: private customers
 _MONTH_DAYS = (31, 29, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31)
 _TABLES = ("contact", "phone", "email", "address", "link", "tag", "status", "date",
-           "relative", "company")
+           "relative", "company", "interaction", "interaction_contact")
 
 
 @dataclass(frozen=True)
@@ -83,6 +84,8 @@ class Setup:
     first_contact_id: int
     first_company_id: int
     company_keys: set[str]  # folded company names already in the file
+    history: HistoryLists  # interaction kinds and outcomes (history.py)
+    first_interaction_id: int
 
 
 @dataclass
@@ -127,6 +130,8 @@ class Maker:
         self.firms: dict[str, list[_Firm]] = {c: [] for c in self.countries}
         self.firm_cum: dict[str, list[float]] = {}
         self.created: list[datetime] = []
+        self.history = HistoryMaker(setup.history, setup.seed, self.end,
+                                    setup.first_interaction_id)
 
     # -- time ------------------------------------------------------------------
     def moment(self) -> datetime:
@@ -462,6 +467,8 @@ class Maker:
             self.dates(cid, country, created, rows["date"])
         if has_relatives:
             self.relatives(cid, country, family, female, married, firm, rows["relative"])
+        self.history.contact(cid, country, status, firm.id if firm else None,
+                             firm.staff if firm else [], created, rows)
         if firm is not None:
             firm.staff.append((cid, name))
 
