@@ -117,7 +117,11 @@ class Database:
         self.path = path
         self.readonly = readonly
         self._lock = lock
-        self._sessions = sessionmaker(engine, expire_on_commit=False)
+        self._sessions = sessionmaker(engine, expire_on_commit=False, info={"database": self})
+        # Commits made through session() so far: what a cache of this file's
+        # contents compares to know it is stale (short_search.TextMemory).
+        self.generation = 0
+        self.text_memory: Any = None
 
     # -- opening -----------------------------------------------------------
     @classmethod
@@ -288,6 +292,7 @@ class Database:
         try:
             yield s
             s.commit()
+            self.generation += 1
         except OperationalError as exc:
             s.rollback()
             raise translate_error(exc, self.path or "") from exc
@@ -296,6 +301,14 @@ class Database:
             raise
         finally:
             s.close()
+
+    def remember_texts(self) -> None:
+        """Keep the contacts' folded texts in memory for one- and two-letter
+        searches (the window asks; see short_search). Not for a read-only file."""
+        if self.text_memory is None and not self.readonly:
+            from crmdesk.core.short_search import TextMemory
+
+            self.text_memory = TextMemory()
 
     @contextmanager
     def reading(self) -> Iterator[Session]:

@@ -10,6 +10,7 @@ History, Calendar and Reports arrive through add_view().
 
 from __future__ import annotations
 
+import logging
 from pathlib import Path
 from typing import Any
 
@@ -29,6 +30,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from crmdesk.core import listing
 from crmdesk.core.contacts import Change
 from crmdesk.core.database import Database
 from crmdesk.core.errors import CrmdeskError
@@ -37,6 +39,7 @@ from crmdesk.core.models import INTERACTION_KIND, OUTCOME, SOURCE, STATUS
 from crmdesk.ui import about, dialogs, errors
 from crmdesk.ui.choice_lists import ChoiceListDialog, kind_title
 from crmdesk.ui.companies_view import CompaniesView
+from crmdesk.ui.contact_table_model import reader
 from crmdesk.ui.contacts_view import ContactsView
 from crmdesk.ui.database_files import DatabaseFiles
 from crmdesk.ui.fields_editor import FieldsEditor
@@ -234,6 +237,7 @@ class MainWindow(QMainWindow):
         self.companies.new_contact_requested.connect(self._new_contact_at)
         self._enter(self.contacts)
         self._update_title()
+        self.warm_search()
 
     def add_view(self, view: RecordView, shortcut: str | None = None) -> None:
         """Put a view in the navigation (History, Calendar and Reports come this way)."""
@@ -321,6 +325,14 @@ class MainWindow(QMainWindow):
                 else:
                     view.on_companies_changed(change)
         self._update_actions()
+        self.warm_search()
+
+    def warm_search(self) -> None:
+        """Read the texts for one- and two-letter searches on the reader thread, after
+        the list reloads already queued there, so the next keystroke finds them."""
+        db = self.db
+        db.remember_texts()
+        reader().submit(lambda: _warm_search(db))
 
     def refresh_all(self) -> None:
         for view in self.views:
@@ -587,3 +599,11 @@ def _changed_while_open(dialog: Any, changed_signal: Any) -> bool:
     finally:
         dialog.deleteLater()
     return bool(changed)
+
+
+def _warm_search(db: Database) -> None:
+    try:
+        with db.reading() as session:
+            listing.warm_text_memory(session)
+    except Exception:  # noqa: BLE001 - only a head start: the search reads them itself
+        logging.getLogger("crmdesk.ui").debug("warming the search failed", exc_info=True)

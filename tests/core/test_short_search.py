@@ -1,0 +1,107 @@
+"""One- and two-letter searches answered from memory give exactly what SQL gives."""
+
+from __future__ import annotations
+
+from datetime import date
+
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from crmdesk.core import listing, short_search
+from crmdesk.core.contacts import (
+    ContactData,
+    create_contact,
+    get_contact,
+    trash_contacts,
+    update_contact,
+)
+from crmdesk.core.database import Database
+from crmdesk.core.demo import generate
+from crmdesk.core.search import parse_terms
+
+
+@pytest.fixture(scope="module")
+def demo(tmp_path_factory):
+    db = Database.open(tmp_path_factory.mktemp("short") / "demo.crmdesk")
+    generate(db, 600, seed=5, today=date(2026, 6, 1))
+    yield db
+    db.close()
+
+
+def both(db: Database, query: str, descending: bool = False) -> tuple[list[int], list[int]]:
+    """(from SQL, from memory) for the same query."""
+    memory, db.text_memory = db.text_memory, None
+    try:
+        with db.reading() as s:
+            sql = listing.contact_ids(s, query, descending=descending)
+    finally:
+        db.text_memory = memory
+    db.remember_texts()
+    with db.reading() as s:
+        remembered = listing.contact_ids(s, query, descending=descending)
+    return sql, remembered
+
+
+QUERIES = ["a", "я", "ив", "ž", "Z", "小", "明", "ka s", "12", "+3", "@", "ов ан", "zz", "-",
+           '"a b"', "e é", "Ž", "ł", "ко", "li", "67"]
+
+
+@pytest.mark.parametrize("query", QUERIES)
+@pytest.mark.parametrize("descending", [False, True])
+def test_same_contacts_in_the_same_order(demo, query, descending):
+    assert short_search.applies(parse_terms(query)) or query in ('"a b"',)
+    sql, remembered = both(demo, query, descending)
+    assert remembered == sql
+
+
+@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(st.lists(st.text(alphabet="aeiknorsuzžėąяовинк小明王3-+ ", min_size=1, max_size=2),
+                min_size=1, max_size=3))
+def test_any_short_words_agree(demo, words):
+    query = " ".join(words)
+    sql, remembered = both(demo, query)
+    assert remembered == sql
+
+
+def test_a_change_is_seen_at_once(tmp_path):
+    db = Database.open(tmp_path / "f.crmdesk")
+    db.remember_texts()
+    cid = create_contact(db, ContactData(given_name="Ąžuolas", family_name="Kazlauskas"))
+    other = create_contact(db, ContactData(given_name="Jonas", family_name="Petraitis"))
+    with db.reading() as s:
+        assert listing.contact_ids(s, "zl") == [cid]
+        assert db.text_memory.filled(db.generation)
+    data = get_contact(db, cid)
+    data.family_name = "Jankauskas"
+    update_contact(db, cid, data)
+    assert not db.text_memory.filled(db.generation)
+    with db.reading() as s:
+        assert listing.contact_ids(s, "zl") == []
+        assert listing.contact_ids(s, "nk") == [cid]
+    trash_contacts(db, [other])
+    with db.reading() as s:
+        assert listing.contact_ids(s, "pe") == []
+        assert listing.contact_ids(s, "pe", trash=True) == [other]  # SQL answers the trash
+    db.close()
+
+
+def test_not_for_a_read_only_file_nor_without_asking(tmp_path):
+    path = tmp_path / "f.crmdesk"
+    db = Database.open(path)
+    create_contact(db, ContactData(given_name="Ann"))
+    with db.reading() as s:
+        listing.contact_ids(s, "an")
+    assert db.text_memory is None  # the CLI never asked
+    db.close()
+    ro = Database.open(path, readonly=True)
+    ro.remember_texts()
+    assert ro.text_memory is None
+    ro.close()
+
+
+def test_long_words_still_use_the_index():
+    assert not short_search.applies(parse_terms("ivanov"))
+    assert not short_search.applies(parse_terms("iv ivanov"))
+    assert short_search.applies(parse_terms("iv an"))
+    assert not short_search.applies([])
