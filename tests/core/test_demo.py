@@ -18,13 +18,16 @@ from crmdesk.core.demo import generate
 from crmdesk.core.demo.names import lt_female, lt_genitive, ru_female
 from crmdesk.core.demo.places import phone_number
 from crmdesk.core.demo.tables import CITIES
+from crmdesk.core.history import InteractionData, log_interaction, recompute_last
 from crmdesk.core.models import (
     FAMILY_FIRST,
     Address,
+    Choice,
     Company,
     Contact,
     Email,
     ImportantDate,
+    Interaction,
     Link,
     Phone,
     Relative,
@@ -32,6 +35,7 @@ from crmdesk.core.models import (
     StatusChange,
     Tag,
     contact_tag,
+    interaction_contact,
 )
 from crmdesk.core.search import search_contact_ids
 from crmdesk.core.settings import get_setting
@@ -64,11 +68,12 @@ def contacts_by_country(db: Database) -> dict[str, list[Contact]]:
 
 def dump(db: Database) -> dict[str, list[tuple[object, ...]]]:
     tables = [Company, Contact, Phone, Email, Address, Link, ImportantDate, Relative,
-              StatusChange, Tag, SearchRow]
+              StatusChange, Tag, SearchRow, Interaction]
     with db.reading() as s:
         out = {m.__tablename__: [tuple(r) for r in s.execute(select(m.__table__))]
                for m in tables}
         out["contact_tag"] = [tuple(r) for r in s.execute(select(contact_tag))]
+        out["interaction_contact"] = [tuple(r) for r in s.execute(select(interaction_contact))]
     return out
 
 
@@ -272,6 +277,96 @@ def test_assistants_link_to_a_colleague(demo_db):
         assert other < cid and company[other] == company[cid]
 
 
+# -- history ------------------------------------------------------------------------
+
+
+def test_the_demo_has_a_believable_history(demo_db):
+    with demo_db.reading() as s:
+        entries = s.scalar(select(func.count()).select_from(Interaction))
+        assert 1.8 * N < entries < 3.5 * N  # about 2.5 a contact
+        per_contact = Counter(s.scalars(select(interaction_contact.c.contact_id)))
+        assert max(per_contact.values()) <= 9  # 8 of their own, and a colleague's meeting
+        kinds = Counter(dict(s.execute(
+            select(Choice.name, func.count()).join(Interaction, Interaction.kind_id == Choice.id)
+            .group_by(Choice.name)).all()))
+        assert kinds["Call"] > kinds["E-mail"] > kinds["Meeting"] > kinds["Support request"] > 0
+        assert kinds["Mailing"] == 0
+        outcomes = set(s.scalars(select(Choice.name).join(
+            Interaction, Interaction.outcome_id == Choice.id)))
+        assert {"Reached", "No answer", "Ordered"} <= outcomes
+        assert s.scalar(select(func.count()).select_from(Interaction).where(
+            Interaction.duration_min.is_not(None))) > 0
+        assert set(s.scalars(select(Interaction.direction).distinct())) == {"in", "out", ""}
+        # Customers have talked with the owner more often than leads.
+        status = {name: cid for cid, name in s.execute(select(Choice.id, Choice.name))}
+        by_status: dict[object, list[int]] = {}
+        for cid, st in s.execute(select(Contact.id, Contact.status_id)):
+            by_status.setdefault(st, []).append(per_contact.get(cid, 0))
+
+        def mean(name):
+            counts = by_status[status[name]]
+            return sum(counts) / len(counts)
+        assert mean("Customer") > 1.8 * mean("Lead")
+
+
+def test_every_entry_has_a_contact_and_lies_between_its_creation_and_today(demo_db):
+    now = datetime(TODAY.year, TODAY.month, TODAY.day)
+    with demo_db.reading() as s:
+        links = s.execute(
+            select(Interaction.id, Interaction.at, Interaction.company_id, Contact.created_at,
+                   Contact.company_id)
+            .join(interaction_contact, interaction_contact.c.interaction_id == Interaction.id)
+            .join(Contact, Contact.id == interaction_contact.c.contact_id)).all()
+        assert {i for i, *_rest in links} == set(s.scalars(select(Interaction.id)))
+        for _iid, at, company, created, contact_company in links:
+            assert created <= at < now
+            assert company == contact_company  # the contact's company, or none
+
+
+def test_last_contact_is_derived_from_the_history(demo_db):
+    columns = (Contact.id, Contact.last_contact_at, Contact.last_attempt_at)
+    with demo_db.reading() as s:
+        stored = s.execute(select(*columns).order_by(Contact.id)).all()
+        recompute_last(s)  # rolled back with the reading unit of work
+        assert s.execute(select(*columns).order_by(Contact.id)).all() == stored
+    assert sum(last is not None for _c, last, _a in stored) > N / 2
+    assert any(attempt is not None for *_r, attempt in stored)
+
+
+def test_subjects_are_in_the_contacts_own_language(demo_db):
+    # A colleague who sat in works for the same company, in the same country.
+    with demo_db.reading() as s:
+        rows = s.execute(
+            select(Address.country, Interaction.subject)
+            .join(interaction_contact, interaction_contact.c.contact_id == Address.contact_id)
+            .join(Interaction, Interaction.id == interaction_contact.c.interaction_id)).all()
+    subjects: dict[str, str] = {}
+    for country, subject in rows:
+        assert subject.strip()
+        subjects[country] = subjects.get(country, "") + " " + subject
+    assert set(subjects) == {"US", "RU", "LT", "CN"}
+    assert subjects["US"].isascii()
+    assert re.search("[а-яА-ЯёЁ]", subjects["RU"])
+    assert LT_LETTERS & set(subjects["LT"])
+    assert any(is_cjk(ch) for ch in subjects["CN"])
+
+
+def test_demo_entries_are_searchable_like_logged_ones(tmp_path):
+    with Database.open(tmp_path / "h.crmdesk") as db:
+        generate(db, 60, seed=4, today=TODAY)
+        with db.session() as s:
+            subject, details, text, cid = s.execute(
+                select(Interaction.subject, Interaction.details, Interaction.search_text,
+                       interaction_contact.c.contact_id)
+                .join(interaction_contact)
+                .where(Interaction.details != "").order_by(Interaction.id)).first()
+            logged = log_interaction(s, InteractionData(
+                kind="Call", subject=subject, details=details, contact_ids=[cid],
+                at=datetime(2026, 1, 5, 10, 0)))
+            assert s.get(Interaction, logged.ids[0]).search_text == text
+        assert check_database(db, deep=True).ok
+
+
 # -- the same seed, the same file; cancel leaves nothing ---------------------------------
 
 
@@ -281,8 +376,10 @@ def test_same_seed_same_data_other_seed_other_data(tmp_path):
         with Database.open(tmp_path / f"{name}.crmdesk") as db:
             generate(db, 120, seed=seed, today=TODAY)
             dumps.append(dump(db))
+    assert dumps[0]["interaction"] and dumps[0]["interaction_contact"]
     assert dumps[0] == dumps[1]
     assert dumps[0]["contact"] != dumps[2]["contact"]
+    assert dumps[0]["interaction"] != dumps[2]["interaction"]
 
 
 def test_progress_is_reported_and_an_exception_cancels(tmp_path):

@@ -6,7 +6,9 @@ thread while SQLite indexes the previous batch, and one random.Random drawn in
 one order makes the same file from the same seed. Derived columns
 (display_name, sort_key) come from the functions contacts.py uses, and there
 is exactly one primary phone, e-mail and address per owner, as
-contacts._with_one_primary would leave them.
+contacts._with_one_primary would leave them. Each contact's history comes from
+history.py, made here with the contact (it needs its country, status, company
+and colleagues) and written with it.
 """
 
 from __future__ import annotations
