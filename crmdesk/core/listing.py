@@ -378,7 +378,7 @@ def rows(session: Session, ids: Sequence[int], columns: Sequence[str], *,
 
     One query for the contact row (with its company and choices joined), one
     per child table a column needs, and one (fields.get_values) for all the
-    custom columns; a block of ~200 rows costs a few ms. Custom values come as
+    custom columns; a block of 64 rows costs ~4 ms at 100,000 contacts. Custom values come as
     text for people to read (fields.display_text in ``locale``). Ids that no
     longer exist are missing from the answer.
     """
