@@ -17,7 +17,10 @@ from pathlib import Path
 
 from bench.common import Context, Section, size, verdict
 
-GENERATE_TARGET_S = 30.0
+# The issue: 100,000 contacts "in well under a minute". 30 s held for contacts
+# alone; with their history (~250,000 entries, since the history issue) the
+# demo takes ~36-43 s here, so the line is drawn at 45 s.
+GENERATE_TARGET_S = 45.0
 OPEN_TARGET_S = 1.0
 FIRST_QUERY = "petrov"
 RUNS = 3
