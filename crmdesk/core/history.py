@@ -14,8 +14,8 @@ a GUI action or a CLI command is one transaction. Datetimes come in and go
 out aware; a naive one is the PC's local time; the file keeps naive UTC
 (localtime.py).
 
-The timeline of one contact lives in history_timeline.py, the History view's
-ids and rows in history_query.py; both are re-exported here.
+The timelines of one contact or company live in history_timeline.py, the
+History view's ids and rows in history_query.py; both are re-exported here.
 """
 
 from __future__ import annotations
@@ -39,7 +39,12 @@ from crmdesk.core.history_query import (
     history_ids,
     history_rows,
 )
-from crmdesk.core.history_timeline import TimelineEntry, status_change_label, timeline
+from crmdesk.core.history_timeline import (
+    TimelineEntry,
+    company_timeline,
+    status_change_label,
+    timeline,
+)
 from crmdesk.core.i18n import _
 from crmdesk.core.localtime import now_local, to_local, to_stored
 from crmdesk.core.models import (
@@ -57,8 +62,8 @@ from crmdesk.core.validation import MAX_LONG, MAX_NAME, MAX_SHORT
 
 __all__ = [
     "DIRECTIONS", "HISTORY_COLUMNS", "HISTORY_SORTS", "HistoryFilter", "InteractionData",
-    "LogResult", "TimelineEntry", "count_interactions", "delete_interaction",
-    "delete_orphans", "get_interaction", "history_count", "history_ids", "history_rows",
+    "LogResult", "TimelineEntry", "company_timeline", "count_interactions",
+    "delete_interaction", "delete_orphans", "get_interaction", "history_count", "history_ids", "history_rows",
     "interactions_of", "last_kind", "log_interaction", "recompute_last",
     "status_change_label", "timeline", "update_interaction", "validate_interaction",
 ]

@@ -84,7 +84,8 @@ def _choice_ids(session: Session, kind: str, names: Iterable[str]) -> list[int]:
     return [cid for cid, name in rows if fold(name) in wanted]
 
 
-def _trash_in_use(session: Session) -> bool:
+def trash_in_use(session: Session) -> bool:
+    """Whether any contact is in the trash (else not_only_trashed() is needless)."""
     return session.scalar(select(Contact.id).where(Contact.deleted_at.is_not(None))
                           .limit(1)) is not None
 
@@ -123,7 +124,7 @@ def conditions(session: Session, flt: HistoryFilter) -> list[ColumnElement[bool]
     if flt.contact_id is not None:
         out.append(Interaction.id.in_(
             select(_link.interaction_id).where(_link.contact_id == flt.contact_id)))
-    elif _trash_in_use(session):
+    elif trash_in_use(session):
         out.append(not_only_trashed())
     return out
 

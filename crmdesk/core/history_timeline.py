@@ -1,4 +1,5 @@
-"""One contact's timeline: their history entries and status changes, newest first.
+"""One contact's timeline (their history entries and status changes) and one
+company's (the entries of the company and of its people), newest first.
 
 A status change (Lead → Customer) is not an interaction, but it is part of
 the story a user reads on the contact's History tab, so it is merged in here
@@ -13,14 +14,21 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime
 
-from sqlalchemy import and_, func, literal, select
+from sqlalchemy import ColumnElement, and_, func, literal, select, union
 from sqlalchemy.orm import Session, aliased
 
 from crmdesk.core.errors import NotFoundError
-from crmdesk.core.history_query import contacts_of, words
+from crmdesk.core.history_query import contacts_of, not_only_trashed, trash_in_use, words
 from crmdesk.core.i18n import _
 from crmdesk.core.localtime import to_local
-from crmdesk.core.models import Choice, Contact, Interaction, StatusChange, interaction_contact
+from crmdesk.core.models import (
+    Choice,
+    Company,
+    Contact,
+    Interaction,
+    StatusChange,
+    interaction_contact,
+)
 from crmdesk.core.text import fold
 
 _Kind = aliased(Choice, name="kind_choice")
@@ -56,6 +64,32 @@ def _matches(text: str, needles: list[str]) -> bool:
     return all(n in folded for n in needles)
 
 
+def _interactions(session: Session, which: ColumnElement[bool], wanted_kind: str,
+                  needles: list[str]) -> list[TimelineEntry]:
+    """The entries ``which`` selects (a condition on Interaction), newest first,
+    with their contacts' names."""
+    stmt = (
+        select(Interaction.id, Interaction.at, _Kind.name, Interaction.direction,
+               Interaction.subject, _Outcome.name, Interaction.details,
+               Interaction.duration_min)
+        .outerjoin(_Kind, _Kind.id == Interaction.kind_id)
+        .outerjoin(_Outcome, _Outcome.id == Interaction.outcome_id)
+        .where(which)
+        .order_by(Interaction.at.desc(), Interaction.id.desc())
+    )
+    for needle in needles:
+        stmt = stmt.where(func.instr(Interaction.search_text, literal(needle)) > 0)
+    rows = [r for r in session.execute(stmt)
+            if not wanted_kind or fold(r[2] or "") == wanted_kind]
+    people = contacts_of(session, [r[0] for r in rows])
+    return [
+        TimelineEntry(iid, to_local(at), kind_name or "", direction, subject,
+                      outcome or "", details, duration,
+                      [n for _cid, n in people.get(iid, [])], True)
+        for iid, at, kind_name, direction, subject, outcome, details, duration in rows
+    ]
+
+
 def timeline(session: Session, contact_id: int, *, kind: str = "",
              text: str = "") -> list[TimelineEntry]:
     """The contact's entries, newest first. ``kind`` keeps one kind (by name, any case;
@@ -70,27 +104,10 @@ def timeline(session: Session, contact_id: int, *, kind: str = "",
 
     entries: list[TimelineEntry] = []
     if not status_only:
-        stmt = (
-            select(Interaction.id, Interaction.at, _Kind.name, Interaction.direction,
-                   Interaction.subject, _Outcome.name, Interaction.details,
-                   Interaction.duration_min)
-            .join(interaction_contact, and_(_link.interaction_id == Interaction.id,
-                                            _link.contact_id == contact_id))
-            .outerjoin(_Kind, _Kind.id == Interaction.kind_id)
-            .outerjoin(_Outcome, _Outcome.id == Interaction.outcome_id)
-            .order_by(Interaction.at.desc(), Interaction.id.desc())
-        )
-        for needle in needles:
-            stmt = stmt.where(func.instr(Interaction.search_text, literal(needle)) > 0)
-        rows = [r for r in session.execute(stmt)
-                if not wanted_kind or fold(r[2] or "") == wanted_kind]
-        people = contacts_of(session, [r[0] for r in rows])
-        entries += [
-            TimelineEntry(iid, to_local(at), kind_name or "", direction, subject,
-                          outcome or "", details, duration,
-                          [n for _cid, n in people.get(iid, [])], True)
-            for iid, at, kind_name, direction, subject, outcome, details, duration in rows
-        ]
+        # Through interaction_contact's (contact_id, interaction_id) index.
+        entries += _interactions(session, Interaction.id.in_(
+            select(_link.interaction_id).where(_link.contact_id == contact_id)),
+            wanted_kind, needles)
 
     if not wanted_kind or status_only:
         for at, old, new in session.execute(
@@ -107,3 +124,23 @@ def timeline(session: Session, contact_id: int, *, kind: str = "",
     # Stable: among entries at the same moment, history before status changes.
     entries.sort(key=lambda e: e.at, reverse=True)
     return entries
+
+
+def company_timeline(session: Session, company_id: int, *, kind: str = "",
+                     text: str = "") -> list[TimelineEntry]:
+    """A company's entries, newest first: those logged for the company and those with
+    any of its contacts outside the trash. As in the History view, an entry whose
+    contacts are all in the trash is left out. Status changes belong to a contact,
+    not here; ``kind`` and ``text`` filter as in timeline()."""
+    if session.scalar(select(Company.id).where(Company.id == company_id)) is None:
+        raise NotFoundError(_("That company no longer exists."))
+    ids = union(
+        select(Interaction.id).where(Interaction.company_id == company_id),
+        select(_link.interaction_id)
+        .join(Contact, Contact.id == _link.contact_id)
+        .where(Contact.company_id == company_id, Contact.deleted_at.is_(None)),
+    )
+    which: ColumnElement[bool] = Interaction.id.in_(ids)
+    if trash_in_use(session):
+        which = and_(which, not_only_trashed())
+    return _interactions(session, which, fold(kind), words(text))

@@ -48,6 +48,9 @@ class CompaniesView(ListFormView):
         # The form lists the company's people; "New contact at this company" comes here.
         if hasattr(self.form, "new_contact_requested"):
             self.form.new_contact_requested.connect(self._new_contact_here)
+        if hasattr(self.form, "history_changed"):  # logged on the form's History tab
+            self.form.history_changed.connect(self.history_logged)
+            self.form.set_settings(settings)
 
     def title(self) -> str:
         return _("Companies")
@@ -104,6 +107,8 @@ class CompaniesView(ListFormView):
         self.reload_after(Change(frozenset(), added=True))
         if self._form_shown and hasattr(self.form, "refresh_people"):
             self.form.refresh_people()
+            # Logged elsewhere (Ctrl+L, the History view), or a person moved: the History tab.
+            getattr(self.form, "refresh_history", lambda: None)()
 
     def on_companies_changed(self, change: Change) -> None:
         self.reload_after(change)

@@ -4,6 +4,8 @@ Same life cycle as the contact form (RecordForm). The people list is the
 Companies view's CompanyContactsModel, read on this thread (a company has
 dozens of people, not thousands); a double-click or Enter asks the main window
 to open that contact, and "New contact at this company" asks it to start one.
+The History tab lists what happened with the company and its people (the
+contact form's TimelineWidget, shown for a company).
 """
 
 from __future__ import annotations
@@ -48,6 +50,8 @@ from crmdesk.ui.repeatable import (
     link_labels,
     phone_labels,
 )
+from crmdesk.ui.settings import UiSettings
+from crmdesk.ui.timeline import TimelineWidget
 
 MAX_PEOPLE_ROWS = 8  # taller than this, the people list scrolls
 
@@ -187,6 +191,8 @@ class CompanyForm(RecordForm):
     company_saved = Signal(object)  # a crmdesk.core.contacts.Change
     open_contact_requested = Signal(int)
     new_contact_requested = Signal(str)  # the company's name
+    # Something was logged, edited or deleted on the History tab: a core LogResult.
+    history_changed = Signal(object)
 
     def __init__(self, db: Database, parent: QWidget | None = None) -> None:
         super().__init__(db, parent)
@@ -210,6 +216,10 @@ class CompanyForm(RecordForm):
         self.people.contact_activated.connect(self.open_contact_requested)
         self.people.new_contact_clicked.connect(self._new_contact)
         self.finish_layout()
+        self.timeline = TimelineWidget(db, None, self)
+        self.history_tab = self.add_tab(self.timeline, _("History"))
+        self.timeline.count_changed.connect(lambda _n: self._show_history_count())
+        self.timeline.history_changed.connect(self.history_changed)
 
     # -- the interface the main window uses -----------------------------------------------
     def new_company(self, name: str = "") -> None:
@@ -220,6 +230,33 @@ class CompanyForm(RecordForm):
         """Re-read the people list (after a contact was saved, moved or deleted)."""
         if self._snapshot is not None:
             self.people.show_company(self._id)
+
+    # -- the History tab ------------------------------------------------------------------
+    def set_settings(self, settings: UiSettings) -> None:
+        """The window's settings (the log dialog remembers the last kind there)."""
+        self.timeline.settings = settings
+
+    def refresh_history(self) -> None:
+        """Something was logged, or a contact moved, elsewhere: re-read the History tab."""
+        if self._id is not None:
+            self.timeline.refresh()
+
+    def show_history(self) -> None:
+        assert self.tabs is not None
+        self.tabs.setCurrentIndex(self.history_tab)
+
+    def _show_history_count(self) -> None:
+        assert self.tabs is not None
+        saved = self._id is not None
+        n = self.timeline.total
+        self.tabs.setTabText(self.history_tab,
+                             _("History ({n})").format(n=n) if saved and n else _("History"))
+        self.tabs.setTabEnabled(self.history_tab, saved)
+        self.tabs.setTabToolTip(self.history_tab, "" if saved else _(
+            "Save the new company first; then what happens with it and its people "
+            "shows here."))
+        if not saved and self.tabs.currentIndex() == self.history_tab:
+            self.tabs.setCurrentIndex(0)
 
     def _new_contact(self) -> None:
         if self._snapshot is not None and self._id is not None:
@@ -255,3 +292,11 @@ class CompanyForm(RecordForm):
 
     def edited(self, data: CompanyData) -> None:
         self.header.show_name(data)
+
+    def loaded(self, data: CompanyData) -> None:
+        self.timeline.set_company(data.id)
+        self._show_history_count()
+
+    def clear(self) -> None:
+        super().clear()
+        self.timeline.set_company(None)

@@ -142,13 +142,17 @@ class LogDialog(QDialog):
     logged = Signal(object)
 
     def __init__(self, db: Database, settings: UiSettings, parent: QWidget | None = None, *,
-                 contact_ids: Sequence[int] = (), interaction_id: int | None = None) -> None:
+                 contact_ids: Sequence[int] = (), interaction_id: int | None = None,
+                 company_id: int | None = None) -> None:
         super().__init__(parent)
         self.setObjectName("logDialog")
         self.db = db
         self.settings = settings
         self.interaction_id = interaction_id
         self.contact_ids = list(dict.fromkeys(contact_ids))
+        # A new entry logged from a company's History tab belongs to that company,
+        # whichever company the chosen contacts are at (None: the first contact's).
+        self.company_id = company_id
         self.result_value: LogResult | None = None
         self._original: InteractionData | None = None
         self._shown_at: QDateTime | None = None
@@ -343,7 +347,8 @@ class LogDialog(QDialog):
             outcome=self.outcome.text(),
             details=self.details.toPlainText(),
             contact_ids=list(self.contact_ids),
-            company_id=self._original.company_id if self._original is not None else None,
+            company_id=(self._original.company_id if self._original is not None
+                        else self.company_id),
         )
 
     # -- checking ------------------------------------------------------------------------------
@@ -466,11 +471,12 @@ class LogDialog(QDialog):
 
 def log_interaction_dialog(parent: QWidget | None, db: Database, settings: UiSettings, *,
                            contact_ids: Sequence[int] = (),
-                           interaction_id: int | None = None) -> LogResult | None:
+                           interaction_id: int | None = None,
+                           company_id: int | None = None) -> LogResult | None:
     """Run the dialog modally: the LogResult of what was saved (or deleted), or None."""
     try:
         dialog = LogDialog(db, settings, parent, contact_ids=contact_ids,
-                           interaction_id=interaction_id)
+                           interaction_id=interaction_id, company_id=company_id)
     except CrmdeskError as exc:  # the entry was deleted meanwhile, say
         errors.show_error(parent, exc)
         return None

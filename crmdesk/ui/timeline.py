@@ -7,7 +7,9 @@ the outcome on one line and the details of the selected entry below. Filters
 and shown among the entries, but they are made on the form, not here.
 Entries are read through core.history.timeline; every change goes through the
 log dialog, and history_changed tells the form (and through it the lists)
-which contacts' last-contact dates may have moved.
+which contacts' last-contact dates may have moved. The company form shows the
+same widget for a company (set_company): the entries of the company and of its
+people, without status changes (those belong to one contact).
 """
 
 from __future__ import annotations
@@ -34,7 +36,13 @@ from PySide6.QtWidgets import (
 from crmdesk.core.choices import list_choices
 from crmdesk.core.database import Database
 from crmdesk.core.errors import CrmdeskError
-from crmdesk.core.history import LogResult, TimelineEntry, status_change_label, timeline
+from crmdesk.core.history import (
+    LogResult,
+    TimelineEntry,
+    company_timeline,
+    status_change_label,
+    timeline,
+)
 from crmdesk.core.i18n import _, ngettext
 from crmdesk.core.models import INTERACTION_KIND
 from crmdesk.ui import errors
@@ -64,7 +72,7 @@ def duration_text(minutes: int | None) -> str:
 
 
 class TimelineWidget(QWidget):
-    """One contact's history, with filters and Log / Open / Delete."""
+    """One contact's (or company's) history, with filters and Log / Open / Delete."""
 
     # An entry was logged, edited or deleted here: the core LogResult.
     history_changed = Signal(object)
@@ -78,6 +86,7 @@ class TimelineWidget(QWidget):
         self.db = db
         self.settings = settings if settings is not None else UiSettings()
         self.contact_id: int | None = None
+        self.company_id: int | None = None
         self.total = 0
         self._entries: list[TimelineEntry] = []
         self._timer = QTimer(self, singleShot=True, interval=FILTER_AFTER_MS)
@@ -177,14 +186,21 @@ class TimelineWidget(QWidget):
     # -- the public interface --------------------------------------------------------------
     def set_contact(self, contact_id: int | None) -> None:
         """Show this contact's history (None: nobody, nothing to show)."""
-        if contact_id != self.contact_id:
+        self._show_owner(contact_id, None)
+
+    def set_company(self, company_id: int | None) -> None:
+        """Show the history of this company and its people (None: nothing to show)."""
+        self._show_owner(None, company_id)
+
+    def _show_owner(self, contact_id: int | None, company_id: int | None) -> None:
+        if (contact_id, company_id) != (self.contact_id, self.company_id):
             self.text_filter.blockSignals(True)
             self.text_filter.clear()
             self.text_filter.blockSignals(False)
             self.kind_filter.blockSignals(True)
             self.kind_filter.setCurrentIndex(0)
             self.kind_filter.blockSignals(False)
-        self.contact_id = contact_id
+        self.contact_id, self.company_id = contact_id, company_id
         self.refresh()
 
     def refresh(self) -> None:
@@ -218,6 +234,11 @@ class TimelineWidget(QWidget):
 
     # -- verbs ------------------------------------------------------------------------------
     def log_new(self) -> None:
+        if self.company_id is not None:
+            # Whom it was with is chosen in the dialog; the entry is the company's.
+            self._after(log_interaction_dialog(self, self.db, self.settings,
+                                               company_id=self.company_id))
+            return
         if self.contact_id is None:
             return
         self._after(log_interaction_dialog(self, self.db, self.settings,
@@ -256,7 +277,8 @@ class TimelineWidget(QWidget):
         current = self.kind_filter.currentData() or ""
         with self.db.reading() as s:
             kinds = [c.name for c in list_choices(s, INTERACTION_KIND, include_archived=True)]
-        kinds.append(status_change_label())
+        if self.company_id is None:
+            kinds.append(status_change_label())
         if [self.kind_filter.itemData(i) for i in range(1, self.kind_filter.count())] == kinds:
             return
         self.kind_filter.blockSignals(True)
@@ -272,15 +294,17 @@ class TimelineWidget(QWidget):
         text = self.text_filter.text().strip()
         selected = self.current_entry()
         keep = selected.id if selected is not None else None
-        if self.contact_id is None:
+        owner = self.contact_id if self.company_id is None else self.company_id
+        read = timeline if self.company_id is None else company_timeline
+        if owner is None:
             self._entries, self.total = [], 0
         else:
             try:
                 with self.db.reading() as s:
-                    self._entries = timeline(s, self.contact_id, kind=kind, text=text)
+                    self._entries = read(s, owner, kind=kind, text=text)
                     if recount:
                         self.total = (len(self._entries) if not kind and not text
-                                      else len(timeline(s, self.contact_id)))
+                                      else len(read(s, owner)))
             except CrmdeskError as exc:
                 errors.show_error(self, exc)
                 self._entries = []
@@ -324,9 +348,12 @@ class TimelineWidget(QWidget):
         else:
             self.stack.setCurrentWidget(self.empty)
             filtered = bool(self.kind_filter.currentData() or self.text_filter.text().strip())
-            self.empty.setText(_("No entry matches the filter.") if filtered and self.total
-                               else _("Nothing recorded yet. Press Ctrl+L to log a call."))
-        self.log_button.setEnabled(self.contact_id is not None)
+            self.empty.setText(
+                _("No entry matches the filter.") if filtered and self.total
+                else _("Nothing recorded yet with this company or its people.")
+                if self.company_id is not None
+                else _("Nothing recorded yet. Press Ctrl+L to log a call."))
+        self.log_button.setEnabled(self.contact_id is not None or self.company_id is not None)
         self._selected()
 
     def _selected(self) -> None:
@@ -334,10 +361,13 @@ class TimelineWidget(QWidget):
         editable = entry is not None and entry.editable and entry.id is not None
         self.open_button.setEnabled(editable)
         self.delete_button.setEnabled(editable)
-        self.details.setPlainText(self._describe(entry) if entry is not None else "")
+        self.details.setPlainText(self._describe(entry, self.company_id is not None)
+                                  if entry is not None else "")
 
     @staticmethod
-    def _describe(entry: TimelineEntry) -> str:
+    def _describe(entry: TimelineEntry, always_with: bool = False) -> str:
+        """The entry in words; "With:" names the people when there are several, or
+        always on a company's tab (the people differ from entry to entry)."""
         head = [when(entry.at), entry.kind]
         if entry.direction:
             head.append(arrow_tip(entry.direction).lower())
@@ -348,7 +378,7 @@ class TimelineWidget(QWidget):
         lines = [" · ".join(x for x in head if x)]
         if entry.subject:
             lines.append(entry.subject)
-        if len(entry.contacts) > 1:
+        if len(entry.contacts) > 1 or (always_with and entry.contacts):
             lines.append(_("With: {names}").format(names=", ".join(entry.contacts)))
         if entry.details.strip():
             lines += ["", entry.details]
