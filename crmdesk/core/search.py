@@ -30,6 +30,7 @@ from sqlalchemy import (
     text,
 )
 from sqlalchemy.orm import Session
+from sqlalchemy.sql import Select
 
 from crmdesk.core import fields
 from crmdesk.core.models import (
@@ -140,6 +141,18 @@ def text_filter(terms: list[Term], *, fts: bool) -> ColumnElement[bool]:
         row_match = select(SearchRow.contact_id).where(and_(*(_in_row(t) for t in scanned)))
         conds.append(Contact.id.in_(row_match))
     return and_(*conds)
+
+
+def name_holds(term: str, *, fts: bool) -> Select[Any]:
+    """The ids of the contacts whose name holds the folded ``term``: from the trigram
+    index's name column for 3+ characters (a few rows of a hundred thousand), else a
+    scan of the folded names. The term is a bound value, never SQL text."""
+    if fts and len(term) >= TRIGRAM:
+        match = "{name_text} : " + _fts_phrase(term)
+        return select(text("rowid")).select_from(text("search_fts")).where(
+            text("search_fts MATCH :name_match").bindparams(
+                bindparam("name_match", match, unique=True)))
+    return select(SearchRow.contact_id).where(_contains(SearchRow.name_text, term))
 
 
 def name_rank(terms: list[Term]) -> ColumnElement[int]:

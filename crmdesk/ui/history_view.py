@@ -141,7 +141,8 @@ class HistoryView(RecordView):
         return _("History")
 
     def search_placeholder(self) -> str:
-        return _("Search the history: words of the subject or the details…")
+        return _("Search the history: words of the subject or the details, names of "
+                 "contacts or companies…")
 
     def counts_text(self) -> str:
         shown, total = self.model.rowCount(), self.model.total

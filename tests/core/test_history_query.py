@@ -84,6 +84,32 @@ def test_kinds_outcomes_text_and_contact(db, book):
     assert ids(db, HistoryFilter(contact_id=p["ivan"], kinds=["Call"])) == [e[2]]
 
 
+def test_text_finds_entries_by_a_contacts_or_the_companys_name(db, book):
+    p, e = book
+    # Ivan Petrov is on e1 (with Bob), e2 and e3; none of them names him.
+    assert ids(db, HistoryFilter(text="Петров")) == [e[3], e[2], e[1]]  # the trigram index
+    assert ids(db, HistoryFilter(text="ИВ")) == [e[3], e[2], e[1]]  # 2 letters: a scan
+    assert ids(db, HistoryFilter(text="小明")) == [e[4]]
+    assert ids(db, HistoryFilter(text="adams")) == [e[5], e[0]]
+    # The company of the entry (taken from the contact's when it was logged).
+    assert ids(db, HistoryFilter(text="zeta")) == [e[5], e[0]]
+    assert ids(db, HistoryFilter(text="ACM")) == [e[1]]
+    # Every word, each from wherever it is: a name and a subject, a name and a kind filter.
+    assert ids(db, HistoryFilter(text="петров счет")) == [e[3]]
+    assert ids(db, HistoryFilter(text="brown петров")) == [e[1]]
+    assert ids(db, HistoryFilter(text="adams", kinds=["Call"])) == [e[0]]
+    assert ids(db, HistoryFilter(text="петров", since=date(2026, 4, 15))) == [e[3], e[2]]
+    with db.reading() as s:
+        assert history.history_count(s, HistoryFilter(text="petrov ivan")) == 0
+        assert history.history_count(s, HistoryFilter(text="петров")) == 3
+
+
+def test_a_name_search_is_no_query_language(db, book):
+    for text in ('"', 'ann" OR "bob', "{name_text} : adams", "NEAR(adams brown)", "ad*",
+                 "body_text:zeta"):
+        assert ids(db, HistoryFilter(text=text)) == [], text
+
+
 def test_hostile_filter_values_are_only_values(db, book):
     for text in ("'; DROP TABLE interaction;--", "%", "_", "\\", "' OR 1=1 --"):
         assert ids(db, HistoryFilter(text=text)) == []

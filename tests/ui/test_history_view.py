@@ -157,6 +157,13 @@ def test_search_box_filters_by_text_in_any_script(qtbot, hwindow):
     hwindow.search_box.setText("notes on contract")  # words of the details
     hwindow.apply_search()
     assert shown(view) == ["Contract draft"]
+    assert "names" in hwindow.search_box.placeholderText()
+    hwindow.search_box.setText("иванов")  # a contact's name
+    hwindow.apply_search()
+    assert shown(view) == ["Квартальный отчёт"]
+    hwindow.search_box.setText("vilniaus")  # a company's name
+    hwindow.apply_search()
+    assert sorted(shown(view)) == ["Contract draft", "Invoice question"]
     hwindow.search_box.setText("no such words")
     hwindow.apply_search()
     assert shown(view) == []
