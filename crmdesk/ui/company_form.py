@@ -50,8 +50,7 @@ from crmdesk.ui.repeatable import (
     link_labels,
     phone_labels,
 )
-from crmdesk.ui.settings import UiSettings
-from crmdesk.ui.timeline import TimelineWidget
+from crmdesk.ui.timeline import HistoryTab
 
 MAX_PEOPLE_ROWS = 8  # taller than this, the people list scrolls
 
@@ -183,7 +182,7 @@ class PeopleSection(Section):
             self.contact_activated.emit(contact_id)
 
 
-class CompanyForm(RecordForm):
+class CompanyForm(HistoryTab, RecordForm):
     """One company; see RecordForm for load/save/revert/maybe_save."""
 
     ENTITY = COMPANY
@@ -216,12 +215,13 @@ class CompanyForm(RecordForm):
         self.people.contact_activated.connect(self.open_contact_requested)
         self.people.new_contact_clicked.connect(self._new_contact)
         self.finish_layout()
-        self.timeline = TimelineWidget(db, None, self)
-        self.history_tab = self.add_tab(self.timeline, _("History"))
-        self.timeline.count_changed.connect(lambda _n: self._show_history_count())
-        self.timeline.history_changed.connect(self.history_changed)
+        self.add_history_tab(db)
 
     # -- the interface the main window uses -----------------------------------------------
+    def unsaved_history_tip(self) -> str:
+        return _("Save the new company first; then what happens with it and its people "
+                 "shows here.")
+
     def new_company(self, name: str = "") -> None:
         self.start_new(CompanyData(name=name))
         self.details.name.setFocus()
@@ -230,33 +230,6 @@ class CompanyForm(RecordForm):
         """Re-read the people list (after a contact was saved, moved or deleted)."""
         if self._snapshot is not None:
             self.people.show_company(self._id)
-
-    # -- the History tab ------------------------------------------------------------------
-    def set_settings(self, settings: UiSettings) -> None:
-        """The window's settings (the log dialog remembers the last kind there)."""
-        self.timeline.settings = settings
-
-    def refresh_history(self) -> None:
-        """Something was logged, or a contact moved, elsewhere: re-read the History tab."""
-        if self._id is not None:
-            self.timeline.refresh()
-
-    def show_history(self) -> None:
-        assert self.tabs is not None
-        self.tabs.setCurrentIndex(self.history_tab)
-
-    def _show_history_count(self) -> None:
-        assert self.tabs is not None
-        saved = self._id is not None
-        n = self.timeline.total
-        self.tabs.setTabText(self.history_tab,
-                             _("History ({n})").format(n=n) if saved and n else _("History"))
-        self.tabs.setTabEnabled(self.history_tab, saved)
-        self.tabs.setTabToolTip(self.history_tab, "" if saved else _(
-            "Save the new company first; then what happens with it and its people "
-            "shows here."))
-        if not saved and self.tabs.currentIndex() == self.history_tab:
-            self.tabs.setCurrentIndex(0)
 
     def _new_contact(self) -> None:
         if self._snapshot is not None and self._id is not None:

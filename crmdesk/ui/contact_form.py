@@ -60,8 +60,7 @@ from crmdesk.ui.repeatable import (
     phone_labels,
     relation_labels,
 )
-from crmdesk.ui.settings import UiSettings
-from crmdesk.ui.timeline import TimelineWidget
+from crmdesk.ui.timeline import HistoryTab
 
 
 def _is_cjk(text: str) -> bool:
@@ -355,7 +354,7 @@ class NotesSection(Section):
         return self.notes if problem.field == "notes" else None
 
 
-class ContactForm(RecordForm):
+class ContactForm(HistoryTab, RecordForm):
     """One contact, all of it; see RecordForm for load/save/revert/maybe_save."""
 
     ENTITY = CONTACT
@@ -393,12 +392,13 @@ class ContactForm(RecordForm):
         for combo, attr in ((self.classes.status, "status"), (self.classes.source, "source")):
             combo.list_edited.connect(lambda renamed, a=attr: self._renamed(a, renamed))
         self.finish_layout()
-        self.timeline = TimelineWidget(db, None, self)
-        self.history_tab = self.add_tab(self.timeline, _("History"))
-        self.timeline.count_changed.connect(lambda _n: self._show_history_count())
-        self.timeline.history_changed.connect(self.history_changed)
+        self.add_history_tab(db)
 
     # -- the interface the main window uses -----------------------------------------------
+    def unsaved_history_tip(self) -> str:
+        return _("Save the new contact first; then its calls, meetings and letters "
+                 "can be recorded here.")
+
     def new_contact(self, company: str = "") -> None:
         """An empty contact (at ``company``), not stored until saved."""
         self.start_new(ContactData(company=company))
@@ -452,33 +452,6 @@ class ContactForm(RecordForm):
     def clear(self) -> None:
         super().clear()
         self.timeline.set_contact(None)
-
-    # -- the History tab ------------------------------------------------------------------
-    def set_settings(self, settings: UiSettings) -> None:
-        """The window's settings (the log dialog remembers the last kind there)."""
-        self.timeline.settings = settings
-
-    def refresh_history(self) -> None:
-        """Something was logged for this contact elsewhere (Ctrl+L, the History view)."""
-        if self._id is not None:
-            self.timeline.refresh()
-
-    def show_history(self) -> None:
-        assert self.tabs is not None
-        self.tabs.setCurrentIndex(self.history_tab)
-
-    def _show_history_count(self) -> None:
-        assert self.tabs is not None
-        saved = self._id is not None
-        n = self.timeline.total
-        self.tabs.setTabText(self.history_tab,
-                             _("History ({n})").format(n=n) if saved and n else _("History"))
-        self.tabs.setTabEnabled(self.history_tab, saved)
-        self.tabs.setTabToolTip(self.history_tab, "" if saved else _(
-            "Save the new contact first; then its calls, meetings and letters "
-            "can be recorded here."))
-        if not saved and self.tabs.currentIndex() == self.history_tab:
-            self.tabs.setCurrentIndex(0)
 
     def _renamed(self, attr: str, renamed: dict[str, str]) -> None:
         """Entries renamed in the list editor: the contact did not change, its list did."""

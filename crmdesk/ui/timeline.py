@@ -14,6 +14,8 @@ people, without status changes (those belong to one contact).
 
 from __future__ import annotations
 
+from typing import Any
+
 from PySide6.QtCore import QEvent, QObject, Qt, QTimer, Signal
 from PySide6.QtGui import QAction, QColor, QFont, QKeyEvent
 from PySide6.QtWidgets import (
@@ -397,3 +399,47 @@ class TimelineWidget(QWidget):
                 self.delete_selected()
                 return True
         return super().eventFilter(watched, event)
+
+
+class HistoryTab:
+    """A form's History tab (contact or company): a TimelineWidget whose tab shows
+    the count, and is off, with a tip, until the record has been saved."""
+
+    # The record form this is mixed into provides these.
+    tabs: Any
+    _id: int | None
+    history_changed: Any
+
+    def unsaved_history_tip(self) -> str:
+        """The tab's tip while the record is new (the tab is off until it is saved)."""
+        return ""
+
+    def add_history_tab(self, db: Database) -> None:
+        self.timeline = TimelineWidget(db, None, self)  # type: ignore[arg-type]
+        self.history_tab = self.add_tab(self.timeline, _("History"))  # type: ignore[attr-defined]
+        self.timeline.count_changed.connect(lambda _n: self._show_history_count())
+        self.timeline.history_changed.connect(self.history_changed)
+
+    def set_settings(self, settings: UiSettings) -> None:
+        """The window's settings (the log dialog remembers the last kind there)."""
+        self.timeline.settings = settings
+
+    def refresh_history(self) -> None:
+        """Something was logged elsewhere (Ctrl+L, the History view): read the tab again."""
+        if self._id is not None:
+            self.timeline.refresh()
+
+    def show_history(self) -> None:
+        assert self.tabs is not None
+        self.tabs.setCurrentIndex(self.history_tab)
+
+    def _show_history_count(self) -> None:
+        assert self.tabs is not None
+        saved = self._id is not None
+        n = self.timeline.total
+        self.tabs.setTabText(self.history_tab,
+                             _("History ({n})").format(n=n) if saved and n else _("History"))
+        self.tabs.setTabEnabled(self.history_tab, saved)
+        self.tabs.setTabToolTip(self.history_tab, "" if saved else self.unsaved_history_tip())
+        if not saved and self.tabs.currentIndex() == self.history_tab:
+            self.tabs.setCurrentIndex(0)
