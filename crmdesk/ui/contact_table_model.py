@@ -289,13 +289,16 @@ class RecordTableModel(QAbstractTableModel):
                 self.dataChanged.emit(self.index(row, 0), self.index(row, len(self._keys) - 1))
 
     def apply_change(self, change: Change) -> None:
-        """Reload when rows came or went, else repaint the changed rows only."""
+        """Reload when rows came or went; else repaint the changed rows at once and
+        ask for the ids again, since an edit may move a row (a new name, a new
+        last contact): the same rows in a new order keep the selection."""
         if change.added or change.removed or any(self.row_of(i) is None for i in change.ids):
             self._cache.clear()
             self._total_stale = True
             self.reload()
         else:
             self.mark_stale(change.ids)
+            self.reload()
 
     # -- the row cache -------------------------------------------------------------
     def _values(self, row: int) -> tuple[str, ...]:

@@ -229,13 +229,10 @@ class ListFormView(RecordView):
         self.announce(change)
 
     def apply_own_change(self, change: Change, *, select: int | None = None) -> None:
-        needs_reload = (change.added or change.removed
-                        or any(self.model.row_of(i) is None for i in change.ids))
-        self.model.apply_change(change)
-        if needs_reload:
-            self._pending_select = select
-        elif select is not None and self.list.current_id() != select:
+        self.model.apply_change(change)  # the ids are read again: a row may move
+        if select is not None and self.list.current_id() != select:
             self.list.select_id(select)
+        self._pending_select = select  # and followed to where it is then
 
     def new_record(self) -> None:
         if not self.maybe_save():

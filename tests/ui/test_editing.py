@@ -53,6 +53,20 @@ def test_editing_a_contact_updates_its_row(qtbot, window, db, people):
     assert view.list.current_id() == people["Brown"]
 
 
+def test_a_renamed_contact_moves_to_its_place_and_stays_selected(qtbot, window, db, people):
+    view = window.contacts
+    view.list.select_id(people["Smith"])
+    assert names(view)[0] != "Anna Aaberg"
+    edit = view.form.edits["family_name"]
+    edit.clear()
+    qtbot.keyClicks(edit, "Aaberg")
+    qtbot.keyClick(window, Qt.Key.Key_S, CTRL)
+    qtbot.waitUntil(lambda: names(view)[0] == "Anna Aaberg", timeout=5000)
+    assert view.list.current_id() == people["Smith"]
+    assert view.list.currentIndex().row() == 0
+    assert view.model.rowCount() == len(people)
+
+
 def test_esc_throws_away_unsaved_changes(qtbot, window, people):
     view = window.contacts
     view.list.select_id(people["Smith"])

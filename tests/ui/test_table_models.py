@@ -100,6 +100,22 @@ def test_edit_marks_row_stale_and_shows_new_value(db, people):
     assert model.data(model.index(row, 0)) == "Johnny Brown"
 
 
+def test_an_edit_that_changes_the_order_moves_the_row(db, people):
+    model = ContactTableModel(db, background=False)
+    model.reload_now()
+    before = model.ids()
+    assert before[0] != people["Smith"]
+    data = get_contact(db, people["Smith"])
+    change = update_contact(db, people["Smith"], ContactData(**{**data.__dict__,
+                                                                "given_name": "Aaron",
+                                                                "family_name": "Aaberg"}))
+    model.apply_change(change)
+    model.wait()
+    assert model.ids()[0] == people["Smith"]
+    assert model.data(model.index(0, 0)) == "Aaron Aaberg"
+    assert sorted(model.ids()) == sorted(before)
+
+
 def test_trashed_rows_leave_the_list(db, people):
     model = ContactTableModel(db, background=False)
     model.reload_now()
