@@ -179,6 +179,11 @@ def _company(session: Session, data: InteractionData, default: int | None) -> in
     return data.company_id
 
 
+def search_text(subject: str, details: str) -> str:
+    """An entry's folded text, what the History view's text filter looks in."""
+    return fold(subject + "\n" + details)
+
+
 def _values(session: Session, data: InteractionData) -> dict[str, Any]:
     """The columns of an entry, from ``data`` (validated already)."""
     subject = " ".join(data.subject.split())  # one line: lists and exports show it so
@@ -190,7 +195,7 @@ def _values(session: Session, data: InteractionData) -> dict[str, Any]:
         "duration_min": data.duration_min,
         "subject": subject,
         "details": data.details,
-        "search_text": fold(subject + "\n" + data.details),
+        "search_text": search_text(subject, data.details),
     }
 
 

@@ -21,11 +21,11 @@ from __future__ import annotations
 import threading
 from dataclasses import dataclass
 from itertools import compress
-from typing import Any
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from crmdesk.core.dbapi_rows import raw_rows
 from crmdesk.core.models import Contact, SearchRow
 from crmdesk.core.search import TRIGRAM, Term
 
@@ -117,21 +117,12 @@ def _read(session: Session, generation: int) -> _Texts:
             .join(SearchRow, SearchRow.contact_id == Contact.id)
             .where(Contact.deleted_at.is_(None))
             .order_by(Contact.sort_key, Contact.id))
-    conn = session.connection()
-    compiled = stmt.compile(dialect=conn.dialect)
-    params: Any = compiled.construct_params()
-    if compiled.positional:
-        params = tuple(params[name] for name in compiled.positiontup or ())
-    cursor = conn.connection.dbapi_connection.cursor()  # type: ignore[union-attr]
     ids: list[int] = []
     names: list[str] = []
     bodies: list[str] = []
-    try:
-        cursor.execute(str(compiled), params)
+    with raw_rows(session, stmt) as cursor:
         for cid, name, body in cursor:
             ids.append(cid)
             names.append(name or "")
             bodies.append(body or "")
-    finally:
-        cursor.close()
     return _Texts(generation, ids, names, bodies)

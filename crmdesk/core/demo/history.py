@@ -28,8 +28,8 @@ from typing import Any
 
 from crmdesk.core.choices import DEFAULTS
 from crmdesk.core.demo.tables import CN, LT, RU, US
+from crmdesk.core.history import search_text
 from crmdesk.core.models import INTERACTION_KIND, OUTCOME
-from crmdesk.core.text import fold
 
 Row = dict[str, Any]
 
@@ -254,11 +254,6 @@ TEXTS: dict[str, dict[int, tuple[tuple[str, ...], tuple[str, ...]]]] = {
                   ("当天已寄出替换品。", "已转交仓库处理。", "退款已批准。", "已收到破损照片。")),
     },
 }
-
-
-def search_text(subject: str, details: str) -> str:
-    """The folded text of an entry, built as history._values builds it for a logged one."""
-    return fold(subject + "\n" + details)
 
 
 # -- the rows ----------------------------------------------------------------------
