@@ -22,7 +22,7 @@ from datetime import datetime
 from pathlib import Path
 
 import crmdesk
-from crmdesk.core.database import Database
+from crmdesk.core.storage.database import Database
 
 OUT = Path(__file__).resolve().parent / "out"
 PACKAGE = Path(crmdesk.__file__).resolve().parent

@@ -30,16 +30,16 @@ from typing import Any
 
 from sqlalchemy import func, insert, select
 
-from crmdesk.core import fields
-from crmdesk.core.collation import name_sort_key
-from crmdesk.core.database import Database
 from crmdesk.core.errors import CrmdeskError
-from crmdesk.core.fields_model import FieldValue
-from crmdesk.core.fields_types import to_rows
-from crmdesk.core.listing import contact_ids
-from crmdesk.core.lookup import contact_ids_for_lookup
-from crmdesk.core.models import Contact, utcnow
-from crmdesk.core.name_order import forget
+from crmdesk.core.fields import service as fields
+from crmdesk.core.fields.types import to_rows
+from crmdesk.core.lookup.compiler import contact_ids_for_lookup
+from crmdesk.core.lookup.listing import contact_ids
+from crmdesk.core.storage.database import Database
+from crmdesk.core.storage.field_models import FieldValue
+from crmdesk.core.storage.models import Contact, utcnow
+from crmdesk.core.storage.name_order import forget
+from crmdesk.core.text.collation import name_sort_key
 
 OUT = Path(__file__).resolve().parent / "out"
 TARGET_MS = 100.0
@@ -264,7 +264,7 @@ def run(db_path: str | Path, *, contacts: int = CONTACTS, rounds: int = 30,
 
 def _many_fields(path: Path, rounds: int) -> dict[str, Any]:
     """Opening a contact's form when 1,000 fields are defined (half of them filled)."""
-    from crmdesk.core.contacts import ContactData, create_contact
+    from crmdesk.core.contacts.records import ContactData, create_contact
 
     if not path.exists():
         with Database.open(path) as db:
@@ -291,7 +291,7 @@ def _many_fields(path: Path, rounds: int) -> dict[str, Any]:
 
 
 def _one_query_sort(s: Any) -> list[int]:
-    from crmdesk.core.listing import fetch_ids
+    from crmdesk.core.lookup.listing import fetch_ids
 
     order = fields.order_expression(s, "contract_start")
     stmt = order.apply(select(Contact.id).where(Contact.deleted_at.is_(None)),

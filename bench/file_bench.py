@@ -30,8 +30,8 @@ ROOT = Path(__file__).resolve().parent.parent
 def _child() -> None:
     """In the fresh process: open the file and run one search, print the timings."""
     path, query = sys.argv[1], sys.argv[2]
-    from crmdesk.core.database import Database
-    from crmdesk.core.search import search_contact_ids
+    from crmdesk.core.search.fulltext import search_contact_ids
+    from crmdesk.core.storage.database import Database
 
     start = time.perf_counter()
     db = Database.open(path)

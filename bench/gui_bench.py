@@ -47,8 +47,8 @@ def database(path: Path | None = None, contacts: int = CONTACTS) -> Path:
     target = OUT / "gui_bench.crmdesk"
     if target.exists():
         return target
-    from crmdesk.core.database import Database
     from crmdesk.core.demo import generate
+    from crmdesk.core.storage.database import Database
 
     OUT.mkdir(parents=True, exist_ok=True)
     part = target.with_name(target.name + ".making")
@@ -71,11 +71,11 @@ def _window(db_path: Path, settings_dir: str) -> Any:
     from PySide6.QtCore import QSettings
     from PySide6.QtWidgets import QApplication
 
-    import crmdesk.ui  # noqa: F401 - installs qtfix
-    from crmdesk.core.database import Database
-    from crmdesk.ui.app import configure_application
-    from crmdesk.ui.main_window import MainWindow
-    from crmdesk.ui.settings import UiSettings
+    import crmdesk.ui  # noqa: F401
+    from crmdesk.core.storage.database import Database
+    from crmdesk.ui.common.settings import UiSettings
+    from crmdesk.ui.window.app import configure_application
+    from crmdesk.ui.window.main_window import MainWindow
 
     app = QApplication.instance() or QApplication([sys.argv[0]])
     configure_application(app)  # type: ignore[arg-type]
@@ -126,7 +126,7 @@ def run(db_path: Path | None = None, contacts: int = CONTACTS) -> dict[str, Any]
     from PySide6.QtCore import Qt
     from PySide6.QtTest import QTest
 
-    from crmdesk.ui.main_window import SEARCH_DELAY_MS
+    from crmdesk.ui.window.main_window import SEARCH_DELAY_MS
 
     with tempfile.TemporaryDirectory() as settings_dir:
         app, window = _window(path, settings_dir)

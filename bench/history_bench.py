@@ -34,20 +34,20 @@ from typing import Any
 
 from sqlalchemy import func, insert, select
 
-from crmdesk.core import history
-from crmdesk.core.choices import list_choices
-from crmdesk.core.database import Database
-from crmdesk.core.history import HistoryFilter, InteractionData
-from crmdesk.core.listing import contact_ids
-from crmdesk.core.lookup import contact_ids_for_lookup
-from crmdesk.core.models import (
+from crmdesk.core.history import records as history
+from crmdesk.core.history.records import HistoryFilter, InteractionData
+from crmdesk.core.lists.choices import list_choices
+from crmdesk.core.lookup.compiler import contact_ids_for_lookup
+from crmdesk.core.lookup.listing import contact_ids
+from crmdesk.core.storage.database import Database
+from crmdesk.core.storage.models import (
     INTERACTION_KIND,
     OUTCOME,
     Contact,
     Interaction,
     interaction_contact,
 )
-from crmdesk.core.text import fold
+from crmdesk.core.text.folding import fold
 
 OUT = Path(__file__).resolve().parent / "out"
 ENTRIES = 1_000_000

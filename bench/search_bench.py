@@ -18,9 +18,10 @@ from statistics import median
 from time import perf_counter
 
 from bench.common import Context, Section, ms, percentile, verdict
-from crmdesk.core import listing
-from crmdesk.core.database import Database
-from crmdesk.core.search import search_contact_ids
+from crmdesk.core.lookup import listing
+from crmdesk.core.search.fulltext import search_contact_ids
+from crmdesk.core.search.short_fragments import remember_texts
+from crmdesk.core.storage.database import Database
 
 TARGET_P95_S = 0.030
 MAX_LENGTH = 6
@@ -74,7 +75,7 @@ def _table(title: str, samples: dict[int, list[float]], hits: dict[int, list[int
 
 def run(ctx: Context) -> list[Section]:
     with Database.open(ctx.path) as db:
-        db.remember_texts()
+        remember_texts(db)
         start = perf_counter()
         with db.reading() as s:
             listing.warm_text_memory(s)

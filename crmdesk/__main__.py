@@ -1,5 +1,5 @@
 """`python -m crmdesk` runs the same command as `crmdesk`."""
 
-from crmdesk.cli import main
+from crmdesk.cli.main import main
 
 raise SystemExit(main())

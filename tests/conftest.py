@@ -28,7 +28,7 @@ def db_path(tmp_path: Path) -> Path:
 
 @pytest.fixture
 def db(db_path: Path):
-    from crmdesk.core.database import Database
+    from crmdesk.core.storage.database import Database
 
     database = Database.open(db_path)
     yield database

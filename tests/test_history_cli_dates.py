@@ -9,8 +9,8 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
+from crmdesk.cli.history import parse_at, parse_day
 from crmdesk.core.errors import CrmdeskError
-from crmdesk.history_cli import parse_at, parse_day
 
 NOW = datetime(2026, 6, 15, 10, 20)
 TODAY = NOW.date()

@@ -18,7 +18,7 @@ from collections.abc import Callable, Iterable, Mapping, Sequence
 from datetime import date, datetime
 from typing import Any
 
-from crmdesk.core.history_query import HISTORY_COLUMNS
+from crmdesk.core.history.listing import HISTORY_COLUMNS
 from crmdesk.core.i18n import _
 from crmdesk.io.atomic import atomic_text
 

@@ -1,5 +1,1 @@
-"""Everything PySide6. Calls core services; owns no rules."""
-
-from crmdesk.ui import qtfix
-
-qtfix.install()
+"""Everything PySide6, grouped by view. Calls core services; owns no rules."""

@@ -4,15 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from crmdesk.core.choices import (
-    add_choice,
-    archive_choice,
-    list_choices,
-    move_choice,
-    rename_choice,
-    usage_count,
-)
-from crmdesk.core.companies import (
+from crmdesk.core.companies.records import (
     CompanyData,
     company_contact_ids,
     company_ids,
@@ -25,7 +17,7 @@ from crmdesk.core.companies import (
     trash_companies,
     update_company,
 )
-from crmdesk.core.contacts import (
+from crmdesk.core.contacts.records import (
     AddressData,
     ContactData,
     PhoneData,
@@ -33,7 +25,15 @@ from crmdesk.core.contacts import (
     get_contact,
 )
 from crmdesk.core.errors import CrmdeskError, ValidationError
-from crmdesk.core.models import SOURCE, STATUS
+from crmdesk.core.lists.choices import (
+    add_choice,
+    archive_choice,
+    list_choices,
+    move_choice,
+    rename_choice,
+    usage_count,
+)
+from crmdesk.core.storage.models import SOURCE, STATUS
 
 
 def test_contacts_join_the_company_of_the_same_name(db):

@@ -8,16 +8,21 @@ from datetime import datetime
 import pytest
 from sqlalchemy import select
 
-from crmdesk.core.contacts import ContactData, create_contact, restore_contacts, trash_contacts
+from crmdesk.core.contacts.records import (
+    ContactData,
+    create_contact,
+    restore_contacts,
+    trash_contacts,
+)
 from crmdesk.core.errors import NotFoundError
-from crmdesk.core.history import (
+from crmdesk.core.history.records import (
     InteractionData,
     company_timeline,
     delete_interaction,
     log_interaction,
     timeline,
 )
-from crmdesk.core.models import Contact
+from crmdesk.core.storage.models import Contact
 
 
 def at(d: int, h: int = 12) -> datetime:

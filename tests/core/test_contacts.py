@@ -5,8 +5,7 @@ from __future__ import annotations
 import pytest
 from sqlalchemy import select
 
-from crmdesk.core.choices import list_choices, rename_choice
-from crmdesk.core.contacts import (
+from crmdesk.core.contacts.records import (
     AddressData,
     ContactData,
     DateData,
@@ -30,8 +29,9 @@ from crmdesk.core.contacts import (
     validate,
 )
 from crmdesk.core.errors import CrmdeskError, NotFoundError, ValidationError
-from crmdesk.core.models import STATUS, Contact, StatusChange
-from crmdesk.core.search import search_contact_ids
+from crmdesk.core.lists.choices import list_choices, rename_choice
+from crmdesk.core.search.fulltext import search_contact_ids
+from crmdesk.core.storage.models import STATUS, Contact, StatusChange
 
 
 def full_contact() -> ContactData:
@@ -54,7 +54,7 @@ def full_contact() -> ContactData:
 
 
 def test_round_trip_of_every_field(db):
-    from crmdesk.core.settings import set_setting
+    from crmdesk.core.storage.settings import set_setting
 
     with db.session() as s:
         set_setting(s, "phone_region", "RU")

@@ -12,8 +12,7 @@ from pathlib import Path
 
 import pytest
 
-from crmdesk.core.contacts import ContactData, create_contact
-from crmdesk.core.database import APPLICATION_ID, SCHEMA_VERSION, Database, read_header
+from crmdesk.core.contacts.records import ContactData, create_contact
 from crmdesk.core.errors import (
     AlreadyOpenError,
     DatabaseFileError,
@@ -22,6 +21,7 @@ from crmdesk.core.errors import (
     NotADatabaseError,
     ReadOnlyError,
 )
+from crmdesk.core.storage.database import APPLICATION_ID, SCHEMA_VERSION, Database, read_header
 
 
 def digest(path: Path) -> str:
@@ -40,7 +40,7 @@ def test_reopen_keeps_data(db_path):
     with Database.open(db_path) as db:
         cid = create_contact(db, ContactData(given_name="Rūta", family_name="Žemaitė"))
     with Database.open(db_path) as db:
-        from crmdesk.core.contacts import get_contact
+        from crmdesk.core.contacts.records import get_contact
 
         assert get_contact(db, cid).display_name == "Rūta Žemaitė"
 
@@ -142,7 +142,7 @@ def test_second_writer_in_this_process_is_refused(db):
 def test_second_writer_in_another_process_is_refused(db_path):
     code = (
         "import sys, time\n"
-        "from crmdesk.core.database import Database\n"
+        "from crmdesk.core.storage.database import Database\n"
         "db = Database.open(sys.argv[1])\n"
         "print('open', flush=True)\n"
         "time.sleep(30)\n"
@@ -198,7 +198,7 @@ def test_copy_onto_itself_is_refused(db):
 
 
 def test_disk_full_is_a_clear_message_and_loses_nothing(db):
-    from crmdesk.core.contacts import count_contacts, create_contact
+    from crmdesk.core.contacts.records import count_contacts, create_contact
     from crmdesk.core.errors import DiskFullError
 
     create_contact(db, ContactData(given_name="Kept"))
@@ -225,8 +225,7 @@ def test_older_file_is_backed_up_then_upgraded(db_path):
     """A file made by the first release (schema 0001) opens in this one."""
     from sqlalchemy import create_engine
 
-    from crmdesk.core import migrate
-
+    from crmdesk.core.storage import migrate
     engine = create_engine(f"sqlite:///{db_path}")
     migrate.upgrade(engine, "0001")
     with engine.begin() as conn:

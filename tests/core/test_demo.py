@@ -11,15 +11,16 @@ import phonenumbers
 import pytest
 from sqlalchemy import Integer, func, select
 
-from crmdesk.core.check import check_database
-from crmdesk.core.contacts import get_contact, validate
-from crmdesk.core.database import Database
+from crmdesk.core.contacts.records import get_contact, validate
 from crmdesk.core.demo import generate
 from crmdesk.core.demo.names import lt_female, lt_genitive, ru_female
 from crmdesk.core.demo.places import phone_number
 from crmdesk.core.demo.tables import CITIES
-from crmdesk.core.history import InteractionData, log_interaction, recompute_last
-from crmdesk.core.models import (
+from crmdesk.core.history.records import InteractionData, log_interaction, recompute_last
+from crmdesk.core.maintenance.check import check_database
+from crmdesk.core.search.fulltext import search_contact_ids
+from crmdesk.core.storage.database import Database
+from crmdesk.core.storage.models import (
     FAMILY_FIRST,
     Address,
     Choice,
@@ -37,9 +38,8 @@ from crmdesk.core.models import (
     contact_tag,
     interaction_contact,
 )
-from crmdesk.core.search import search_contact_ids
-from crmdesk.core.settings import get_setting
-from crmdesk.core.text import fold, is_cjk
+from crmdesk.core.storage.settings import get_setting
+from crmdesk.core.text.folding import fold, is_cjk
 
 N = 300
 TODAY = date(2026, 6, 15)

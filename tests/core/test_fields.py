@@ -11,10 +11,12 @@ from decimal import Decimal
 import pytest
 from sqlalchemy import create_engine, event, inspect, select
 
-from crmdesk.core import fields, migrate
-from crmdesk.core.contacts import ContactData, create_contact, get_contact
+from crmdesk.cli.fields import main as fields_cli
+from crmdesk.core.contacts.records import ContactData, create_contact, get_contact
 from crmdesk.core.errors import CrmdeskError, ValidationError
-from crmdesk.core.fields import (
+from crmdesk.core.fields import service as fields
+from crmdesk.core.fields.keys import derive_key, slug
+from crmdesk.core.fields.service import (
     CHOICE,
     DATE,
     EMAIL,
@@ -30,11 +32,10 @@ from crmdesk.core.fields import (
     OptionInfo,
     Unconverted,
 )
-from crmdesk.core.fields_cli import main as fields_cli
-from crmdesk.core.fields_keys import derive_key, slug
-from crmdesk.core.fields_parse import parse_bool, parse_date, parse_money, parse_number
-from crmdesk.core.models import Contact
-from crmdesk.core.search import search_contact_ids
+from crmdesk.core.search.fulltext import search_contact_ids
+from crmdesk.core.storage import migrate
+from crmdesk.core.storage.models import Contact
+from crmdesk.core.text.parsing import parse_bool, parse_date, parse_money, parse_number
 
 
 def info(type_: str, **kw: object) -> FieldInfo:
@@ -427,7 +428,7 @@ def test_values_of_a_record_that_is_gone(db, people):
 
 
 def test_company_values(db):
-    from crmdesk.core.companies import CompanyData, create_company
+    from crmdesk.core.companies.records import CompanyData, create_company
 
     company = create_company(db, CompanyData(name="Žalgiris UAB"))
     with db.session() as s:
@@ -635,7 +636,7 @@ def test_migration_from_0001_adds_the_tables(tmp_path):
 
 
 def test_values_go_with_their_contact(db, people):
-    from crmdesk.core.contacts import purge_contacts, trash_contacts
+    from crmdesk.core.contacts.records import purge_contacts, trash_contacts
 
     with db.session() as s:
         fields.add_field(s, "contact", "Fleet", NUMBER)
@@ -646,7 +647,7 @@ def test_values_go_with_their_contact(db, people):
 
 
 def test_command_line(db_path):
-    from crmdesk.core.database import Database
+    from crmdesk.core.storage.database import Database
 
     Database.open(db_path).close()
     out = io.StringIO()

@@ -9,9 +9,8 @@ from datetime import UTC, datetime, timedelta
 import pytest
 from sqlalchemy import select
 
-from crmdesk.core import choices, history
-from crmdesk.core.companies import purge_companies, trash_companies
-from crmdesk.core.contacts import (
+from crmdesk.core.companies.records import purge_companies, trash_companies
+from crmdesk.core.contacts.records import (
     ContactData,
     create_contact,
     empty_trash,
@@ -21,8 +20,11 @@ from crmdesk.core.contacts import (
     update_contact,
 )
 from crmdesk.core.errors import CrmdeskError, NotFoundError, ValidationError
-from crmdesk.core.history import InteractionData, log_interaction
-from crmdesk.core.models import INTERACTION_KIND, OUTCOME, Choice, Contact
+from crmdesk.core.history import records as history
+from crmdesk.core.history.records import InteractionData, log_interaction
+from crmdesk.core.lists import choices
+from crmdesk.core.storage.defaults import DEFAULTS
+from crmdesk.core.storage.models import INTERACTION_KIND, OUTCOME, Choice, Contact
 
 NOW = datetime.now(UTC)
 
@@ -73,7 +75,7 @@ def test_new_file_has_the_kinds_and_outcomes_with_reached_flags(db):
     assert {o.name for o in outcomes if o.reached} == {"Reached", "Meeting agreed", "Ordered",
                                                        "Complaint"}
     with db.reading() as s:  # seeded once, not twice
-        assert len(choices.list_choices(s, "status")) == len(choices.DEFAULTS["status"])
+        assert len(choices.list_choices(s, "status")) == len(DEFAULTS["status"])
 
 
 def test_usage_count_counts_history_entries(db, people):

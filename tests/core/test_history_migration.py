@@ -12,14 +12,17 @@ from alembic.autogenerate import compare_metadata
 from alembic.migration import MigrationContext
 from sqlalchemy import create_engine, event, inspect
 
-import crmdesk.core.fields_model  # noqa: F401 - its tables are part of the metadata
-from crmdesk.core import choices, history, migrate
-from crmdesk.core.check import check_database
-from crmdesk.core.contacts import ContactData, create_contact
-from crmdesk.core.database import APPLICATION_ID, SCHEMA_VERSION, Database, read_header
-from crmdesk.core.history import InteractionData, log_interaction
-from crmdesk.core.migrate import include_object
-from crmdesk.core.models import INTERACTION_KIND, OUTCOME, Base
+import crmdesk.core.storage.field_models  # noqa: F401 - its tables are part of the metadata
+from crmdesk.core.contacts.records import ContactData, create_contact
+from crmdesk.core.history import records as history
+from crmdesk.core.history.records import InteractionData, log_interaction
+from crmdesk.core.lists import choices
+from crmdesk.core.maintenance.check import check_database
+from crmdesk.core.storage import migrate
+from crmdesk.core.storage.database import APPLICATION_ID, SCHEMA_VERSION, Database, read_header
+from crmdesk.core.storage.defaults import DEFAULTS, REACHED
+from crmdesk.core.storage.migrate import include_object
+from crmdesk.core.storage.models import INTERACTION_KIND, OUTCOME, Base
 
 OLD_CONTACT = (
     "INSERT INTO contact (given_name, family_name, middle_name, prefix, suffix, nickname, "
@@ -64,9 +67,9 @@ def test_a_version_2_file_is_backed_up_then_upgraded(db_path):
             kinds = choices.list_choices(s, INTERACTION_KIND)
             outcomes = choices.list_choices(s, OUTCOME)
             assert [c.name for c in choices.list_choices(s, "status")] == ["Lead"]
-        assert [k.name for k in kinds] == choices.DEFAULTS[INTERACTION_KIND]
-        assert {k.name for k in kinds if k.reached} == choices.REACHED[INTERACTION_KIND]
-        assert {o.name for o in outcomes if o.reached} == choices.REACHED[OUTCOME]
+        assert [k.name for k in kinds] == DEFAULTS[INTERACTION_KIND]
+        assert {k.name for k in kinds if k.reached} == REACHED[INTERACTION_KIND]
+        assert {o.name for o in outcomes if o.reached} == REACHED[OUTCOME]
         when = datetime.now(UTC) - timedelta(days=1)
         with db.session() as s:
             log_interaction(s, InteractionData(kind="Call", contact_ids=[1], at=when))
@@ -156,6 +159,6 @@ def test_check_finds_history_problems(db):
 
 @pytest.mark.parametrize("key", ["last_contact", "last_attempt"])
 def test_the_new_lookup_keys_are_reserved_for_custom_fields(key):
-    from crmdesk.core.fields_keys import reserved_keys
+    from crmdesk.core.fields.keys import reserved_keys
 
     assert key in reserved_keys()

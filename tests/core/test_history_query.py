@@ -7,10 +7,16 @@ from datetime import UTC, date, datetime, timedelta
 
 import pytest
 
-from crmdesk.core import history, listing
-from crmdesk.core.contacts import ContactData, create_contact, restore_contacts, trash_contacts
-from crmdesk.core.history import HistoryFilter, InteractionData, log_interaction
-from crmdesk.core.lookup import contact_ids_for_lookup
+from crmdesk.core.contacts.records import (
+    ContactData,
+    create_contact,
+    restore_contacts,
+    trash_contacts,
+)
+from crmdesk.core.history import records as history
+from crmdesk.core.history.records import HistoryFilter, InteractionData, log_interaction
+from crmdesk.core.lookup import listing
+from crmdesk.core.lookup.compiler import contact_ids_for_lookup
 
 DAY = timedelta(days=1)
 

@@ -5,9 +5,8 @@ from __future__ import annotations
 import pytest
 from sqlalchemy import event
 
-from crmdesk.core import listing
-from crmdesk.core.companies import trash_companies
-from crmdesk.core.contacts import (
+from crmdesk.core.companies.records import trash_companies
+from crmdesk.core.contacts.records import (
     AddressData,
     ContactData,
     EmailData,
@@ -15,7 +14,8 @@ from crmdesk.core.contacts import (
     set_collation,
     trash_contacts,
 )
-from crmdesk.core.settings import set_setting
+from crmdesk.core.lookup import listing
+from crmdesk.core.storage.settings import set_setting
 
 
 def add(db, given, family, *, company="", city="", email="", status=""):
@@ -131,7 +131,7 @@ def test_rows_gives_the_shown_values_with_one_query_per_table(db, some):
 
 def test_rows_skip_ids_that_are_gone_and_trashed_companies(db, some):
     with db.reading() as s:
-        from crmdesk.core.models import Contact
+        from crmdesk.core.storage.models import Contact
 
         acme = s.get(Contact, some["adams"]).company_id
     trash_companies(db, [acme])

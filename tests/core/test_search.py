@@ -6,7 +6,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from crmdesk.core.contacts import (
+from crmdesk.core.contacts.records import (
     AddressData,
     ContactData,
     EmailData,
@@ -16,8 +16,8 @@ from crmdesk.core.contacts import (
     trash_contacts,
     update_contact,
 )
-from crmdesk.core.search import parse_terms, search_contact_ids
-from crmdesk.core.text import fold
+from crmdesk.core.search.fulltext import parse_terms, search_contact_ids
+from crmdesk.core.text.folding import fold
 
 
 @pytest.fixture
@@ -123,7 +123,7 @@ def test_edits_are_searchable_at_once(db, people):
 
 
 def test_company_rename_reindexes_contacts(db, people):
-    from crmdesk.core.companies import get_company, update_company
+    from crmdesk.core.companies.records import get_company, update_company
 
     company_id = get_contact(db, people["zalgiris"]).company_id
     company = get_company(db, company_id)
@@ -135,8 +135,7 @@ def test_company_rename_reindexes_contacts(db, people):
 
 def test_same_results_with_and_without_the_fts_index(db, people):
     """The scan path (other SQLite builds, PostgreSQL) agrees with FTS5."""
-    from crmdesk.core import search
-
+    from crmdesk.core.search import fulltext as search
     queries = ["иванов", "zalgiris", "小明", "4951234567", "ov", "a", "sorensen", "trai"]
     with db.reading() as s:
         with_fts = [search_contact_ids(s, q) for q in queries]
@@ -175,7 +174,7 @@ def test_phone_like_names_are_found_as_typed_too(db):
 @settings(max_examples=50, deadline=None)
 @given(st.text(alphabet=st.characters(blacklist_categories=("Cs",)), min_size=1, max_size=30))
 def test_any_name_is_found_by_itself(tmp_path_factory, text):
-    from crmdesk.core.database import Database
+    from crmdesk.core.storage.database import Database
 
     if not fold(text) or '"' in text:
         return

@@ -8,17 +8,18 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from crmdesk.core import listing, short_search
-from crmdesk.core.contacts import (
+from crmdesk.core.contacts.records import (
     ContactData,
     create_contact,
     get_contact,
     trash_contacts,
     update_contact,
 )
-from crmdesk.core.database import Database
 from crmdesk.core.demo import generate
-from crmdesk.core.search import parse_terms
+from crmdesk.core.lookup import listing
+from crmdesk.core.search import short_fragments as short_search
+from crmdesk.core.search.fulltext import parse_terms
+from crmdesk.core.storage.database import Database
 
 
 @pytest.fixture(scope="module")
@@ -37,7 +38,7 @@ def both(db: Database, query: str, descending: bool = False) -> tuple[list[int],
             sql = listing.contact_ids(s, query, descending=descending)
     finally:
         db.text_memory = memory
-    db.remember_texts()
+    short_search.remember_texts(db)
     with db.reading() as s:
         remembered = listing.contact_ids(s, query, descending=descending)
     return sql, remembered
@@ -66,7 +67,7 @@ def test_any_short_words_agree(demo, words):
 
 def test_a_change_is_seen_at_once(tmp_path):
     db = Database.open(tmp_path / "f.crmdesk")
-    db.remember_texts()
+    short_search.remember_texts(db)
     cid = create_contact(db, ContactData(given_name="Ąžuolas", family_name="Kazlauskas"))
     other = create_contact(db, ContactData(given_name="Jonas", family_name="Petraitis"))
     with db.reading() as s:
@@ -95,7 +96,7 @@ def test_not_for_a_read_only_file_nor_without_asking(tmp_path):
     assert db.text_memory is None  # the CLI never asked
     db.close()
     ro = Database.open(path, readonly=True)
-    ro.remember_texts()
+    short_search.remember_texts(ro)
     assert ro.text_memory is None
     ro.close()
 

@@ -3,8 +3,8 @@
 from hypothesis import given
 from hypothesis import strategies as st
 
-from crmdesk.core.collation import collation_key, language_of, name_sort_key
-from crmdesk.core.text import digits, display_name, fold, looks_like_phone
+from crmdesk.core.text.collation import collation_key, language_of, name_sort_key
+from crmdesk.core.text.folding import digits, display_name, fold, looks_like_phone
 
 
 def test_fold_examples():
@@ -59,9 +59,9 @@ def test_name_sort_key_puts_family_first():
 
 
 def test_new_file_takes_language_and_phone_region_from_the_locale(tmp_path, monkeypatch):
-    from crmdesk.core.contacts import ContactData, PhoneData, create_contact, get_contact
-    from crmdesk.core.database import Database
-    from crmdesk.core.settings import get_setting
+    from crmdesk.core.contacts.records import ContactData, PhoneData, create_contact, get_contact
+    from crmdesk.core.storage.database import Database
+    from crmdesk.core.storage.settings import get_setting
 
     monkeypatch.setenv("LANG", "lt_LT.UTF-8")
     monkeypatch.delenv("LC_ALL", raising=False)

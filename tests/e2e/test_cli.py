@@ -11,8 +11,8 @@ import time
 
 import pytest
 
-from crmdesk.core.contacts import ContactData, EmailData, PhoneData, create_contact
-from crmdesk.core.database import Database
+from crmdesk.core.contacts.records import ContactData, EmailData, PhoneData, create_contact
+from crmdesk.core.storage.database import Database
 
 
 def crmdesk(*args: str, env: dict[str, str] | None = None, timeout: float = 120):
@@ -144,8 +144,8 @@ def test_gui_without_a_display_says_so(tmp_path):
 
 WRITER = """
 import sys
-from crmdesk.core.database import Database
-from crmdesk.core.contacts import ContactData, PhoneData, create_contact
+from crmdesk.core.storage.database import Database
+from crmdesk.core.contacts.records import ContactData, PhoneData, create_contact
 db = Database.open(sys.argv[1])
 i = 0
 while True:

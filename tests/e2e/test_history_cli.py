@@ -12,9 +12,9 @@ from datetime import datetime, timedelta
 
 import pytest
 
-from crmdesk.core.contacts import ContactData, create_contact
-from crmdesk.core.database import Database
-from crmdesk.history_cli import _width
+from crmdesk.cli.history import _width
+from crmdesk.core.contacts.records import ContactData, create_contact
+from crmdesk.core.storage.database import Database
 
 
 def crmdesk(*args: str, timeout: float = 120):

@@ -10,9 +10,9 @@ from datetime import UTC, datetime
 
 import pytest
 
-from crmdesk.core.contacts import ContactData, create_contact
+from crmdesk.core.contacts.records import ContactData, create_contact
 from crmdesk.core.errors import CrmdeskError, FileWriteError
-from crmdesk.core.history import (
+from crmdesk.core.history.records import (
     HISTORY_COLUMNS,
     HistoryFilter,
     InteractionData,

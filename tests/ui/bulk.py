@@ -11,9 +11,9 @@ from __future__ import annotations
 import random
 from datetime import datetime, timedelta
 
-from crmdesk.core.collation import name_sort_key
-from crmdesk.core.database import Database
-from crmdesk.core.text import digits, display_name, fold
+from crmdesk.core.storage.database import Database
+from crmdesk.core.text.collation import name_sort_key
+from crmdesk.core.text.folding import digits, display_name, fold
 
 GIVEN = ["Anna", "John", "Mary", "Peter", "Jonas", "Ona", "Ivan", "Olga", "Žydrūnas",
          "Émile", "Zoë", "Lars", "Sofia", "Marco", "Yuki", "Иван", "Мария", "Пётр",

@@ -10,8 +10,14 @@ from typing import Any
 
 import pytest
 
-from crmdesk.core.contacts import AddressData, ContactData, EmailData, PhoneData, create_contact
-from crmdesk.core.database import Database
+from crmdesk.core.contacts.records import (
+    AddressData,
+    ContactData,
+    EmailData,
+    PhoneData,
+    create_contact,
+)
+from crmdesk.core.storage.database import Database
 
 PEOPLE = [
     ("Anna", "Smith", "Acme Ltd", "anna@acme.example", "Boston", "Customer"),
@@ -47,7 +53,7 @@ def people(db: Database) -> dict[str, int]:
 def ui_settings(tmp_path: Path):
     from PySide6.QtCore import QSettings
 
-    from crmdesk.ui.settings import UiSettings
+    from crmdesk.ui.common.settings import UiSettings
 
     return UiSettings(QSettings(str(tmp_path / "settings.ini"), QSettings.Format.IniFormat))
 
@@ -69,9 +75,8 @@ class Dialogs:
 def dialogs(monkeypatch: pytest.MonkeyPatch) -> Iterator[Dialogs]:
     """Replace every modal box: confirmations answer from `answers` (default yes),
     errors are recorded, file dialogs return from `files` (default cancel)."""
-    from crmdesk.ui import dialogs as dlg
-    from crmdesk.ui import errors
-
+    from crmdesk.ui.common import dialogs as dlg
+    from crmdesk.ui.common import errors
     rec = Dialogs()
 
     def confirm(parent, title, text, ok_text, **kw):  # noqa: ANN001, ANN003
@@ -122,7 +127,7 @@ def make_window(qtbot, ui_settings, dialogs):
     """A main window on a database, with stand-in forms; shown and exposed."""
     from stand_in_forms import StandInCompanyForm, StandInContactForm
 
-    from crmdesk.ui.main_window import MainWindow
+    from crmdesk.ui.window.main_window import MainWindow
 
     def make(database: Database, settings=None) -> MainWindow:
         window = MainWindow(database, settings or ui_settings,

@@ -10,9 +10,9 @@ from __future__ import annotations
 import random
 from datetime import date, datetime, timedelta
 
-from crmdesk.core.database import Database
-from crmdesk.core.history import InteractionData, log_interaction
-from crmdesk.core.text import fold
+from crmdesk.core.history.records import InteractionData, log_interaction
+from crmdesk.core.storage.database import Database
+from crmdesk.core.text.folding import fold
 
 TODAY = date(2026, 3, 18)
 

@@ -13,8 +13,8 @@ from dataclasses import replace
 from PySide6.QtCore import Signal
 from PySide6.QtWidgets import QFormLayout, QLabel, QLineEdit, QWidget
 
-from crmdesk.core.companies import CompanyData, create_company, get_company, update_company
-from crmdesk.core.contacts import (
+from crmdesk.core.companies.records import CompanyData, create_company, get_company, update_company
+from crmdesk.core.contacts.records import (
     Change,
     ContactData,
     EmailData,
@@ -22,9 +22,9 @@ from crmdesk.core.contacts import (
     get_contact,
     update_contact,
 )
-from crmdesk.core.database import Database
 from crmdesk.core.errors import ValidationError
-from crmdesk.ui import dialogs
+from crmdesk.core.storage.database import Database
+from crmdesk.ui.common import dialogs
 
 
 class _StandInForm(QWidget):

@@ -7,9 +7,10 @@ import logging
 import pytest
 from PySide6.QtWidgets import QApplication, QMessageBox
 
-from crmdesk.core.database import Database
 from crmdesk.core.errors import CrmdeskError, Problem, ValidationError
-from crmdesk.ui import app, errors
+from crmdesk.core.storage.database import Database
+from crmdesk.ui.common import errors
+from crmdesk.ui.window import app
 
 
 def test_no_display_is_refused_with_a_clear_message(monkeypatch, capsys):
@@ -41,7 +42,7 @@ def test_run_opens_the_window_on_the_file(qtbot, monkeypatch, tmp_path, dialogs,
         return 0
 
     monkeypatch.setattr(QApplication, "exec", staticmethod(fake_exec))
-    monkeypatch.setattr("crmdesk.ui.views.real_contact_form", _stand_in_contact)
+    monkeypatch.setattr("crmdesk.ui.common.record_view.real_contact_form", _stand_in_contact)
     assert app.run(str(db.path)) == 0
     assert shown["rows"] == 8 and db.path.name in shown["title"]
     assert QApplication.applicationName() == "crmdesk"
@@ -120,21 +121,35 @@ def test_uncaught_exceptions_reach_the_user(monkeypatch):
     assert isinstance(seen[0], RuntimeError)
 
 
-def test_pyside_reference_bug_cannot_crash_the_app(qtbot):
-    """Many thousand void calls and emits: without qtfix this dies of none_dealloc."""
+def test_installed_pyside_keeps_its_references_to_none_true_and_false(qtbot):
+    """PySide6 6.12.0 on Python 3.11 takes a reference from None/True/False on every
+    void call and emit, and the app dies of none_dealloc after a minute of use.
+    pyproject.toml keeps 3.11 off that release; this probe is what would notice a
+    PySide6 with the same bug getting in (by any route), counting the references."""
+    import sys
+
     from PySide6.QtCore import QObject, Signal
 
     class Emitter(QObject):
         pinged = Signal()
+        flagged = Signal(bool)
 
     emitter = Emitter()
-    for _ in range(30_000):
+    singletons = (None, True, False)
+    emitter.setObjectName("warm-up")
+    emitter.pinged.emit()
+    before = [sys.getrefcount(x) for x in singletons]
+    for _ in range(1_000):
         emitter.setObjectName("x")
         emitter.pinged.emit()
+        emitter.flagged.emit(True)
+    after = [sys.getrefcount(x) for x in singletons]
+    lost = [b - a for a, b in zip(after, before, strict=True)]
+    assert all(n < 100 for n in lost), f"references lost to None/True/False: {lost}"
 
 
 @pytest.mark.parametrize("size", [0, 1])
 def test_about_box_text(size, db):
-    from crmdesk.ui.about import about_text
+    from crmdesk.ui.window.about import about_text
 
     assert "crmdesk" in about_text(db.path if size else None)

@@ -7,7 +7,7 @@ import time
 import pytest
 from PySide6.QtCore import QLocale, Qt
 
-from crmdesk.core.database import Database
+from crmdesk.core.storage.database import Database
 
 N = 100_000
 

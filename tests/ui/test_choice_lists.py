@@ -5,10 +5,10 @@ from __future__ import annotations
 import pytest
 from PySide6.QtCore import Qt
 
-from crmdesk.core.choices import list_choices
-from crmdesk.core.contacts import ContactData, create_contact, get_contact
-from crmdesk.core.models import SOURCE, STATUS
-from crmdesk.ui.choice_lists import ChoiceCombo, ChoiceListDialog
+from crmdesk.core.contacts.records import ContactData, create_contact, get_contact
+from crmdesk.core.lists.choices import list_choices
+from crmdesk.core.storage.models import SOURCE, STATUS
+from crmdesk.ui.lists.choice_lists import ChoiceCombo, ChoiceListDialog
 
 
 @pytest.fixture

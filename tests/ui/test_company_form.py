@@ -5,9 +5,15 @@ from __future__ import annotations
 import pytest
 from PySide6.QtCore import Qt
 
-from crmdesk.core.companies import CompanyData, create_company, get_company
-from crmdesk.core.contacts import AddressData, ContactData, PhoneData, create_contact, get_contact
-from crmdesk.ui.company_form import CompanyForm
+from crmdesk.core.companies.records import CompanyData, create_company, get_company
+from crmdesk.core.contacts.records import (
+    AddressData,
+    ContactData,
+    PhoneData,
+    create_contact,
+    get_contact,
+)
+from crmdesk.ui.companies.form import CompanyForm
 
 
 @pytest.fixture

@@ -10,10 +10,10 @@ import pytest
 from log_helpers import focused, press, type_here, when_modal
 from PySide6.QtCore import Qt
 
-from crmdesk.core.companies import CompanyData, create_company
-from crmdesk.core.contacts import ContactData, create_contact, trash_contacts
-from crmdesk.core.history import InteractionData, get_interaction, log_interaction
-from crmdesk.ui.company_form import CompanyForm
+from crmdesk.core.companies.records import CompanyData, create_company
+from crmdesk.core.contacts.records import ContactData, create_contact, trash_contacts
+from crmdesk.core.history.records import InteractionData, get_interaction, log_interaction
+from crmdesk.ui.companies.form import CompanyForm
 
 
 def log(db, contact_ids, kind, subject, when, **kw):

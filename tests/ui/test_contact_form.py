@@ -9,8 +9,7 @@ from PySide6.QtCore import QEvent, Qt
 from PySide6.QtGui import QColor, QImage, QInputMethodEvent, QKeyEvent
 from PySide6.QtWidgets import QApplication, QMessageBox
 
-from crmdesk.core.choices import list_choices
-from crmdesk.core.contacts import (
+from crmdesk.core.contacts.records import (
     AddressData,
     ContactData,
     DateData,
@@ -23,10 +22,11 @@ from crmdesk.core.contacts import (
     purge_contacts,
     trash_contacts,
 )
-from crmdesk.core.models import FAMILY_FIRST, STATUS
-from crmdesk.ui import choice_lists
-from crmdesk.ui.contact_form import ContactForm
-from crmdesk.ui.form_kit import focus_chain
+from crmdesk.core.lists.choices import list_choices
+from crmdesk.core.storage.models import FAMILY_FIRST, STATUS
+from crmdesk.ui.common.form_sections import focus_chain
+from crmdesk.ui.contacts.form import ContactForm
+from crmdesk.ui.lists import choice_lists
 
 
 @pytest.fixture

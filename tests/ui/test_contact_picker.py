@@ -4,10 +4,10 @@ from __future__ import annotations
 
 from PySide6.QtCore import Qt
 
-from crmdesk.core.history import get_interaction
-from crmdesk.ui import contact_picker
-from crmdesk.ui.contact_picker import ContactPicker
-from crmdesk.ui.log_dialog import LogDialog
+from crmdesk.core.history.records import get_interaction
+from crmdesk.ui.common import contact_picker
+from crmdesk.ui.common.contact_picker import ContactPicker
+from crmdesk.ui.history.log_dialog import LogDialog
 
 
 def ticked(picker):

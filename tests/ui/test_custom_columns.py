@@ -7,9 +7,10 @@ from decimal import Decimal
 import pytest
 from PySide6.QtCore import Qt
 
-from crmdesk.core import fields, listing
-from crmdesk.core.database import Database
-from crmdesk.ui.contact_table_model import ContactTableModel
+from crmdesk.core.fields import service as fields
+from crmdesk.core.lookup import listing
+from crmdesk.core.storage.database import Database
+from crmdesk.ui.contacts.table_model import ContactTableModel
 
 
 @pytest.fixture

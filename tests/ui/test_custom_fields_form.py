@@ -9,12 +9,12 @@ from decimal import Decimal
 import pytest
 from PySide6.QtWidgets import QCheckBox, QComboBox, QLabel, QLineEdit
 
-from crmdesk.core import fields
-from crmdesk.core.companies import CompanyData, create_company
-from crmdesk.core.contacts import ContactData, create_contact, get_contact
-from crmdesk.ui.company_form import CompanyForm
-from crmdesk.ui.contact_form import ContactForm
-from crmdesk.ui.custom_fields import (
+from crmdesk.core.companies.records import CompanyData, create_company
+from crmdesk.core.contacts.records import ContactData, create_contact, get_contact
+from crmdesk.core.fields import service as fields
+from crmdesk.ui.companies.form import CompanyForm
+from crmdesk.ui.contacts.form import ContactForm
+from crmdesk.ui.fields.form_sections import (
     ChecksEditor,
     ComboEditor,
     DateEditor,
@@ -160,8 +160,7 @@ def test_invalid_number_marked_not_saved_text_kept(form, db, qtbot):
 
 def test_set_values_refusal_keeps_the_text_and_stays_dirty(form, db, qtbot, monkeypatch):
     from crmdesk.core.errors import Problem
-    from crmdesk.ui import record_form
-
+    from crmdesk.ui.common import record_form
     cid = person(db)
     form.load(cid)
     monkeypatch.setattr(record_form, "set_values", lambda *a, **k: [

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from PySide6.QtCore import Qt
 
-from crmdesk.core.contacts import get_contact
+from crmdesk.core.contacts.records import get_contact
 
 CTRL = Qt.KeyboardModifier.ControlModifier
 

@@ -7,7 +7,7 @@ from decimal import Decimal
 import pytest
 from sqlalchemy import inspect
 
-from crmdesk.core.fields import (
+from crmdesk.core.fields.service import (
     CHOICE,
     CONTACT,
     DATE,
@@ -21,8 +21,8 @@ from crmdesk.core.fields import (
     set_values,
     unconverted_values,
 )
-from crmdesk.ui import fields_editor_parts as parts
-from crmdesk.ui.fields_editor import FIELD, SECTION, FieldsEditor
+from crmdesk.ui.fields import editor_panels as parts
+from crmdesk.ui.fields.editor import FIELD, SECTION, FieldsEditor
 
 
 @pytest.fixture
@@ -205,7 +205,7 @@ def test_delete_asks_with_the_count(qtbot, editor, db, dialogs, people):
 
 def test_delete_confirmation_names_the_count(qtbot, editor, db, dialogs, people,
                                              monkeypatch):
-    from crmdesk.ui import dialogs as dlg
+    from crmdesk.ui.common import dialogs as dlg
 
     asked = []
     monkeypatch.setattr(dlg, "confirm", lambda parent, title, text, ok, **kw: (
@@ -219,7 +219,7 @@ def test_delete_confirmation_names_the_count(qtbot, editor, db, dialogs, people,
 
 
 def retype_through_widgets(qtbot, editor, db, label, new_type, monkeypatch):
-    from crmdesk.ui import dialogs as dlg
+    from crmdesk.ui.common import dialogs as dlg
 
     asked = []
     monkeypatch.setattr(dlg, "confirm", lambda parent, title, text, ok, **kw: (
@@ -328,7 +328,7 @@ def test_screenshot(qtbot, editor, db, dialogs, texts, tmp_path):
         sec = editor._sections[0].id
         add_field(s, CONTACT, "Anniversary", DATE, section_id=sec, calendar_yearly=True)
         old = add_field(s, CONTACT, "Old code", TEXT)
-        from crmdesk.core.fields import archive_field
+        from crmdesk.core.fields.service import archive_field
         archive_field(s, old.id)
     editor.archived_box.setChecked(True)
     editor.reload()

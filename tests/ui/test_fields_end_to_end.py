@@ -8,9 +8,9 @@ from pathlib import Path
 import pytest
 from PySide6.QtCore import Qt
 
-from crmdesk.core.fields import CONTACT, NUMBER, get_values
-from crmdesk.ui.fields_editor import FieldsEditor
-from crmdesk.ui.main_window import MainWindow
+from crmdesk.core.fields.service import CONTACT, NUMBER, get_values
+from crmdesk.ui.fields.editor import FieldsEditor
+from crmdesk.ui.window.main_window import MainWindow
 
 
 @pytest.fixture

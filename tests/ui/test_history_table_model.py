@@ -8,9 +8,9 @@ import pytest
 from history_data import ENTRIES, add_entries, fill_history
 from PySide6.QtCore import Qt
 
-from crmdesk.core.history import HISTORY_COLUMNS, HistoryFilter
-from crmdesk.ui.contact_table_model import BLOCK, MAX_CACHED_ROWS, IdRole
-from crmdesk.ui.history_table_model import HistoryTableModel
+from crmdesk.core.history.records import HISTORY_COLUMNS, HistoryFilter
+from crmdesk.ui.contacts.table_model import BLOCK, MAX_CACHED_ROWS, IdRole
+from crmdesk.ui.history.table_model import HistoryTableModel
 
 
 @pytest.fixture
@@ -106,8 +106,8 @@ def test_every_column_sorts_both_ways(db, entries, key):
 
 
 def test_a_change_reloads_and_rows_come_from_the_database_again(db, entries):
-    from crmdesk.core.contacts import Change
-    from crmdesk.core.history import get_interaction, update_interaction
+    from crmdesk.core.contacts.records import Change
+    from crmdesk.core.history.records import get_interaction, update_interaction
 
     model = HistoryTableModel(db, background=False)
     model.reload_now()

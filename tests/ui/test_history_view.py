@@ -13,14 +13,14 @@ import pytest
 from history_data import ENTRIES, TODAY, add_entries, fill_history
 from PySide6.QtCore import QDate, QLocale, Qt
 
-from crmdesk.core.history import HISTORY_COLUMNS, LogResult
-from crmdesk.ui.contact_table_model import MAX_CACHED_ROWS
+from crmdesk.core.history.records import HISTORY_COLUMNS, LogResult
+from crmdesk.ui.contacts.table_model import MAX_CACHED_ROWS
 
 
 @pytest.fixture(autouse=True)
 def _today(monkeypatch):
     """Every preset is worked out from TODAY, not from the clock."""
-    from crmdesk.ui.history_filters import HistoryFilterBar
+    from crmdesk.ui.history.filters import HistoryFilterBar
 
     monkeypatch.setattr(HistoryFilterBar, "today", lambda self: TODAY)
 
@@ -225,7 +225,7 @@ def _select(view, subject: str) -> int:
 
 def test_enter_and_double_click_open_the_entry_in_the_log_dialog(qtbot, hwindow, entries,
                                                                 monkeypatch, people):
-    import crmdesk.ui.log_dialog as log_dialog
+    import crmdesk.ui.history.log_dialog as log_dialog
 
     calls = []
 
@@ -246,8 +246,8 @@ def test_enter_and_double_click_open_the_entry_in_the_log_dialog(qtbot, hwindow,
 
 
 def test_log_button_and_ctrl_n_log_a_new_entry(qtbot, hwindow, monkeypatch, people, db):
-    import crmdesk.ui.log_dialog as log_dialog
-    from crmdesk.core.history import InteractionData, log_interaction
+    import crmdesk.ui.history.log_dialog as log_dialog
+    from crmdesk.core.history.records import InteractionData, log_interaction
 
     def fake(parent, database, settings, *, contact_ids=(), interaction_id=None):  # noqa: ANN001
         with database.session() as s:
@@ -283,7 +283,7 @@ def test_open_contact_of_an_entry(qtbot, hwindow, people, dialogs):
 
 
 def test_delete_asks_and_cancel_keeps_the_entry(qtbot, hwindow, dialogs, db):
-    from crmdesk.core.history import history_count
+    from crmdesk.core.history.records import history_count
 
     view = hwindow.history
     _select(view, "Invoice question")
@@ -314,7 +314,7 @@ def test_delete_several_asks_once(qtbot, hwindow, dialogs):
 
 def test_contact_changes_mark_the_view_stale_and_it_reloads_when_shown(qtbot, hwindow,
                                                                        people, db):
-    from crmdesk.core.contacts import ContactData, get_contact, update_contact
+    from crmdesk.core.contacts.records import ContactData, get_contact, update_contact
 
     view = hwindow.history
     hwindow.show_view(hwindow.contacts)
@@ -322,7 +322,7 @@ def test_contact_changes_mark_the_view_stale_and_it_reloads_when_shown(qtbot, hw
     assert isinstance(data, ContactData)
     data.family_name = "Smith-Jones"
     update_contact(db, people["Smith"], data)
-    from crmdesk.core.contacts import Change
+    from crmdesk.core.contacts.records import Change
 
     hwindow._broadcast(hwindow.contacts, Change(frozenset({people["Smith"]})), contacts=True)
     assert view.stale

@@ -8,13 +8,13 @@ from datetime import UTC, datetime, timedelta
 import pytest
 from PySide6.QtCore import Qt
 
-from crmdesk.core import listing
-from crmdesk.core.choices import list_choices
-from crmdesk.core.history import InteractionData, log_interaction
-from crmdesk.core.models import INTERACTION_KIND, OUTCOME, STATUS
-from crmdesk.ui import choice_lists
-from crmdesk.ui.choice_lists import REACHED_COLUMN, ChoiceListDialog
-from crmdesk.ui.main_window import MainWindow
+from crmdesk.core.history.records import InteractionData, log_interaction
+from crmdesk.core.lists.choices import list_choices
+from crmdesk.core.lookup import listing
+from crmdesk.core.storage.models import INTERACTION_KIND, OUTCOME, STATUS
+from crmdesk.ui.lists import choice_lists
+from crmdesk.ui.lists.choice_lists import REACHED_COLUMN, ChoiceListDialog
+from crmdesk.ui.window.main_window import MainWindow
 
 
 def last_contact(db, cid):

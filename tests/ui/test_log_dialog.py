@@ -12,12 +12,12 @@ from log_helpers import focused, press, type_here, when_modal
 from PySide6.QtCore import QDateTime, Qt
 from sqlalchemy import func, select
 
-from crmdesk.core import listing
-from crmdesk.core.contacts import ContactData, create_contact
-from crmdesk.core.history import InteractionData, get_interaction, log_interaction, timeline
-from crmdesk.core.models import Contact, Interaction
-from crmdesk.ui.log_dialog import KIND_KEY, LogDialog
-from crmdesk.ui.main_window import MainWindow
+from crmdesk.core.contacts.records import ContactData, create_contact
+from crmdesk.core.history.records import InteractionData, get_interaction, log_interaction, timeline
+from crmdesk.core.lookup import listing
+from crmdesk.core.storage.models import Contact, Interaction
+from crmdesk.ui.history.log_dialog import KIND_KEY, LogDialog
+from crmdesk.ui.window.main_window import MainWindow
 
 CTRL = Qt.KeyboardModifier.ControlModifier
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from PySide6.QtCore import Qt
 
-from crmdesk.ui.contact_table_model import IdRole
+from crmdesk.ui.contacts.table_model import IdRole
 
 
 def shown_names(view) -> list[str]:
@@ -102,7 +102,7 @@ def test_nothing_selected_shows_a_hint(window):
 
 def test_about_names_version_and_file(db):
     from crmdesk import __version__
-    from crmdesk.ui.about import about_text
+    from crmdesk.ui.window.about import about_text
 
     text = about_text(db.path)
     assert __version__ in text and str(db.path) in text
@@ -130,8 +130,8 @@ def test_each_view_keeps_its_own_search(qtbot, window):
 
 
 def test_tools_phone_country_sets_the_region_for_new_numbers(window, db, dialogs):
-    from crmdesk.core.contacts import ContactData, PhoneData, create_contact, get_contact
-    from crmdesk.core.settings import get_setting
+    from crmdesk.core.contacts.records import ContactData, PhoneData, create_contact, get_contact
+    from crmdesk.core.storage.settings import get_setting
 
     dialogs.answers.append("Lithuania (LT)")
     window.phone_region_action.trigger()

@@ -8,7 +8,7 @@ import time
 from PySide6.QtWidgets import QWidget
 
 from crmdesk.core.errors import CrmdeskError
-from crmdesk.ui.operations import Operations
+from crmdesk.ui.tasks.operations import Operations
 
 
 def test_result_comes_back_on_the_gui_thread(qtbot):

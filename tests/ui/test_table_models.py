@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from PySide6.QtCore import QModelIndex, QPersistentModelIndex, Qt
 
-from crmdesk.core.contacts import ContactData, get_contact, trash_contacts, update_contact
-from crmdesk.ui.contact_table_model import (
+from crmdesk.core.contacts.records import ContactData, get_contact, trash_contacts, update_contact
+from crmdesk.ui.contacts.table_model import (
     BLOCK,
     CompanyContactsModel,
     CompanyTableModel,
@@ -127,7 +127,7 @@ def test_trashed_rows_leave_the_list(db, people):
 def test_rows_are_read_a_block_at_a_time_and_the_cache_is_bounded(db):
     from bulk import fill
 
-    from crmdesk.ui import contact_table_model as m
+    from crmdesk.ui.contacts import table_model as m
 
     fill(db, 5000, search=False)
     model = ContactTableModel(db, background=False)

@@ -10,10 +10,10 @@ import pytest
 from log_helpers import focused, press, type_here, when_modal
 from PySide6.QtCore import Qt
 
-from crmdesk.core.contacts import get_contact, update_contact
-from crmdesk.core.history import InteractionData, log_interaction, timeline
-from crmdesk.ui.contact_form import ContactForm
-from crmdesk.ui.timeline import TimelineWidget
+from crmdesk.core.contacts.records import get_contact, update_contact
+from crmdesk.core.history.records import InteractionData, log_interaction, timeline
+from crmdesk.ui.contacts.form import ContactForm
+from crmdesk.ui.history.timeline import TimelineWidget
 
 
 def log(db, contact_ids, kind, subject, when, **kw):

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from PySide6.QtCore import Qt
 
-from crmdesk.core.contacts import count_contacts
+from crmdesk.core.contacts.records import count_contacts
 
 
 def test_del_in_the_list_moves_to_trash_and_selects_the_next(qtbot, window, db, people):

@@ -8,9 +8,9 @@ from pathlib import Path
 
 from PySide6.QtCore import Qt
 
-from crmdesk.core.contacts import ContactData, count_contacts, create_contact
-from crmdesk.core.database import Database
-from crmdesk.ui import database_files
+from crmdesk.core.contacts.records import ContactData, count_contacts, create_contact
+from crmdesk.core.storage.database import Database
+from crmdesk.ui.window import database_files
 
 
 def test_columns_chosen_and_moved_are_remembered(qtbot, make_window, db, people, ui_settings):

@@ -28,9 +28,6 @@ from typing import cast
 from sqlalchemy import Column, Integer, MetaData, Table, Text, delete, func, insert, select
 from sqlalchemy.orm import Session
 
-from crmdesk.core import search
-from crmdesk.core.choices import DEFAULTS
-from crmdesk.core.database import Database
 from crmdesk.core.demo.history import history_lists
 from crmdesk.core.demo.maker import Batch, Maker, Setup, cumulative
 from crmdesk.core.demo.tables import (
@@ -40,8 +37,11 @@ from crmdesk.core.demo.tables import (
     TAGS,
     US,
 )
-from crmdesk.core.history_last import recompute_last
-from crmdesk.core.models import (
+from crmdesk.core.history.last_contact import recompute_last
+from crmdesk.core.search import fulltext as search
+from crmdesk.core.storage.database import Database
+from crmdesk.core.storage.defaults import DEFAULTS
+from crmdesk.core.storage.models import (
     INTERACTION_KIND,
     OUTCOME,
     SOURCE,
@@ -63,8 +63,8 @@ from crmdesk.core.models import (
     contact_tag,
     interaction_contact,
 )
-from crmdesk.core.settings import get_setting, set_setting
-from crmdesk.core.text import fold
+from crmdesk.core.storage.settings import get_setting, set_setting
+from crmdesk.core.text.folding import fold
 
 __all__ = ["generate"]
 

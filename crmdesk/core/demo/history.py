@@ -26,15 +26,15 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
 
-from crmdesk.core.choices import DEFAULTS
 from crmdesk.core.demo.tables import CN, LT, RU, US
-from crmdesk.core.history import search_text
-from crmdesk.core.models import INTERACTION_KIND, OUTCOME
+from crmdesk.core.history.records import search_text
+from crmdesk.core.storage.defaults import DEFAULTS
+from crmdesk.core.storage.models import INTERACTION_KIND, OUTCOME
 
 Row = dict[str, Any]
 
 MAX_PER_CONTACT = 8
-# What an entry is about; the default kinds (choices.DEFAULTS order) play these.
+# What an entry is about; the default kinds (storage.defaults order) play these.
 CALL, MEETING, EMAIL, LETTER, NOTE, SUPPORT = range(6)
 KIND_ROLES = (CALL, MEETING, EMAIL, LETTER, NOTE, SUPPORT, NOTE)
 # Shares of the default kinds. Mailing gets none: a mailing is one entry per

@@ -20,7 +20,6 @@ from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 from typing import Any
 
-from crmdesk.core.collation import name_sort_key
 from crmdesk.core.demo.history import HistoryLists, HistoryMaker
 from crmdesk.core.demo.names import (
     ascii_word,
@@ -58,8 +57,9 @@ from crmdesk.core.demo.tables import (
     US_COMPANY_WORDS,
     City,
 )
-from crmdesk.core.models import FAMILY_FIRST, GIVEN_FIRST
-from crmdesk.core.text import display_name, fold
+from crmdesk.core.storage.models import FAMILY_FIRST, GIVEN_FIRST
+from crmdesk.core.text.collation import name_sort_key
+from crmdesk.core.text.folding import display_name, fold
 
 Row = dict[str, Any]
 YEARS_OF_HISTORY = 6

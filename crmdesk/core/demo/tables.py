@@ -348,7 +348,7 @@ TAGS: tuple[tuple[str, float], ...] = (
     ("do-not-call", 0.04),
 )
 
-# Shares per entry of the default lists (choices.DEFAULTS order); the rest: none.
+# Shares per entry of the default lists (storage.defaults order); the rest: none.
 STATUS_SHARES = (0.25, 0.18, 0.30, 0.07, 0.05, 0.05)
 SOURCE_SHARES = (0.25, 0.20, 0.15, 0.10, 0.08, 0.12, 0.05)
 # How a contact reached each status, as positions in the status list:

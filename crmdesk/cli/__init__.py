@@ -1,0 +1,1 @@
+"""The `crmdesk` command: one module per subcommand; no Qt."""

@@ -1,0 +1,1 @@
+"""Companies: the records and the services that change them."""

@@ -1,0 +1,1 @@
+"""Contacts: the records and the services that change them."""

@@ -1,0 +1,1 @@
+"""History: interactions, last contact, the History view's queries, timelines."""

@@ -1,0 +1,1 @@
+"""The user-editable drop-down lists (status, lead source, kinds, outcomes)."""

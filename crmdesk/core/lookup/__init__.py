@@ -1,0 +1,1 @@
+"""The lookup language: syntax, field registry, compiler, and query text to ordered ids."""

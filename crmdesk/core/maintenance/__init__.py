@@ -1,0 +1,1 @@
+"""Whole-file jobs above the domains: checks (and later backups and repairs)."""

@@ -1,0 +1,311 @@
+"""Full-text search: any fragment of any field, in any script.
+
+Every contact has one search_row holding its text already folded in Python
+(text.fold): names in ``name_text``, everything else in ``body_text``, phone
+numbers also as bare digits. On SQLite an FTS5 trigram index over that table
+answers terms of three or more characters; shorter terms (and CJK pairs like
+"小明") are checked with instr() on the folded text, which is exact on every
+SQLite version because no folding happens in SQL. On a database without FTS5
+the same conditions run as a scan. Results: name matches first, then by name.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from typing import Any
+
+from sqlalchemy import (
+    ColumnElement,
+    and_,
+    bindparam,
+    case,
+    delete,
+    func,
+    insert,
+    literal,
+    or_,
+    select,
+    text,
+)
+from sqlalchemy.orm import Session
+from sqlalchemy.sql import Select
+
+from crmdesk.core.storage.field_models import (
+    PHONE,
+    TEXT_LIKE,
+    WITH_OPTIONS,
+    FieldDef,
+    FieldOption,
+    FieldValue,
+)
+from crmdesk.core.storage.models import (
+    Address,
+    Company,
+    Contact,
+    Email,
+    Link,
+    Phone,
+    Relative,
+    SearchRow,
+    Tag,
+    contact_tag,
+)
+from crmdesk.core.text.folding import digits, fold, looks_like_phone
+
+TRIGRAM = 3
+_CHUNK = 500
+_TOKEN = re.compile(r'"([^"]*)"?|(\S+)')
+_FTS_TABLE = "search_fts"
+
+
+@dataclass(frozen=True)
+class Term:
+    """One folded search term: every term must be found somewhere (AND).
+
+    ``alts`` are other spellings that count as well (a phone-like word is
+    looked for as its digits and as typed: "0/0" may be a name, not a number).
+    """
+
+    text: str
+    alts: tuple[str, ...] = ()
+
+    def spellings(self) -> tuple[str, ...]:
+        return (self.text, *(a for a in self.alts if a and a != self.text))
+
+
+def parse_terms(query: str) -> list[Term]:
+    """Split a search-box query into folded terms: words and "quoted phrases".
+
+    A word typed like a phone number ("+7 (495)", "123-45-67") is looked for
+    as its digits, so it meets phone numbers however they were formatted.
+    """
+    terms: list[Term] = []
+    for m in _TOKEN.finditer(query):
+        phrase, word = m.group(1), m.group(2)
+        raw = phrase if phrase is not None else word
+        if raw is None:
+            continue
+        folded = fold(raw)
+        if looks_like_phone(raw):
+            terms.append(Term(digits(raw), (folded,)))
+        elif folded:
+            terms.append(Term(folded))
+    return terms
+
+
+def has_fts(session: Session) -> bool:
+    bind = session.get_bind()
+    if bind.dialect.name != "sqlite":
+        return False
+    return bool(
+        session.execute(
+            text("SELECT 1 FROM sqlite_master WHERE type='table' AND name=:n"), {"n": _FTS_TABLE}
+        ).first()
+    )
+
+
+def _fts_phrase(term: str) -> str:
+    return '"' + term.replace('"', '""') + '"'
+
+
+def _contains(column: Any, term: str) -> ColumnElement[bool]:
+    return func.instr(column, literal(term)) > 0
+
+
+def _indexed(term: Term, fts: bool) -> bool:
+    """Can the trigram index answer this term? (Every spelling 3+ characters.)"""
+    return fts and all(len(x) >= TRIGRAM for x in term.spellings())
+
+
+def _in_row(term: Term) -> ColumnElement[bool]:
+    return or_(*(
+        or_(_contains(SearchRow.name_text, x), _contains(SearchRow.body_text, x))
+        for x in term.spellings()
+    ))
+
+
+def text_filter(terms: list[Term], *, fts: bool) -> ColumnElement[bool]:
+    """A condition on Contact.id: all terms found in the contact's text."""
+    if not terms:
+        return literal(True)
+    conds: list[ColumnElement[bool]] = []
+    indexed = [t for t in terms if _indexed(t, fts)]
+    if indexed:
+        match = " AND ".join(
+            "(" + " OR ".join(_fts_phrase(x) for x in t.spellings()) + ")" for t in indexed
+        )
+        fts_ids = select(text("rowid")).select_from(text("search_fts")).where(
+            # unique: one statement may hold several of these (a lookup's OR).
+            text("search_fts MATCH :fts_match").bindparams(
+                bindparam("fts_match", match, unique=True)
+            )
+        )
+        conds.append(Contact.id.in_(fts_ids))
+    scanned = [t for t in terms if not _indexed(t, fts)]
+    if scanned:
+        row_match = select(SearchRow.contact_id).where(and_(*(_in_row(t) for t in scanned)))
+        conds.append(Contact.id.in_(row_match))
+    return and_(*conds)
+
+
+def name_holds(term: str, *, fts: bool) -> Select[Any]:
+    """The ids of the contacts whose name holds the folded ``term``: from the trigram
+    index's name column for 3+ characters (a few rows of a hundred thousand), else a
+    scan of the folded names. The term is a bound value, never SQL text."""
+    if fts and len(term) >= TRIGRAM:
+        match = "{name_text} : " + _fts_phrase(term)
+        return select(text("rowid")).select_from(text("search_fts")).where(
+            text("search_fts MATCH :name_match").bindparams(
+                bindparam("name_match", match, unique=True)))
+    return select(SearchRow.contact_id).where(_contains(SearchRow.name_text, term))
+
+
+def name_rank(terms: list[Term]) -> ColumnElement[int]:
+    """0 when every term is in the name, else 1: for ORDER BY (name matches first)."""
+    if not terms:
+        return literal(0)
+    name_text = (
+        select(SearchRow.name_text).where(SearchRow.contact_id == Contact.id).scalar_subquery()
+    )
+    in_name = and_(*(or_(*(_contains(name_text, x) for x in t.spellings())) for t in terms))
+    return case((in_name, 0), else_=1)
+
+
+def search_contact_ids(
+    session: Session, query: str, *, trash: bool = False, limit: int | None = None
+) -> list[int]:
+    """Ids of the contacts that match ``query``, best first (name matches, then by name)."""
+    terms = parse_terms(query)
+    deleted: Any = Contact.deleted_at
+    if terms:
+        # Wrapped so that SQLite does not walk the (deleted_at, sort_key) index
+        # over every contact probing each against the matches, but starts from
+        # the matches (few, from the trigram index) and sorts those.
+        deleted = func.coalesce(Contact.deleted_at, None)
+    stmt = select(Contact.id).where(deleted.is_not(None) if trash else deleted.is_(None))
+    if terms:
+        stmt = stmt.where(text_filter(terms, fts=has_fts(session)))
+        stmt = stmt.order_by(name_rank(terms), Contact.sort_key, Contact.id)
+    else:
+        stmt = stmt.order_by(Contact.sort_key, Contact.id)
+    if limit is not None:
+        stmt = stmt.limit(limit)
+    return list(session.scalars(stmt))
+
+
+# -- keeping the index up to date ---------------------------------------------
+
+
+def _join(parts: Iterable[str | None]) -> str:
+    return "\n".join(p for p in (fold(x) for x in parts if x) if p)
+
+
+def build_rows(session: Session, contact_ids: list[int]) -> list[dict[str, object]]:
+    """The search rows for these contacts, loaded with one query per table."""
+    rows: list[dict[str, object]] = []
+    for start in range(0, len(contact_ids), _CHUNK):
+        chunk = contact_ids[start : start + _CHUNK]
+        contacts = session.execute(
+            select(
+                Contact.id, Contact.display_name, Contact.nickname, Contact.given_name,
+                Contact.middle_name, Contact.family_name, Contact.suffix, Contact.job_title,
+                Contact.department, Contact.notes, Company.name,
+            )
+            .outerjoin(Company, Company.id == Contact.company_id)
+            .where(Contact.id.in_(chunk))
+        ).all()
+        extra: dict[int | None, list[str]] = {cid: [] for cid in chunk}
+        for cid, number, e164 in session.execute(
+            select(Phone.contact_id, Phone.number, Phone.e164).where(Phone.contact_id.in_(chunk))
+        ):
+            extra[cid].extend([number, digits(number), digits(e164)])
+        for cid, address in session.execute(
+            select(Email.contact_id, Email.address).where(Email.contact_id.in_(chunk))
+        ):
+            extra[cid].append(address)
+        for a in session.execute(
+            select(Address.contact_id, Address.street, Address.city, Address.region,
+                   Address.postcode, Address.country).where(Address.contact_id.in_(chunk))
+        ):
+            extra[a[0]].extend(a[1:])
+        for cid, url in session.execute(
+            select(Link.contact_id, Link.url).where(Link.contact_id.in_(chunk))
+        ):
+            extra[cid].append(url)
+        for cid, name in session.execute(
+            select(Relative.contact_id, Relative.name).where(Relative.contact_id.in_(chunk))
+        ):
+            extra[cid].append(name)
+        for cid, tag in session.execute(
+            select(contact_tag.c.contact_id, Tag.name)
+            .join(Tag, Tag.id == contact_tag.c.tag_id)
+            .where(contact_tag.c.contact_id.in_(chunk))
+        ):
+            extra[cid].append(tag)
+        for cid, words in search_texts(session, chunk).items():
+            extra[cid].extend(words)  # text-like custom fields
+        for c in contacts:
+            cid = c[0]
+            rows.append(
+                {
+                    "contact_id": cid,
+                    # The name as shown ("王小明", "Ivan Petrov") and the nickname;
+                    # words are ANDed, so "Petrov Ivan" finds it as well.
+                    "name_text": _join(c[1:3]),
+                    "body_text": _join([c[10], c[7], c[8], *extra[cid], c[9]]),
+                }
+            )
+    return rows
+
+
+def refresh(session: Session, contact_ids: Iterable[int]) -> None:
+    """Rebuild the search rows of these contacts (call after any change to them)."""
+    ids = sorted(set(contact_ids))
+    if not ids:
+        return
+    for start in range(0, len(ids), _CHUNK):
+        session.execute(delete(SearchRow).where(SearchRow.contact_id.in_(ids[start : start + _CHUNK])))
+    rows = build_rows(session, ids)
+    if rows:
+        session.execute(insert(SearchRow), rows)
+
+
+def refresh_company(session: Session, company_id: int) -> None:
+    """A company's name is part of its contacts' text: re-index them after a rename."""
+    ids = list(session.scalars(select(Contact.id).where(Contact.company_id == company_id)))
+    refresh(session, ids)
+
+
+def search_texts(session: Session, contact_ids: Sequence[int]) -> dict[int, list[str]]:
+    """The searchable words of these contacts' custom values, for the full-text index.
+
+    Text-like values as typed (phones also as bare digits), option names, and
+    kept unconverted text; search.build_rows folds them into body_text. Ids
+    without any are absent. Archived fields count too: their values are still
+    the user's data.
+    """
+    out: dict[int, list[str]] = {}
+    ids = list(contact_ids)
+    for chunk in (ids[i:i + _CHUNK] for i in range(0, len(ids), _CHUNK)):
+        for cid, ftype, value, label, raw in session.execute(
+            select(FieldValue.contact_id, FieldDef.type, FieldValue.value_text,
+                   FieldOption.label, FieldValue.raw)
+            .join(FieldDef, FieldDef.id == FieldValue.field_id)
+            .outerjoin(FieldOption, FieldOption.id == FieldValue.option_id)
+            .where(FieldValue.contact_id.in_(chunk))
+            .order_by(FieldValue.contact_id, FieldValue.field_id, FieldValue.seq)
+        ):
+            if cid is None:
+                continue
+            words = out.setdefault(cid, [])
+            if raw:
+                words.append(raw)
+            elif ftype in WITH_OPTIONS and label:
+                words.append(label)
+            elif ftype in TEXT_LIKE and value:
+                words.append(value)
+                if ftype == PHONE:
+                    words.append(digits(value))
+    return {cid: words for cid, words in out.items() if words}

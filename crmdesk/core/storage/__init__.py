@@ -1,0 +1,1 @@
+"""The database file: opening it, its models and migrations, settings, raw reads."""

@@ -1,0 +1,353 @@
+"""The database file: opening it safely, one writer at a time, units of work.
+
+Everything that can be wrong with a file is checked before SQLite writes a
+byte to it (the 100-byte SQLite header tells whether the file is SQLite at
+all, whose it is (application_id) and which schema it has (user_version)), so a
+refused file is left exactly as it was. A writer holds an OS lock on
+``<file>.lock``; the OS drops it when the process dies, even by SIGKILL, so a
+killed crmdesk never locks its user out.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+import sqlite3
+import struct
+from collections.abc import Iterator
+from contextlib import contextmanager
+from datetime import datetime
+from pathlib import Path
+from typing import Any
+
+import platformdirs
+from filelock import FileLock, Timeout
+from sqlalchemy import Engine, create_engine, event, text
+from sqlalchemy.exc import DBAPIError, OperationalError
+from sqlalchemy.orm import Session, sessionmaker
+from sqlalchemy.pool import QueuePool
+
+from crmdesk.core.errors import (
+    AlreadyOpenError,
+    DatabaseFileError,
+    DiskFullError,
+    FolderMissingError,
+    NewerSchemaError,
+    NotADatabaseError,
+    ReadOnlyError,
+)
+from crmdesk.core.i18n import _
+
+# "CRMD": written into the SQLite header so that crmdesk knows its own files.
+APPLICATION_ID = 0x43524D44
+# Bumped with every migration that changes the schema (see migrations/).
+SCHEMA_VERSION = 3
+SQLITE_MAGIC = b"SQLite format 3\x00"
+FILE_SUFFIX = ".crmdesk"
+
+
+def default_path() -> Path:
+    """The user's own database: CRMDESK_DB if set, else the user data folder."""
+    env = os.environ.get("CRMDESK_DB")
+    if env:
+        return Path(env).expanduser()
+    return platformdirs.user_data_path("crmdesk", appauthor=False) / f"contacts{FILE_SUFFIX}"
+
+
+def read_header(path: Path) -> tuple[int, int] | None:
+    """(application_id, user_version) from the file's header; None for an empty file.
+
+    Raises NotADatabaseError when the file is not SQLite at all.
+    """
+    with open(path, "rb") as fh:
+        head = fh.read(100)
+    if not head:
+        return None
+    if len(head) < 100 or not head.startswith(SQLITE_MAGIC):
+        raise NotADatabaseError(
+            _("{path} is not a crmdesk database: it is not a database file at all.").format(
+                path=path
+            )
+        )
+    user_version = struct.unpack(">i", head[60:64])[0]
+    app_id = struct.unpack(">i", head[68:72])[0]
+    return app_id, user_version
+
+
+def _pragmas(dbapi_conn: Any, _record: Any, *, readonly: bool) -> None:
+    cur = dbapi_conn.cursor()
+    cur.execute("PRAGMA foreign_keys=ON")
+    cur.execute("PRAGMA busy_timeout=5000")
+    if not readonly:
+        cur.execute("PRAGMA synchronous=FULL")
+    cur.close()
+
+
+def translate_error(exc: BaseException, path: Path | str) -> BaseException:
+    """Turn SQLite's words for a full disk or a read-only file into ours."""
+    original = exc.orig if isinstance(exc, DBAPIError) else exc
+    msg = str(original).lower()
+    if "disk is full" in msg or "disk i/o error" in msg:
+        return DiskFullError(
+            _("The disk holding {path} is full. Nothing of the last change was saved; "
+              "free some space and try again.").format(path=path)
+        )
+    if "readonly" in msg or "read-only" in msg:
+        return ReadOnlyError(
+            _("{path} is read-only: crmdesk cannot save to it.").format(path=path)
+        )
+    if "database is locked" in msg:
+        return AlreadyOpenError(
+            _("{path} is busy: another program is writing to it. Try again in a moment.").format(
+                path=path
+            )
+        )
+    if "not a database" in msg or "malformed" in msg:
+        return NotADatabaseError(
+            _("{path} is damaged or is not a crmdesk database.").format(path=path)
+        )
+    return exc
+
+
+class Database:
+    """One open database file (later also a server URL). Pass it in; never a global."""
+
+    def __init__(self, engine: Engine, path: Path | None, *, readonly: bool, lock: Any = None):
+        self.engine = engine
+        self.path = path
+        self.readonly = readonly
+        self._lock = lock
+        self._sessions = sessionmaker(engine, expire_on_commit=False, info={"database": self})
+        # Commits made through session() so far: what a cache of this file's
+        # contents compares to know it is stale (short_search.TextMemory).
+        self.generation = 0
+        self.text_memory: Any = None
+
+    # -- opening -----------------------------------------------------------
+    @classmethod
+    def open(
+        cls, path: str | os.PathLike[str], *, create: bool = True, readonly: bool = False
+    ) -> Database:
+        """Open (or create) a crmdesk file, refusing anything that is not safe to use."""
+        path = Path(path).expanduser().absolute()
+        if not path.parent.is_dir():
+            raise FolderMissingError(
+                _("The folder {folder} does not exist, so {name} cannot be opened or "
+                  "created there.").format(folder=path.parent, name=path.name)
+            )
+        exists = path.exists()
+        if exists and path.is_dir():
+            raise NotADatabaseError(
+                _("{path} is a folder, not a crmdesk database.").format(path=path)
+            )
+        if not exists and (readonly or not create):
+            raise DatabaseFileError(_("There is no database at {path}.").format(path=path))
+
+        header = read_header(path) if exists else None
+        if header is not None:
+            app_id, user_version = header
+            if app_id != APPLICATION_ID:
+                raise NotADatabaseError(
+                    _("{path} is a database of another program, not a crmdesk database. "
+                      "It was not changed.").format(path=path)
+                )
+            if user_version > SCHEMA_VERSION:
+                raise NewerSchemaError(
+                    _("{path} was saved by a newer version of crmdesk. Update crmdesk to "
+                      "open it; the file was not changed.").format(path=path)
+                )
+
+        lock = None
+        if not readonly:
+            if exists and not os.access(path, os.W_OK):
+                raise ReadOnlyError(
+                    _("{path} is read-only, so crmdesk cannot save to it. Make it writable, "
+                      "or save a copy elsewhere.").format(path=path)
+                )
+            if not os.access(path.parent, os.W_OK):
+                raise ReadOnlyError(
+                    _("The folder {folder} is read-only, so crmdesk cannot save {name} "
+                      "there.").format(folder=path.parent, name=path.name)
+                )
+            lock = FileLock(str(path) + ".lock", timeout=0)
+            try:
+                lock.acquire()
+            except Timeout:
+                raise AlreadyOpenError(
+                    _("{path} is already open in another crmdesk window. Close it there "
+                      "first, or open a different file.").format(path=path)
+                ) from None
+        try:
+            engine = cls._make_engine(path, readonly=readonly)
+            db = cls(engine, path, readonly=readonly, lock=lock)
+            if not readonly:
+                db._prepare(new=header is None)
+            else:
+                db._check_revision()
+            return db
+        except BaseException:
+            if lock is not None:
+                lock.release()
+            raise
+
+    @staticmethod
+    def _make_engine(path: Path, *, readonly: bool) -> Engine:
+        if readonly:
+            uri = path.as_uri() + "?mode=ro"
+
+            def creator() -> sqlite3.Connection:
+                return sqlite3.connect(uri, uri=True, check_same_thread=False)
+
+            engine = create_engine("sqlite://", creator=creator, poolclass=QueuePool)
+        else:
+
+            def creator() -> sqlite3.Connection:
+                return sqlite3.connect(str(path), check_same_thread=False)
+
+            # A plain pool: a connection lives until disposed, whichever thread
+            # (GUI or worker) borrows it; "sqlite://" alone would get a
+            # per-thread pool that closes connections another thread still uses.
+            engine = create_engine("sqlite://", creator=creator, poolclass=QueuePool)
+
+        @event.listens_for(engine, "connect")
+        def _on_connect(dbapi_conn: Any, record: Any) -> None:
+            _pragmas(dbapi_conn, record, readonly=readonly)
+
+        return engine
+
+    def _prepare(self, *, new: bool) -> None:
+        from crmdesk.core.storage import migrate
+        try:
+            with self.engine.begin() as conn:
+                conn.exec_driver_sql("PRAGMA journal_mode=WAL")
+            current = migrate.current_revision(self.engine)
+            if not new and current is None:
+                raise NotADatabaseError(
+                    _("{path} is not a crmdesk database.").format(path=self.path)
+                )
+            if current is not None and not migrate.is_known(current):
+                raise NewerSchemaError(
+                    _("{path} was saved by a newer version of crmdesk. Update crmdesk to "
+                      "open it; the file was not changed.").format(path=self.path)
+                )
+            if current != migrate.head():
+                if current is not None:
+                    self.backup_before_migration(current)
+                migrate.upgrade(self.engine)
+                with self.engine.begin() as conn:
+                    conn.exec_driver_sql(f"PRAGMA application_id={APPLICATION_ID:d}")
+                    conn.exec_driver_sql(f"PRAGMA user_version={SCHEMA_VERSION:d}")
+                # The header lives in the main file only after a checkpoint; other
+                # processes read it from there before they open the file.
+                with self.engine.connect() as conn:
+                    conn.exec_driver_sql("PRAGMA wal_checkpoint(TRUNCATE)")
+                if current is None:
+                    from crmdesk.core.storage.defaults import seed_defaults
+                    from crmdesk.core.storage.settings import set_setting
+                    from crmdesk.core.text.collation import system_language, system_region
+
+                    with self.session() as s:
+                        seed_defaults(s)
+                        # Lists follow the alphabet of the language of the PC the
+                        # file was made on; Settings can change it later.
+                        set_setting(s, "collation", system_language())
+                        set_setting(s, "phone_region", system_region())
+        except OperationalError as exc:
+            raise translate_error(exc, self.path or "") from exc
+
+    def _check_revision(self) -> None:
+        from crmdesk.core.storage import migrate
+        try:
+            current = migrate.current_revision(self.engine)
+        except OperationalError as exc:
+            raise translate_error(exc, self.path or "") from exc
+        if current is None:
+            raise NotADatabaseError(_("{path} is not a crmdesk database.").format(path=self.path))
+        if not migrate.is_known(current):
+            raise NewerSchemaError(
+                _("{path} was saved by a newer version of crmdesk. Update crmdesk to open "
+                  "it; the file was not changed.").format(path=self.path)
+            )
+        if current != migrate.head():
+            raise DatabaseFileError(
+                _("{path} was saved by an older version of crmdesk; open it once in crmdesk "
+                  "to update it.").format(path=self.path)
+            )
+
+    def backup_before_migration(self, revision: str) -> Path:
+        """Copy the file aside before a migration touches it."""
+        assert self.path is not None
+        stamp = datetime.now().strftime("%Y%m%d-%H%M%S")
+        target = self.path.with_name(f"{self.path.name}.before-{revision}-{stamp}.bak")
+        self.copy_to(target)
+        return target
+
+    # -- use ---------------------------------------------------------------
+    @contextmanager
+    def session(self) -> Iterator[Session]:
+        """One unit of work: commit at the end, roll back on any exception."""
+        s = self._sessions()
+        try:
+            yield s
+            s.commit()
+            self.generation += 1
+        except OperationalError as exc:
+            s.rollback()
+            raise translate_error(exc, self.path or "") from exc
+        except BaseException:
+            s.rollback()
+            raise
+        finally:
+            s.close()
+
+    @contextmanager
+    def reading(self) -> Iterator[Session]:
+        """A read-only unit of work (never commits)."""
+        s = self._sessions()
+        try:
+            yield s
+        except OperationalError as exc:
+            raise translate_error(exc, self.path or "") from exc
+        finally:
+            s.rollback()
+            s.close()
+
+    def copy_to(self, target: str | os.PathLike[str]) -> Path:
+        """A consistent copy of the whole file (SQLite's online backup), for "Save a copy as"."""
+        target = Path(target)
+        if self.path is not None and target.absolute() == self.path:
+            raise DatabaseFileError(_("A copy cannot replace the file itself."))
+        tmp = target.with_name(target.name + ".part")
+        try:
+            raw = self.engine.raw_connection()
+            try:
+                dest = sqlite3.connect(str(tmp))
+                try:
+                    raw.driver_connection.backup(dest)  # type: ignore[union-attr]
+                    dest.execute("PRAGMA journal_mode=DELETE")
+                finally:
+                    dest.close()
+            finally:
+                raw.close()
+            shutil.move(str(tmp), str(target))
+        except (OSError, sqlite3.Error) as exc:
+            tmp.unlink(missing_ok=True)
+            raise translate_error(exc, target) from exc
+        return target
+
+    def close(self) -> None:
+        self.engine.dispose()
+        if self._lock is not None:
+            self._lock.release()
+            self._lock = None
+
+    def __enter__(self) -> Database:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+    def execute_scalar(self, sql: str) -> Any:
+        """A constant SQL statement (never built from input), for checks and tests."""
+        with self.engine.connect() as conn:
+            return conn.execute(text(sql)).scalar()

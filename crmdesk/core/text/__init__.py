@@ -1,0 +1,1 @@
+"""Text typed by people: folding for search, collation, dates, numbers, validation."""

@@ -1,0 +1,1 @@
+"""Widgets and helpers every view shares: forms, big lists, dialogs, errors."""

@@ -1,0 +1,1 @@
+"""The Companies view: list and form."""

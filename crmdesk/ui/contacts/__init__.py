@@ -1,0 +1,1 @@
+"""The Contacts view: list, form, table model."""

@@ -1,0 +1,470 @@
+"""Table models for lists of 100,000 records: an id list and a bounded row cache.
+
+DESIGN.md "Big lists", after Anki's browser table: a search or a sort fetches
+only the ordered ids (core.listing); rowCount is their number; data() fills a
+row cache a block of rows at a time with one query per table (64: a screenful
+and a half; DESIGN.md's ~200 cost ~10 ms more after every keystroke, to read
+and format rows nobody sees yet), and the cache keeps a few thousand rows at most, so memory does not grow with scrolling. Sorting
+re-runs the id query with ORDER BY (no QSortFilterProxyModel). A Change from a
+service marks rows stale, or reloads the ids when rows came or went.
+
+The id query runs on a reader thread, so typing in the search box never waits
+for the database; answers to superseded requests are dropped. Sorting keeps
+the selection (persistent indexes are moved with their ids); a new search
+replaces the rows and the view re-selects by id afterwards (`reloaded`).
+"""
+
+from __future__ import annotations
+
+import re
+from collections import OrderedDict
+from collections.abc import Iterable, Sequence
+from datetime import UTC, datetime
+from typing import Any
+
+from PySide6.QtCore import (
+    QAbstractTableModel,
+    QCoreApplication,
+    QDate,
+    QDateTime,
+    QLocale,
+    QModelIndex,
+    QObject,
+    QPersistentModelIndex,
+    Qt,
+    QTime,
+    Signal,
+    Slot,
+)
+from sqlalchemy.orm import Session
+
+from crmdesk.core.contacts.records import Change
+from crmdesk.core.lookup import listing
+from crmdesk.core.lookup.listing import COUNT, CUSTOM_NUMBER, DATETIME, DAY, ListColumn
+from crmdesk.core.storage.database import Database
+from crmdesk.ui.tasks.worker import Worker, shared
+
+BLOCK = 64
+MAX_CACHED_ROWS = 3000
+IdRole = Qt.ItemDataRole.UserRole + 1
+_DISPLAY = int(Qt.ItemDataRole.DisplayRole)
+_TOOLTIP = int(Qt.ItemDataRole.ToolTipRole)
+_ALIGN = int(Qt.ItemDataRole.TextAlignmentRole)
+_ID = int(IdRole)
+_LEFT = int(Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter)
+_RIGHT = int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
+
+_Index = QModelIndex | QPersistentModelIndex
+
+
+def reader() -> Worker:
+    """The one thread that runs id queries for every list."""
+    return shared("reader")
+
+
+def local_datetime(value: datetime) -> datetime:
+    """Stored times are UTC (models.utcnow); people read their own clock."""
+    return value.replace(tzinfo=UTC).astimezone().replace(tzinfo=None)
+
+
+def _day_format(locale: QLocale) -> str:
+    """The locale's short date format without the year ("M/d", "dd.MM", "MM-dd")."""
+    fmt = locale.dateFormat(QLocale.FormatType.ShortFormat)
+    stripped = re.sub(r"^y+[^dM]*|[^dM]*y+[^dM]*$", "", fmt)
+    return stripped if ("d" in stripped and "M" in stripped) else "d MMM"
+
+
+class _Inbox(QObject):
+    """Receives the reader thread's answers on the GUI thread (queued)."""
+
+    loaded = Signal(int, object, object)  # generation, ids, total or None
+    failed = Signal(int, object)
+
+
+def _id_job(model: RecordTableModel, generation: int, params: tuple[str, str, bool]) -> None:
+    """Runs on the reader thread; answers through the model's inbox (queued)."""
+    inbox = model._inbox
+    if generation != model._generation:
+        return  # superseded while it waited
+    try:
+        with model.db.reading() as session:
+            listing.prepare_sorting(session)
+            ids, total = model._load(session, *params)
+    except BaseException as exc:  # noqa: BLE001 - handed to the GUI thread
+        inbox.failed.emit(generation, exc)
+    else:
+        inbox.loaded.emit(generation, ids, total)
+
+
+class RecordTableModel(QAbstractTableModel):
+    """A big list of one kind of record; subclasses say how to query it."""
+
+    # The id list was replaced (search, sort, change): views restore selection.
+    reloaded = Signal()
+    # An id query failed (the database went away ...): the window shows it.
+    load_failed = Signal(object)
+
+    columns_registry: dict[str, ListColumn] = {}
+
+    def __init__(self, db: Database, keys: Sequence[str], *, sort_key: str = "name",
+                 descending: bool = False, background: bool = True,
+                 parent: QObject | None = None) -> None:
+        super().__init__(parent)
+        self.db = db
+        self._keys = list(keys)
+        self._columns = [self.columns_registry[k] for k in self._keys]
+        self._visible: set[str] = set(self._keys)
+        self._ids: list[int] = []
+        self._row_of: dict[int, int] | None = None
+        self._cache: OrderedDict[int, tuple[str, ...]] = OrderedDict()
+        self._query = ""
+        self._sort_key = sort_key
+        self._descending = descending
+        self._total = 0
+        self._total_stale = True  # recount only when rows came or went, not per keystroke
+        self._generation = 0
+        self._pending_layout = False
+        self._background = background
+        self._locale = QLocale()
+        self._day_format = _day_format(self._locale)
+        self._inbox = _Inbox()
+        self._inbox.loaded.connect(self._on_loaded)
+        self._inbox.failed.connect(self._on_failed)
+        self.block_queries = 0  # how many row blocks were read (tests, bench)
+
+    # -- what subclasses provide ---------------------------------------------
+    def _query_ids(self, session: Session, query: str, sort_key: str,
+                   descending: bool) -> list[int]:
+        raise NotImplementedError
+
+    def _query_rows(self, session: Session, ids: Sequence[int],
+                    keys: Sequence[str]) -> dict[int, tuple[Any, ...]]:
+        raise NotImplementedError
+
+    def _query_total(self, session: Session) -> int:
+        raise NotImplementedError
+
+    def _load(self, session: Session, query: str, sort_key: str,
+              descending: bool) -> tuple[list[int], int | None]:
+        """The ids, and the total when rows may have come or gone (else None)."""
+        total = self._query_total(session) if self._total_stale else None
+        return self._query_ids(session, query, sort_key, descending), total
+
+    # -- the list ----------------------------------------------------------------
+    @property
+    def keys(self) -> list[str]:
+        return list(self._keys)
+
+    @property
+    def query(self) -> str:
+        return self._query
+
+    @property
+    def sort_order(self) -> tuple[str, bool]:
+        return self._sort_key, self._descending
+
+    @property
+    def total(self) -> int:
+        """How many records there are without the search (for "12 of 340")."""
+        return self._total
+
+    def ids(self) -> list[int]:
+        return list(self._ids)
+
+    def id_at(self, row: int) -> int | None:
+        return self._ids[row] if 0 <= row < len(self._ids) else None
+
+    def row_of(self, record_id: int) -> int | None:
+        if self._row_of is None:
+            self._row_of = {rid: row for row, rid in enumerate(self._ids)}
+        return self._row_of.get(record_id)
+
+    def column_of(self, key: str) -> int:
+        return self._keys.index(key)
+
+    def set_visible_columns(self, keys: Iterable[str]) -> None:
+        """Only shown columns are read from the database; others stay empty."""
+        visible = set(keys) & set(self._keys)
+        if visible == self._visible:
+            return
+        added = visible - self._visible
+        self._visible = visible
+        if added and self._ids:
+            self._cache.clear()
+            self.dataChanged.emit(self.index(0, 0),
+                                  self.index(len(self._ids) - 1, len(self._keys) - 1))
+
+    # -- loading ids ---------------------------------------------------------------
+    def reload_now(self) -> None:
+        """Run the id query on this thread (first show, tests)."""
+        self._generation += 1
+        with self.db.reading() as session:
+            ids, total = self._load(session, self._query, self._sort_key, self._descending)
+        self._apply(ids, total)
+
+    def reload(self) -> None:
+        """Re-run the id query in the background (after a change, a search, a sort)."""
+        self._generation += 1
+        if not self._background:
+            self.reload_now()
+            return
+        generation, params = self._generation, (self._query, self._sort_key, self._descending)
+        reader().submit(lambda: _id_job(self, generation, params))
+
+    def set_query(self, query: str) -> None:
+        if query == self._query:
+            return
+        self._query = query
+        self.reload()
+
+    def sort(self, column: int, order: Qt.SortOrder = Qt.SortOrder.AscendingOrder) -> None:
+        if not 0 <= column < len(self._keys):
+            return
+        key = self._keys[column]
+        descending = order == Qt.SortOrder.DescendingOrder
+        if (key, descending) == (self._sort_key, self._descending):
+            return
+        self._sort_key, self._descending = key, descending
+        self.reload()
+
+    def wait(self) -> None:
+        """Block until queued id queries have answered (tests, closing)."""
+        reader().wait()
+        QCoreApplication.sendPostedEvents(self)
+
+    @Slot(int, object, object)
+    def _on_loaded(self, generation: int, ids: list[int], total: int | None) -> None:
+        if generation == self._generation:
+            self._apply(ids, total)
+
+    @Slot(int, object)
+    def _on_failed(self, generation: int, exc: object) -> None:
+        if generation == self._generation:
+            self.load_failed.emit(exc)
+
+    def _apply(self, ids: list[int], total: int | None) -> None:
+        if total is not None:
+            self._total = total
+            self._total_stale = False
+        if len(ids) == len(self._ids) and set(ids) == set(self._ids):
+            if ids != self._ids:
+                self._reorder(ids)
+        else:
+            self.beginResetModel()
+            self._ids = ids
+            self._row_of = None
+            self.endResetModel()
+        self.reloaded.emit()
+
+    def _reorder(self, ids: list[int]) -> None:
+        """Same rows in a new order: a layout change that keeps the selection."""
+        self.layoutAboutToBeChanged.emit()
+        old_ids = self._ids
+        self._ids = ids
+        self._row_of = None
+        persistent = self.persistentIndexList()
+        moved = []
+        for index in persistent:
+            row = self.row_of(old_ids[index.row()]) if index.row() < len(old_ids) else None
+            moved.append(self.index(row, index.column()) if row is not None else QModelIndex())
+        self.changePersistentIndexList(persistent, moved)
+        self.layoutChanged.emit()
+
+    # -- changes ---------------------------------------------------------------------
+    def mark_stale(self, ids: Iterable[int] | None = None) -> None:
+        """Forget cached rows (all when ids is None) and repaint them."""
+        if ids is None:
+            self._total_stale = True
+        if not self._ids:
+            return
+        if ids is None:
+            self._cache.clear()
+            self.dataChanged.emit(self.index(0, 0),
+                                  self.index(len(self._ids) - 1, len(self._keys) - 1))
+            return
+        for record_id in ids:
+            self._cache.pop(record_id, None)
+            row = self.row_of(record_id)
+            if row is not None:
+                self.dataChanged.emit(self.index(row, 0), self.index(row, len(self._keys) - 1))
+
+    def apply_change(self, change: Change) -> None:
+        """Reload when rows came or went; else repaint the changed rows at once and
+        ask for the ids again, since an edit may move a row (a new name, a new
+        last contact): the same rows in a new order keep the selection."""
+        if change.added or change.removed or any(self.row_of(i) is None for i in change.ids):
+            self._cache.clear()
+            self._total_stale = True
+            self.reload()
+        else:
+            self.mark_stale(change.ids)
+            self.reload()
+
+    # -- the row cache -------------------------------------------------------------
+    def _values(self, row: int) -> tuple[str, ...]:
+        record_id = self._ids[row]
+        values = self._cache.get(record_id)
+        if values is None:
+            self._fetch_block(row)
+            values = self._cache.get(record_id)
+            if values is None:
+                return ("",) * len(self._keys)
+        else:
+            self._cache.move_to_end(record_id)
+        return values
+
+    def _fetch_block(self, row: int) -> None:
+        start = row - row % BLOCK
+        wanted = [i for i in self._ids[start:start + BLOCK] if i not in self._cache]
+        keys = [k for k in self._keys if k in self._visible]
+        with self.db.reading() as session:
+            found = self._query_rows(session, wanted, keys)
+        self.block_queries += 1
+        positions = [self._keys.index(k) for k in keys]
+        blank = [""] * len(self._keys)
+        for record_id in wanted:
+            raw = found.get(record_id)
+            shown = list(blank)
+            if raw is not None:
+                for pos, value in zip(positions, raw, strict=True):
+                    shown[pos] = self._format(self._columns[pos], value)
+            self._cache[record_id] = tuple(shown)
+        while len(self._cache) > MAX_CACHED_ROWS:
+            self._cache.popitem(last=False)
+
+    def cached_rows(self) -> int:
+        return len(self._cache)
+
+    def _format(self, column: ListColumn, value: Any) -> str:
+        if value is None or value == "":
+            return ""
+        if column.kind == DATETIME and isinstance(value, datetime):
+            dt = local_datetime(value)
+            qdt = QDateTime(QDate(dt.year, dt.month, dt.day),
+                            QTime(dt.hour, dt.minute, dt.second))
+            return self._locale.toString(qdt, QLocale.FormatType.ShortFormat)
+        if column.kind == DAY and isinstance(value, tuple):
+            year, month, day = value
+            if year:
+                return self._locale.toString(QDate(year, month, day),
+                                             QLocale.FormatType.ShortFormat)
+            return self._locale.toString(QDate(2000, month, day), self._day_format)
+        if column.kind == COUNT:
+            return self._locale.toString(int(value))
+        return str(value).replace("\n", " ")
+
+    # -- QAbstractTableModel -------------------------------------------------------
+    def rowCount(self, parent: _Index = QModelIndex()) -> int:  # noqa: B008
+        return 0 if parent.isValid() else len(self._ids)
+
+    def columnCount(self, parent: _Index = QModelIndex()) -> int:  # noqa: B008
+        return 0 if parent.isValid() else len(self._keys)
+
+    def data(self, index: _Index, role: int = _DISPLAY) -> Any:
+        # Called for every role of every visible cell on each paint: plain ints.
+        role = int(role)
+        if role == _DISPLAY or role == _TOOLTIP:
+            row = index.row()
+            if not 0 <= row < len(self._ids) or not index.isValid():
+                return None
+            text = self._values(row)[index.column()]
+            if role == _TOOLTIP:
+                return text if len(text) > 30 else None
+            return text
+        if role == _ID:
+            return self._ids[index.row()] if 0 <= index.row() < len(self._ids) else None
+        if role == _ALIGN:
+            if not index.isValid():
+                return None
+            kind = self._columns[index.column()].kind
+            return _RIGHT if kind == COUNT or kind == CUSTOM_NUMBER else _LEFT
+        return None
+
+    def headerData(self, section: int, orientation: Qt.Orientation,
+                   role: int = Qt.ItemDataRole.DisplayRole) -> Any:
+        if orientation == Qt.Orientation.Horizontal and 0 <= section < len(self._keys):
+            if role == Qt.ItemDataRole.DisplayRole:
+                return self._columns[section].title()
+            if role == Qt.ItemDataRole.UserRole:
+                return self._keys[section]
+        return None
+
+    def flags(self, index: _Index) -> Qt.ItemFlag:
+        if not index.isValid():
+            return Qt.ItemFlag.NoItemFlags
+        return (Qt.ItemFlag.ItemIsEnabled | Qt.ItemFlag.ItemIsSelectable
+                | Qt.ItemFlag.ItemNeverHasChildren)
+
+
+class ContactTableModel(RecordTableModel):
+    """Contacts: the live ones, or the trash."""
+
+    columns_registry = listing.CONTACT_COLUMNS
+
+    def __init__(self, db: Database, keys: Sequence[str] | None = None, *, trash: bool = False,
+                 **kwargs: Any) -> None:
+        if keys is None:
+            # Every column, the user's custom fields too (chosen like any other).
+            with db.reading() as session:
+                self.columns_registry = listing.contact_columns(session)
+            keys = [k for k in self.columns_registry if trash or k != "deleted"]
+        self.trash = trash
+        super().__init__(db, keys, **kwargs)
+
+    def _query_ids(self, session: Session, query: str, sort_key: str,
+                   descending: bool) -> list[int]:
+        return listing.contact_ids(session, query, sort_key, descending, self.trash)
+
+    def _query_rows(self, session: Session, ids: Sequence[int],
+                    keys: Sequence[str]) -> dict[int, tuple[Any, ...]]:
+        name = self._locale.name()
+        return listing.rows(session, ids, keys, locale=name if "_" in name else None)
+
+    def _query_total(self, session: Session) -> int:
+        return listing.count_all(session, trash=self.trash)
+
+
+class CompanyContactsModel(ContactTableModel):
+    """The people of the company selected in the Companies view (nobody at first)."""
+
+    def __init__(self, db: Database, keys: Sequence[str] | None = None,
+                 **kwargs: Any) -> None:
+        self.company_id: int | None = None
+        super().__init__(db, keys or ["name", "job_title", "phone", "email"], **kwargs)
+
+    def set_company(self, company_id: int | None) -> None:
+        self.company_id = company_id
+        self._cache.clear()
+        self.reload_now()
+
+    def _load(self, session: Session, query: str, sort_key: str,
+              descending: bool) -> tuple[list[int], int | None]:
+        if self.company_id is None:
+            return [], 0
+        ids = listing.contact_ids(session, "", sort_key, descending,
+                                  company_id=self.company_id)
+        return ids, len(ids)
+
+
+class CompanyTableModel(RecordTableModel):
+    """Companies, live or in the trash."""
+
+    columns_registry = listing.COMPANY_COLUMNS
+
+    def __init__(self, db: Database, keys: Sequence[str] | None = None, *, trash: bool = False,
+                 **kwargs: Any) -> None:
+        if keys is None:
+            keys = [k for k in listing.COMPANY_COLUMNS if trash or k != "deleted"]
+        self.trash = trash
+        super().__init__(db, keys, **kwargs)
+
+    def _query_ids(self, session: Session, query: str, sort_key: str,
+                   descending: bool) -> list[int]:
+        return listing.company_ids(session, query, sort_key, descending, self.trash)
+
+    def _query_rows(self, session: Session, ids: Sequence[int],
+                    keys: Sequence[str]) -> dict[int, tuple[Any, ...]]:
+        return listing.company_rows(session, ids, keys)
+
+    def _query_total(self, session: Session) -> int:
+        return listing.count_all(session, trash=self.trash, companies=True)

@@ -1,0 +1,137 @@
+"""The Contacts view: every live contact in a big list, the selected one in the form."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+from PySide6.QtWidgets import QApplication, QWidget
+
+from crmdesk.core.contacts.records import Change, restore_contacts, trash_contacts
+from crmdesk.core.i18n import _, ngettext
+from crmdesk.core.lookup import listing
+from crmdesk.core.storage.database import Database
+from crmdesk.ui.common.list_form_view import ListFormView
+from crmdesk.ui.common.record_view import FormFactory, real_contact_form
+from crmdesk.ui.common.settings import UiSettings
+from crmdesk.ui.contacts.table_model import ContactTableModel
+from crmdesk.ui.tasks.operations import Operations
+
+
+class ContactsView(ListFormView):
+    key = "contacts"
+    list_key = "contacts"
+    default_columns = listing.DEFAULT_CONTACT_COLUMNS
+
+    def __init__(self, db: Database, settings: UiSettings, operations: Operations,
+                 form_factory: FormFactory = real_contact_form,
+                 parent: QWidget | None = None) -> None:
+        with db.reading() as s:
+            available = list(listing.contact_columns(s))
+        sort_key, descending = settings.sort("contacts", available)
+        model = ContactTableModel(db, sort_key=sort_key, descending=descending)
+        model.reload_now()
+        super().__init__(db, settings, operations, model, form_factory, parent)
+        if hasattr(self.form, "choice_lists_edited"):  # a status was renamed ...
+            self.form.choice_lists_edited.connect(lambda *_a: self.model.mark_stale())
+        if hasattr(self.form, "history_changed"):  # logged on the form's History tab
+            self.form.history_changed.connect(self.history_logged)
+            self.form.set_settings(settings)
+
+    def title(self) -> str:
+        return _("Contacts")
+
+    def search_placeholder(self) -> str:
+        return _("Search contacts: any part of a name, company, phone, e-mail, city…")
+
+    def placeholder_text(self) -> str:
+        return _("Select a contact to see and edit everything about them,\n"
+                 "or press Ctrl+N to add a new one.")
+
+    def counts_text(self) -> str:
+        model = self.model
+        if model.query.strip():
+            return ngettext("{shown} of {total} contact", "{shown} of {total} contacts",
+                            model.total).format(shown=_num(model.rowCount()),
+                                                total=_num(model.total))
+        return ngettext("{total} contact", "{total} contacts", model.total).format(
+            total=_num(model.total))
+
+    def new_record_text(self) -> str:
+        return _("New Contact")
+
+    def saved_signal(self) -> Any:
+        return self.form.contact_saved
+
+    def form_new(self) -> None:
+        self.form.new_contact(self._new_company)
+        self._new_company = ""
+
+    _new_company = ""
+
+    def new_contact_at(self, company: str) -> None:
+        """A new contact already filled in with this company (from the Companies view)."""
+        self._new_company = company
+        self.new_record()
+
+    def trash_service(self) -> Callable[[Database, list[int]], Change]:
+        return trash_contacts
+
+    def restore_service(self) -> Callable[[Database, list[int]], Change]:
+        return restore_contacts
+
+    def announce(self, change: Change) -> None:
+        self.contacts_changed.emit(change)
+
+    def trashed_text(self, n: int) -> str:
+        return ngettext("Moved {n} contact to the trash.", "Moved {n} contacts to the trash.",
+                        n).format(n=_num(n))
+
+    def restored_text(self, n: int) -> str:
+        return ngettext("Restored {n} contact.", "Restored {n} contacts.", n).format(n=_num(n))
+
+    def show_contact(self, contact_id: int) -> bool:
+        """Select and open this contact; False when the current search hides it."""
+        if not self.list.select_id(contact_id):
+            return False
+        self.list.setFocus()
+        return True
+
+    # -- history (Ctrl+L) -----------------------------------------------------------
+    def log_targets(self) -> list[int]:
+        """The form's contact while the form has the focus, else the selected rows
+        (several: a mailing), else the contact in the form."""
+        form_id = self.form.current_id() if self._form_shown else None
+        focus = QApplication.focusWidget()
+        if form_id is not None and focus is not None and self.form.isAncestorOf(focus):
+            return [form_id]
+        return self.list.selected_ids() or ([form_id] if form_id is not None else [])
+
+    def history_logged(self, result: Any) -> None:
+        change = Change(frozenset(result.contact_ids))
+        self.model.apply_change(change)  # the Last contact column
+        if self._form_shown and self.form.current_id() in change.ids:
+            getattr(self.form, "refresh_history", lambda: None)()
+        super().history_logged(result)
+        n = len(result.ids)
+        self.status_message.emit(ngettext("Logged {n} entry.", "Logged {n} entries.",
+                                          n).format(n=_num(n)))
+
+    # -- changes from elsewhere ---------------------------------------------------
+    def on_contacts_changed(self, change: Change) -> None:
+        self.reload_after(change)
+        if self._form_shown and self.form.current_id() in change.ids:
+            if change.removed:
+                self._show_form(False)
+            else:  # logged elsewhere (the History view): the form's History tab
+                getattr(self.form, "refresh_history", lambda: None)()
+
+    def on_companies_changed(self, change: Change) -> None:
+        # A renamed or deleted company shows in the Company column.
+        self.model.mark_stale()
+
+
+def _num(n: int) -> str:
+    from PySide6.QtCore import QLocale
+
+    return QLocale().toString(n)

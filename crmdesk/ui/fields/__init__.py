@@ -1,0 +1,1 @@
+"""Custom fields: the field editor and the form sections for the user's fields."""

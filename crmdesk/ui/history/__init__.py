@@ -1,0 +1,1 @@
+"""History: the view, its filters, the log dialog, timelines."""

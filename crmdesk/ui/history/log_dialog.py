@@ -1,0 +1,518 @@
+"""The quick "Log interaction" dialog (Ctrl+L): a call noted in seconds, a mailing
+to a whole selection, or an entry of the history put right later.
+
+Logging only happens if it takes seconds, so the dialog opens with everything
+already guessed (the kind used last time, now, outgoing) and the cursor in the
+subject: type, Tab to the outcome, Enter. The rules are core.history's: its
+errors are shown on the fields and nothing typed is lost; its warnings (a date
+in the future: history is the past, the calendar is the future) show as the
+user types and are asked about once more before saving.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from datetime import datetime
+
+from PySide6.QtCore import QDate, QDateTime, QEvent, QLocale, QObject, Qt, QTime, QTimer, Signal
+from PySide6.QtGui import QKeyEvent, QKeySequence, QShortcut
+from PySide6.QtWidgets import (
+    QCheckBox,
+    QComboBox,
+    QCompleter,
+    QDateTimeEdit,
+    QDialog,
+    QDialogButtonBox,
+    QFormLayout,
+    QHBoxLayout,
+    QLabel,
+    QLineEdit,
+    QPlainTextEdit,
+    QPushButton,
+    QSpinBox,
+    QVBoxLayout,
+    QWidget,
+)
+
+from crmdesk.core.contacts.records import summaries
+from crmdesk.core.errors import CrmdeskError, Problem, ValidationError
+from crmdesk.core.history.records import (
+    InteractionData,
+    LogResult,
+    delete_interaction,
+    get_interaction,
+    last_kind,
+    log_interaction,
+    update_interaction,
+    validate_interaction,
+)
+from crmdesk.core.i18n import _, ngettext
+from crmdesk.core.lists.choices import list_choices
+from crmdesk.core.storage.database import Database
+from crmdesk.core.storage.models import INTERACTION_KIND, OUTCOME
+from crmdesk.ui.common import dialogs, errors
+from crmdesk.ui.common.form_sections import COLORS, ERROR, WARNING, ProblemsBanner, mark, when
+from crmdesk.ui.common.settings import UiSettings
+
+KIND_KEY = "history/last_kind"
+NAMES_SHOWN = 3  # "Anna Smith, John Brown, Jonas Kazlauskas and 47 more"
+CHECK_AFTER_MS = 250
+
+
+def directions() -> list[tuple[str, str]]:
+    """(stored value, what the user reads): the arrows match the timeline's."""
+    return [("out", _("Outgoing →")), ("in", _("Incoming ←")), ("", _("—"))]
+
+
+def contact_names(db: Database, ids: Sequence[int]) -> str:
+    """A few names and how many more: enough to see whom the entry is about."""
+    ids = list(dict.fromkeys(ids))
+    with db.reading() as s:
+        shown = [c.name or _("(no name)") for c in summaries(s, ids[:NAMES_SHOWN])]
+    more = len(ids) - len(shown)
+    text = ", ".join(shown)
+    if more > 0:
+        text = ngettext("{names} and {n} more", "{names} and {n} more", more).format(
+            names=text, n=more)
+    return text
+
+
+def _to_qdatetime(value: datetime) -> QDateTime:
+    local = value.astimezone() if value.tzinfo is not None else value
+    return QDateTime(QDate(local.year, local.month, local.day),
+                     QTime(local.hour, local.minute, local.second))
+
+
+def _datetime_format() -> str:
+    """The user's short date and time, always with a four-digit year."""
+    fmt = QLocale().dateTimeFormat(QLocale.FormatType.ShortFormat)
+    if "yyyy" not in fmt:
+        fmt = fmt.replace("yy", "yyyy")
+    return fmt
+
+
+class _DateTimeEdit(QDateTimeEdit):
+    """Tab leaves the field (the arrow keys move between day, month, hour ...):
+    Qt's own Tab walks through the five parts first, which makes keyboard-only
+    logging five keys slower."""
+
+    def focusNextPrevChild(self, next_: bool) -> bool:
+        return QWidget.focusNextPrevChild(self, next_)
+
+
+class _ChoiceBox(QComboBox):
+    """An editable drop-down of one user-kept list: pick an entry or type a new one."""
+
+    def __init__(self, db: Database, kind: str, *, allow_empty: bool,
+                 parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setEditable(True)
+        self.setInsertPolicy(QComboBox.InsertPolicy.NoInsert)
+        self.setMaxVisibleItems(15)
+        self.setSizeAdjustPolicy(
+            QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon)
+        self.setMinimumContentsLength(14)
+        with db.reading() as s:
+            self.names = [c.name for c in list_choices(s, kind)]
+        if allow_empty:
+            self.addItem("")
+        self.addItems(self.names)
+        completer = QCompleter(self.model(), self)
+        completer.setCaseSensitivity(Qt.CaseSensitivity.CaseInsensitive)
+        completer.setCompletionMode(QCompleter.CompletionMode.InlineCompletion)
+        self.setCompleter(completer)
+
+    def text(self) -> str:
+        return self.currentText().strip()
+
+    def set_text(self, text: str) -> None:
+        index = next((i for i in range(self.count())
+                      if self.itemText(i).casefold() == text.casefold()), -1)
+        if index >= 0:
+            self.setCurrentIndex(index)
+        else:
+            self.setCurrentIndex(-1)
+            self.setEditText(text)
+
+
+class LogDialog(QDialog):
+    """Log a new interaction for some contacts, or edit (or delete) a stored one."""
+
+    # The core LogResult of a save or a delete.
+    logged = Signal(object)
+
+    def __init__(self, db: Database, settings: UiSettings, parent: QWidget | None = None, *,
+                 contact_ids: Sequence[int] = (), interaction_id: int | None = None,
+                 company_id: int | None = None) -> None:
+        super().__init__(parent)
+        self.setObjectName("logDialog")
+        self.db = db
+        self.settings = settings
+        self.interaction_id = interaction_id
+        self.contact_ids = list(dict.fromkeys(contact_ids))
+        # A new entry logged from a company's History tab belongs to that company,
+        # whichever company the chosen contacts are at (None: the first contact's).
+        self.company_id = company_id
+        self.result_value: LogResult | None = None
+        self._original: InteractionData | None = None
+        self._shown_at: QDateTime | None = None
+        self._tried = False
+        self._problems: list[Problem] = []
+        if interaction_id is not None:
+            with db.reading() as s:
+                self._original = get_interaction(s, interaction_id)
+            self.contact_ids = list(self._original.contact_ids)
+        self.setWindowTitle(_("Edit Interaction") if self.editing else _("Log Interaction"))
+        self._build()
+        self._fill()
+        self._timer = QTimer(self, singleShot=True, interval=CHECK_AFTER_MS)
+        self._timer.timeout.connect(self.check_now)
+        for signal in (self.kind.editTextChanged, self.when.dateTimeChanged,
+                       self.subject.textChanged, self.duration.valueChanged,
+                       self.outcome.editTextChanged):
+            signal.connect(lambda *_a: self._timer.start())
+        self.check_now()
+        self.subject.setFocus(Qt.FocusReason.OtherFocusReason)
+
+    @property
+    def editing(self) -> bool:
+        return self.interaction_id is not None
+
+    def choose_contacts(self) -> None:
+        """Add or remove the people this entry is about (a search with ticks)."""
+        from crmdesk.ui.common.contact_picker import pick_contacts
+
+        chosen = pick_contacts(self, self.db, self.contact_ids)
+        if chosen is None:
+            return
+        self.contact_ids = chosen
+        self.about.setText(contact_names(self.db, chosen) or _("nobody yet"))
+        self.each.setVisible(not self.editing and len(chosen) > 1)
+        self._timer.start()
+
+    # -- building ------------------------------------------------------------------------
+    def _build(self) -> None:
+        self.banner = ProblemsBanner(self)
+        self.banner.problem_clicked.connect(self._go_to_problem)
+        self.about = QLabel(contact_names(self.db, self.contact_ids) or _("nobody yet"), self)
+        self.about.setObjectName("about")
+        self.about.setWordWrap(True)
+        self.about.setTextFormat(Qt.TextFormat.PlainText)
+        self.each = QCheckBox(_("A separate entry for each contact"), self)
+        self.each.setToolTip(_("On: every contact gets an entry of their own (a mailing). "
+                               "Off: one entry with all of them (a meeting)."))
+        self.each.setObjectName("each")
+        self.each.setChecked(True)
+        self.each.setVisible(not self.editing and len(self.contact_ids) > 1)
+        self.choose_button = QPushButton(_("C&hoose…"), self)
+        self.choose_button.setObjectName("choose_contacts")
+        self.choose_button.setAutoDefault(False)
+        self.choose_button.setToolTip(_("Choose whom this was with"))
+        self.choose_button.clicked.connect(self.choose_contacts)
+
+        self.kind = _ChoiceBox(self.db, INTERACTION_KIND, allow_empty=False, parent=self)
+        self.kind.setObjectName("kind")
+        self.direction = QComboBox(self)
+        self.direction.setObjectName("direction")
+        for value, text in directions():
+            self.direction.addItem(text, value)
+        self.when = _DateTimeEdit(self)
+        self.when.setObjectName("when")
+        self.when.setCalendarPopup(True)
+        self.when.setDisplayFormat(_datetime_format())
+        self.duration = QSpinBox(self)
+        self.duration.setObjectName("duration")
+        self.duration.setRange(0, 24 * 60 * 7)
+        self.duration.setSuffix(" " + _("min"))
+        self.duration.setSpecialValueText(_("—"))
+        self.duration.setToolTip(_("How long it took, in minutes (leave at — if it "
+                                   "does not matter)"))
+        self.subject = QLineEdit(self)
+        self.subject.setObjectName("subject")
+        self.subject.setPlaceholderText(_("What it was about, in a few words"))
+        self.outcome = _ChoiceBox(self.db, OUTCOME, allow_empty=True, parent=self)
+        self.outcome.setObjectName("outcome")
+        self.outcome.lineEdit().setPlaceholderText(_("Reached, left message, no answer…"))
+        self.details = QPlainTextEdit(self)
+        self.details.setObjectName("details")
+        self.details.setTabChangesFocus(True)  # keyboard-only: Tab moves on
+        self.details.setPlaceholderText(_("What was said and agreed (Ctrl+Enter saves)"))
+        self.details.setMinimumHeight(self.fontMetrics().lineSpacing() * 6)
+        self.details.installEventFilter(self)
+
+        buttons = QDialogButtonBox(self)
+        self.save_button = buttons.addButton(QDialogButtonBox.StandardButton.Save)
+        self.save_button.setToolTip(_("Save (Enter; Ctrl+Enter in the details)"))
+        self.cancel_button = buttons.addButton(QDialogButtonBox.StandardButton.Cancel)
+        self.save_button.setDefault(True)
+        self.save_button.clicked.connect(self.save)
+        self.cancel_button.clicked.connect(self.reject)
+        self.delete_button = QPushButton(_("Delete…"), self)
+        self.delete_button.setAutoDefault(False)
+        self.delete_button.clicked.connect(self.delete)
+        buttons.addButton(self.delete_button, QDialogButtonBox.ButtonRole.DestructiveRole)
+        self.delete_button.setVisible(self.editing)  # after addButton, which shows it
+        for key in ("Ctrl+Return", "Ctrl+Enter"):
+            QShortcut(QKeySequence(key), self, self.save)
+
+        form = QFormLayout()
+        form.setFieldGrowthPolicy(QFormLayout.FieldGrowthPolicy.AllNonFixedFieldsGrow)
+        about = QVBoxLayout()
+        about.setSpacing(2)
+        about_line = QHBoxLayout()
+        about_line.addWidget(self.about, 1)
+        about_line.addWidget(self.choose_button, 0, Qt.AlignmentFlag.AlignTop)
+        about.addLayout(about_line)
+        about.addWidget(self.each)
+        form.addRow(_("About"), about)
+        form.addRow(self._label(_("&Kind"), self.kind),
+                    self._pair(self.kind, _("Di&rection"), self.direction))
+        form.addRow(self._label(_("&When"), self.when),
+                    self._pair(self.when, _("D&uration"), self.duration))
+        self.future_note = QLabel(self)
+        self.future_note.setWordWrap(True)
+        self.future_note.setStyleSheet(f"color: {COLORS[WARNING]};")
+        self.future_note.setObjectName("futureNote")
+        self.future_note.hide()
+        form.addRow("", self.future_note)
+        form.addRow(self._label(_("&Subject"), self.subject), self.subject)
+        form.addRow(self._label(_("Ou&tcome"), self.outcome), self.outcome)
+        form.addRow(self._label(_("&Details"), self.details), self.details)
+
+        layout = QVBoxLayout(self)
+        layout.addWidget(self.banner)
+        layout.addLayout(form, 1)
+        layout.addWidget(buttons)
+        order = [self.choose_button, self.each, self.kind, self.direction, self.when, self.duration, self.subject,
+                 self.outcome, self.details, self.save_button, self.cancel_button,
+                 self.delete_button]
+        for first, second in zip(order, order[1:], strict=False):
+            QWidget.setTabOrder(first, second)
+        self.resize(560, 440)
+
+    def _label(self, text: str, buddy: QWidget) -> QLabel:
+        label = QLabel(text, self)
+        label.setBuddy(buddy)
+        return label
+
+    def _pair(self, first: QWidget, text: str, second: QWidget) -> QHBoxLayout:
+        row = QHBoxLayout()
+        row.addWidget(first, 1)
+        row.addSpacing(12)
+        row.addWidget(self._label(text, second))
+        row.addWidget(second)
+        return row
+
+    def _fill(self) -> None:
+        data = self._original
+        if data is None:
+            remembered = self.settings.text(KIND_KEY)
+            if remembered.casefold() not in {n.casefold() for n in self.kind.names}:
+                with self.db.reading() as s:
+                    remembered = last_kind(s)
+            self.kind.set_text(remembered)
+            self.direction.setCurrentIndex(0)
+            now = QDateTime.currentDateTime()
+            self.when.setDateTime(QDateTime(now.date(), QTime(now.time().hour(),
+                                                              now.time().minute())))
+            self._shown_at = self.when.dateTime()
+            return
+        self.kind.set_text(data.kind)
+        index = self.direction.findData(data.direction)
+        self.direction.setCurrentIndex(max(index, 0))
+        if data.at is not None:
+            self.when.setDateTime(_to_qdatetime(data.at))
+        self._shown_at = self.when.dateTime()
+        self.duration.setValue(data.duration_min or 0)
+        self.subject.setText(data.subject)
+        self.outcome.set_text(data.outcome)
+        self.details.setPlainText(data.details)
+
+    # -- reading -----------------------------------------------------------------------------
+    def data(self) -> InteractionData:
+        """What the widgets say, as the core takes it."""
+        at: datetime | None
+        if self.when.dateTime() == self._shown_at:
+            # Not touched: an edited entry keeps its time to the second; a new one
+            # is "now" when saved (not the minute the dialog opened: it sorts last).
+            at = self._original.at if self._original is not None else None
+        else:
+            at = self.when.dateTime().toPython().astimezone()  # local wall time, made aware
+        return InteractionData(
+            kind=self.kind.text(),
+            subject=self.subject.text(),
+            at=at,
+            direction=str(self.direction.currentData() or ""),
+            duration_min=self.duration.value() or None,
+            outcome=self.outcome.text(),
+            details=self.details.toPlainText(),
+            contact_ids=list(self.contact_ids),
+            company_id=(self._original.company_id if self._original is not None
+                        else self.company_id),
+        )
+
+    # -- checking ------------------------------------------------------------------------------
+    def check_now(self) -> list[Problem]:
+        """Warnings as the user types; errors too once a save was refused."""
+        self._timer.stop()
+        try:
+            problems = [Problem("at", w, severity=WARNING)
+                        for w in validate_interaction(self.data())]
+        except ValidationError as exc:
+            problems = list(exc.problems) if self._tried else []
+        self._show(problems)
+        return problems
+
+    def widget_for(self, problem: Problem) -> QWidget:
+        field = problem.field
+        if field in ("at", "when", "date"):
+            return self.when
+        if field.startswith("duration"):
+            return self.duration
+        if field.startswith("contact"):
+            return self.choose_button
+        return {"kind": self.kind, "subject": self.subject, "outcome": self.outcome,
+                "direction": self.direction, "details": self.details}.get(field, self.subject)
+
+    def _show(self, problems: list[Problem]) -> None:
+        for widget in (self.kind, self.direction, self.when, self.duration, self.subject,
+                       self.outcome, self.details, self.about):
+            mark(widget, None)
+        problems = sorted(problems, key=lambda p: p.severity != ERROR)
+        self._problems = problems
+        marks: dict[int, tuple[QWidget, str, list[str]]] = {}
+        for p in problems:
+            widget = self.widget_for(p)
+            _w, severity, messages = marks.get(id(widget), (widget, p.severity, []))
+            marks[id(widget)] = (widget, ERROR if p.severity == ERROR else severity,
+                                 [*messages, p.message])
+        for widget, severity, messages in marks.values():
+            mark(widget, severity, "\n".join(messages))
+        errors_ = [p for p in problems if p.severity == ERROR]
+        warnings = [p.message for p in problems if p.severity != ERROR]
+        # Errors go in the banner; a warning about the date sits under the date.
+        self.banner.show_problems(errors_)
+        self.future_note.setText("\n".join(warnings))
+        self.future_note.setVisible(bool(warnings))
+
+    def _go_to_problem(self, index: int) -> None:
+        errors_ = [p for p in self._problems if p.severity == ERROR]
+        if 0 <= index < len(errors_):
+            self.widget_for(errors_[index]).setFocus(Qt.FocusReason.OtherFocusReason)
+
+    def problems(self) -> list[Problem]:
+        return list(self._problems)
+
+    # -- saving, deleting ----------------------------------------------------------------------
+    def save(self) -> LogResult | None:
+        """Save and close; None (the dialog stays, with the reason shown) when it cannot."""
+        self._timer.stop()
+        self._tried = True
+        data = self.data()
+        try:
+            warnings = validate_interaction(data)
+        except ValidationError as exc:
+            self._refused(exc.problems)
+            return None
+        self._show([Problem("at", w, severity=WARNING) for w in warnings])
+        if warnings and not dialogs.confirm(
+                self, self.windowTitle(), "\n".join(warnings), _("Save Anyway"),
+                informative=_("Plans belong in the calendar; the history is what "
+                              "has happened.")):
+            self.when.setFocus(Qt.FocusReason.OtherFocusReason)
+            return None
+        try:
+            with self.db.session() as s:
+                if self.interaction_id is not None:
+                    result = update_interaction(s, self.interaction_id, data)
+                else:
+                    each = len(self.contact_ids) > 1 and self.each.isChecked()
+                    result = log_interaction(s, data, each=each)
+        except ValidationError as exc:
+            self._refused(exc.problems)
+            return None
+        except CrmdeskError as exc:
+            errors.show_error(self, exc, title=_("Not saved"))
+            return None
+        if data.kind:
+            self.settings.set_text(KIND_KEY, data.kind)
+        self.result_value = result
+        self.logged.emit(result)
+        self.accept()
+        return result
+
+    def _refused(self, problems: list[Problem]) -> None:
+        self._show(list(problems))
+        first = next((p for p in self._problems if p.severity == ERROR), None)
+        if first is not None:
+            self.widget_for(first).setFocus(Qt.FocusReason.OtherFocusReason)
+
+    def delete(self) -> LogResult | None:
+        if self.interaction_id is None:
+            return None
+        result = confirm_delete_interaction(self, self.db, self.interaction_id)
+        if result is not None:
+            self.result_value = result
+            self.logged.emit(result)
+            self.accept()
+        return result
+
+    # -- keys ----------------------------------------------------------------------------------
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
+        """Ctrl+Enter in the details saves (Enter alone starts a new line there)."""
+        if watched is self.details and event.type() == QEvent.Type.KeyPress:
+            assert isinstance(event, QKeyEvent)
+            if (event.key() in (Qt.Key.Key_Return, Qt.Key.Key_Enter)
+                    and event.modifiers() & Qt.KeyboardModifier.ControlModifier):
+                self.save()
+                return True
+        return super().eventFilter(watched, event)
+
+
+def log_interaction_dialog(parent: QWidget | None, db: Database, settings: UiSettings, *,
+                           contact_ids: Sequence[int] = (),
+                           interaction_id: int | None = None,
+                           company_id: int | None = None) -> LogResult | None:
+    """Run the dialog modally: the LogResult of what was saved (or deleted), or None."""
+    try:
+        dialog = LogDialog(db, settings, parent, contact_ids=contact_ids,
+                           interaction_id=interaction_id, company_id=company_id)
+    except CrmdeskError as exc:  # the entry was deleted meanwhile, say
+        errors.show_error(parent, exc)
+        return None
+    try:
+        dialog.exec()
+        return dialog.result_value
+    finally:
+        dialog.deleteLater()
+
+
+def describe_entry(data: InteractionData) -> str:
+    """"Call on 3/4/2026 14:05: Prices for spring", for a question about the entry."""
+    text = _("{kind} on {when}").format(kind=data.kind or _("Entry"),
+                                         when=when(data.at) if data.at else "")
+    return _("{entry}: {subject}").format(entry=text, subject=data.subject) \
+        if data.subject.strip() else text
+
+
+def confirm_delete_interaction(parent: QWidget | None, db: Database,
+                               interaction_id: int) -> LogResult | None:
+    """Ask, then delete one entry of the history; None when cancelled or refused."""
+    try:
+        with db.reading() as s:
+            data = get_interaction(s, interaction_id)
+        n = len(data.contact_ids)
+        if not dialogs.confirm(
+                parent, _("Delete Entry"),
+                _("Delete this entry of the history?"), _("Delete"),
+                informative=describe_entry(data) + "\n\n" + ngettext(
+                    "It is gone for the contact it is about, too.",
+                    "It is gone for all {n} contacts it is about.", n).format(n=n),
+                destructive=True):
+            return None
+        with db.session() as s:
+            result: LogResult = delete_interaction(s, interaction_id)
+        return result
+    except CrmdeskError as exc:
+        errors.show_error(parent, exc, title=_("Not deleted"))
+        return None

@@ -1,0 +1,1 @@
+"""Tools > Lists: the editor of drop-down lists."""

@@ -1,0 +1,1 @@
+"""Background work: the writer thread and operations with progress and Cancel."""

@@ -1,0 +1,1 @@
+"""The main window, the application object and the database files it opens."""

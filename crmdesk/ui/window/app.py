@@ -1,0 +1,143 @@
+"""Starting the GUI: the application object, translations, the first file, the window.
+
+`run()` is what `crmdesk` (no arguments) and `crmdesk gui` call. It refuses
+clearly when there is no screen (Qt would abort the process instead), opens
+the database the user asked for, else the last one used, else their own in
+the user data folder, and when that file cannot be used it says why in the
+core's words and offers another file, a new one, or quitting.
+"""
+
+from __future__ import annotations
+
+import os
+import sys
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from crmdesk.core.i18n import _
+
+if TYPE_CHECKING:
+    from PySide6.QtWidgets import QApplication
+
+    from crmdesk.core.storage.database import Database
+    from crmdesk.ui.common.settings import UiSettings
+
+EXIT_OK = 0
+EXIT_NO_DISPLAY = 1
+EXIT_NO_DATABASE = 1
+
+
+def has_display() -> bool:
+    """Whether Qt can show a window here (Linux/BSD need X11 or Wayland)."""
+    if sys.platform.startswith(("win", "darwin")):
+        return True
+    return bool(os.environ.get("DISPLAY") or os.environ.get("WAYLAND_DISPLAY")
+                or os.environ.get("QT_QPA_PLATFORM"))
+
+
+def run(db_path: str | None = None, argv: list[str] | None = None) -> int:
+    """Show the main window on ``db_path`` (or the usual file) until it is closed.
+
+    ``argv`` goes to QApplication (Qt's own options such as -style); the
+    return value is the process exit code.
+    """
+    if not has_display():
+        print(_("crmdesk needs a screen to open its window, and there is none here "
+                "(no DISPLAY or WAYLAND_DISPLAY). The command-line tools work without one: "
+                "try `crmdesk --help`."), file=sys.stderr)
+        return EXIT_NO_DISPLAY
+    from PySide6.QtCore import QTimer
+    from PySide6.QtWidgets import QApplication
+
+    from crmdesk.ui.common import errors
+    from crmdesk.ui.common.settings import UiSettings
+    from crmdesk.ui.window.main_window import MainWindow
+
+    app = QApplication.instance() or QApplication(
+        list(argv) if argv is not None else sys.argv[:1])
+    configure_application(app)  # type: ignore[arg-type]
+    errors.install_excepthook()
+    settings = UiSettings()
+    db = open_first_database(db_path, settings)
+    if db is None:
+        return EXIT_NO_DATABASE
+    window = MainWindow(db, settings)
+    if db.path is not None:
+        settings.add_recent(str(db.path))
+    window.show()
+    QTimer.singleShot(0, window.offer_demo_if_empty)
+    _windows.append(window)
+    code = app.exec()
+    _windows.remove(window)
+    return int(code)
+
+
+_windows: list[object] = []  # the running window, kept referenced while Qt runs
+
+
+def configure_application(app: QApplication) -> None:
+    """Names for QSettings, the catalogue of the user's language, Qt's own strings."""
+    from PySide6.QtCore import QLibraryInfo, QLocale, QTranslator
+
+    from crmdesk import __version__
+    from crmdesk.core import i18n
+
+    app.setOrganizationName("crmdesk")
+    app.setApplicationName("crmdesk")
+    app.setApplicationDisplayName("crmdesk")
+    app.setApplicationVersion(__version__)
+    if not any(os.environ.get(v) for v in ("LANGUAGE", "LC_ALL", "LC_MESSAGES", "LANG")):
+        # Windows and macOS tell Qt, not the environment, which language the user reads.
+        i18n.install([lang.replace("-", "_") for lang in QLocale.system().uiLanguages()])
+    translator = QTranslator(app)
+    if translator.load(QLocale.system(), "qtbase", "_",
+                       QLibraryInfo.path(QLibraryInfo.LibraryPath.TranslationsPath)):
+        app.installTranslator(translator)
+
+
+def initial_path(db_path: str | None, recent: list[str]) -> tuple[Path, bool]:
+    """(file to open, whether it is the user's default file in the data folder)."""
+    from crmdesk.core.storage.database import default_path
+
+    if db_path:
+        return Path(db_path).expanduser(), False
+    if not os.environ.get("CRMDESK_DB"):
+        for path in recent[:1]:
+            if Path(path).is_file():
+                return Path(path), False
+    return default_path(), True
+
+
+def open_first_database(db_path: str | None, settings: UiSettings) -> Database | None:
+    """The Database to start with, asking the user while the file cannot be used."""
+    from crmdesk.core.errors import CrmdeskError
+    from crmdesk.core.storage.database import Database
+    from crmdesk.ui.common import dialogs, errors
+    from crmdesk.ui.window.database_files import with_suffix
+
+    path, is_default = initial_path(db_path, settings.recent_files())
+    while True:
+        try:
+            if is_default:
+                path.parent.mkdir(parents=True, exist_ok=True)
+            return Database.open(path)
+        except CrmdeskError as exc:
+            problem = exc.message
+        except Exception as exc:  # noqa: BLE001 - a bug: shown with details, then quit
+            errors.show_error(None, exc)
+            return None
+        choice = dialogs.choose(
+            None, _("crmdesk"), problem,
+            [_("Open Another File…"), _("Create a New Database…"), _("Quit")],
+            informative=_("What would you like to do?"))
+        if choice == 0:
+            chosen = dialogs.open_file(None, _("Open Database"), str(path.parent))
+        elif choice == 1:
+            chosen = dialogs.save_file(None, _("New Database"),
+                                       str(path.parent / ("contacts" + ".crmdesk")),
+                                       confirm_overwrite=False)
+            chosen = with_suffix(chosen) if chosen else ""
+        else:
+            return None
+        if chosen:
+            path, is_default = Path(chosen), False

@@ -1,0 +1,616 @@
+"""The main window: navigation between views, the toolbar and search box, menus,
+the status bar, and the keyboard shortcuts that act on whichever view is shown.
+
+The window owns no records. It passes the search text (debounced) and the
+verbs (New, Save, Discard, Delete, Undo) to the current view, carries each
+Change a view reports to every other view, and asks every view with unsaved
+edits before it switches views, opens another file or closes. Views for
+History, Calendar and Reports arrive through add_view().
+"""
+
+from __future__ import annotations
+
+import logging
+from pathlib import Path
+from typing import Any
+
+from PySide6.QtCore import QEvent, QObject, Qt, QTimer, Signal
+from PySide6.QtGui import QAction, QActionGroup, QCloseEvent, QKeyEvent, QKeySequence
+from PySide6.QtWidgets import (
+    QApplication,
+    QHBoxLayout,
+    QLabel,
+    QLineEdit,
+    QListWidget,
+    QMainWindow,
+    QSizePolicy,
+    QStackedWidget,
+    QStyle,
+    QToolBar,
+    QWidget,
+)
+
+from crmdesk.core.contacts.records import Change
+from crmdesk.core.errors import CrmdeskError
+from crmdesk.core.i18n import _
+from crmdesk.core.lookup import listing
+from crmdesk.core.search.short_fragments import remember_texts
+from crmdesk.core.storage.database import Database
+from crmdesk.core.storage.models import INTERACTION_KIND, OUTCOME, SOURCE, STATUS
+from crmdesk.ui.common import dialogs, errors
+from crmdesk.ui.common.record_view import (
+    FormFactory,
+    RecordView,
+    real_company_form,
+    real_contact_form,
+)
+from crmdesk.ui.common.settings import UiSettings
+from crmdesk.ui.companies.view import CompaniesView
+from crmdesk.ui.contacts.table_model import reader
+from crmdesk.ui.contacts.view import ContactsView
+from crmdesk.ui.fields.editor import FieldsEditor
+from crmdesk.ui.history.view import HistoryView
+from crmdesk.ui.lists.choice_lists import ChoiceListDialog, kind_title
+from crmdesk.ui.tasks.operations import Operations
+from crmdesk.ui.trash.view import TrashView
+from crmdesk.ui.window import about
+from crmdesk.ui.window.database_files import DatabaseFiles
+
+SEARCH_DELAY_MS = 100
+
+
+class MainWindow(QMainWindow):
+    # Another database file is open now (views were rebuilt).
+    database_changed = Signal()
+
+    def __init__(self, db: Database, settings: UiSettings, *,
+                 contact_form: FormFactory = real_contact_form,
+                 company_form: FormFactory = real_company_form,
+                 parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.db = db
+        self.settings = settings
+        self._contact_form = contact_form
+        self._company_form = company_form
+        self.operations = Operations(self)
+        self.files = DatabaseFiles(self)
+        self.views: list[RecordView] = []
+        self._view_actions: list[QAction] = []
+        self._queries: dict[str, str] = {}
+        self._closed = False
+        # Tools > Fields builds its dialog here (a test may put its own).
+        self.fields_editor_factory = FieldsEditor
+        self.setObjectName("main_window")
+
+        self._build_actions()
+        self._build_menus()
+        self._build_toolbar()
+        self._build_central()
+        self._build_status_bar()
+        self._build_views()
+        self._restore_window()
+        self.operations.busy_changed.connect(self._update_actions)
+
+    # -- building -----------------------------------------------------------------
+    def _action(self, text: str, slot: object, shortcut: QKeySequence | str | None = None,
+                icon: QStyle.StandardPixmap | None = None, tip: str = "") -> QAction:
+        action = QAction(text, self)
+        if shortcut is not None:
+            action.setShortcut(QKeySequence(shortcut))
+        if icon is not None:
+            action.setIcon(self.style().standardIcon(icon))
+        if tip:
+            action.setToolTip(tip)
+            action.setStatusTip(tip)
+        action.triggered.connect(lambda _checked=False: slot())  # type: ignore[operator]
+        self.addAction(action)
+        return action
+
+    def _build_actions(self) -> None:
+        sp = QStyle.StandardPixmap
+        keys = QKeySequence.StandardKey
+        self.new_action = self._action(_("New Contact"), self._new, keys.New, sp.SP_FileIcon)
+        self.save_action = self._action(_("Save"), self._save, keys.Save,
+                                        sp.SP_DialogSaveButton, _("Save the changes (Ctrl+S)"))
+        self.revert_action = self._action(_("Discard Changes"), self._escape, "Esc",
+                                          sp.SP_DialogResetButton,
+                                          _("Go back to what was saved (Esc)"))
+        # Del itself belongs to each list (so that Del in a text field deletes a
+        # letter); the menu shows the key after the tab.
+        self.delete_action = self._action(_("Move to Trash") + "\tDel", self._delete, None,
+                                          sp.SP_TrashIcon, _("Move the selected records to "
+                                                             "the trash (Del)"))
+        self.delete_action.setIconText(_("Delete"))
+        self.undo_action = self._action(_("Undo"), self._undo, keys.Undo)
+        self.log_action = self._action(
+            _("Log Interaction…"), self._log, "Ctrl+L", None,
+            _("Record a call, meeting, e-mail or letter with the selected contacts (Ctrl+L)"))
+        self.find_action = self._action(_("Find"), self.focus_search, keys.Find)
+        self.new_db_action = self._action(_("New Database…"), self.files.new_database)
+        self.open_action = self._action(_("Open…"), self.files.open_database, keys.Open)
+        self.copy_action = self._action(_("Save a Copy As…"), self.files.save_copy,
+                                        "Ctrl+Shift+S")
+        self.quit_action = self._action(_("Quit"), self.close, "Ctrl+Q")
+        self.quit_action.setMenuRole(QAction.MenuRole.QuitRole)
+        self.about_action = self._action(_("About crmdesk"),
+                                         lambda: about.show_about(self, self.db.path))
+        self.about_action.setMenuRole(QAction.MenuRole.AboutRole)
+        self.about_qt_action = self._action(_("About Qt"), QApplication.aboutQt)
+        self.about_qt_action.setMenuRole(QAction.MenuRole.AboutQtRole)
+        self.demo_action = self._action(_("Open the Demo Database"), self.files.open_demo)
+
+    def _build_menus(self) -> None:
+        bar = self.menuBar()
+        file_menu = bar.addMenu(_("&File"))
+        file_menu.addActions([self.new_db_action, self.open_action])
+        self.recent_menu = file_menu.addMenu(_("Open &Recent"))
+        self.recent_menu.aboutToShow.connect(
+            lambda: self.files.fill_recent_menu(self.recent_menu))
+        file_menu.addSeparator()
+        file_menu.addAction(self.copy_action)
+        file_menu.addSeparator()
+        file_menu.addAction(self.quit_action)
+        edit = bar.addMenu(_("&Edit"))
+        edit.addActions([self.undo_action])
+        edit.addSeparator()
+        edit.addActions([self.new_action, self.save_action, self.revert_action,
+                         self.delete_action])
+        edit.addSeparator()
+        edit.addAction(self.log_action)
+        edit.addSeparator()
+        edit.addAction(self.find_action)
+        self.view_menu = bar.addMenu(_("&View"))
+        self.view_group = QActionGroup(self)
+        self._view_separator = self.view_menu.addSeparator()
+        self.columns_menu = self.view_menu.addMenu(_("&Columns"))
+        self.columns_menu.aboutToShow.connect(self._fill_columns_menu)
+        self.sort_menu = self.view_menu.addMenu(_("Sort &Names As"))
+        self.sort_menu.aboutToShow.connect(lambda: self.files.fill_sort_menu(self.sort_menu))
+        # Tools: settings of the file (later also Lists, Backups).
+        self.tools_menu = bar.addMenu(_("&Tools"))
+        self.fields_action = self.tools_menu.addAction(_("&Fields…"), self.edit_fields)
+        self.lists_menu = self.tools_menu.addMenu(_("&Lists"))
+        self.list_actions = {}
+        for kind in (STATUS, SOURCE, INTERACTION_KIND, OUTCOME):
+            self.list_actions[kind] = self.lists_menu.addAction(
+                kind_title(kind) + "…", lambda k=kind: self.edit_list(k))
+        self.phone_region_action = self.tools_menu.addAction(
+            _("Phone &Country…"), self.files.choose_phone_region)
+        help_menu = bar.addMenu(_("&Help"))
+        help_menu.addAction(self.demo_action)
+        help_menu.addSeparator()
+        help_menu.addActions([self.about_action, self.about_qt_action])
+
+    def _build_toolbar(self) -> None:
+        tools = QToolBar(_("Toolbar"))
+        tools.setObjectName("main_toolbar")
+        tools.setMovable(False)
+        tools.setToolButtonStyle(Qt.ToolButtonStyle.ToolButtonTextBesideIcon)
+        tools.addActions([self.new_action, self.save_action, self.revert_action,
+                          self.delete_action])
+        spacer = QWidget()
+        spacer.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Preferred)
+        tools.addWidget(spacer)
+        self.search_box = QLineEdit()
+        self.search_box.setObjectName("search_box")
+        self.search_box.setClearButtonEnabled(True)
+        self.search_box.setMinimumWidth(300)
+        self.search_box.setMaximumWidth(460)
+        self.search_box.setToolTip(_("Search (Ctrl+F). Down arrow or Enter: go to the list."))
+        self.search_box.textChanged.connect(lambda _t: self._search_timer.start())
+        self.search_box.installEventFilter(self)
+        tools.addWidget(self.search_box)
+        self.addToolBar(tools)
+        self._search_timer = QTimer(self, singleShot=True, interval=SEARCH_DELAY_MS)
+        self._search_timer.timeout.connect(self.apply_search)
+
+    def _build_central(self) -> None:
+        self.sidebar = QListWidget()
+        self.sidebar.setObjectName("navigation")
+        self.sidebar.setFixedWidth(150)
+        self.sidebar.setFrameShape(QListWidget.Shape.NoFrame)
+        self.sidebar.setSpacing(2)
+        self.sidebar.setStyleSheet("QListWidget#navigation { padding-top: 6px; }"
+                                   "QListWidget#navigation::item { padding: 6px 10px; }")
+        self.sidebar.currentRowChanged.connect(self._sidebar_row_changed)
+        self.stack = QStackedWidget()
+        central = QWidget()
+        layout = QHBoxLayout(central)
+        layout.setContentsMargins(0, 0, 0, 0)
+        layout.setSpacing(0)
+        layout.addWidget(self.sidebar)
+        layout.addWidget(self.stack, 1)
+        self.setCentralWidget(central)
+
+    def _build_status_bar(self) -> None:
+        self.count_label = QLabel()
+        self.count_label.setObjectName("count_label")
+        self.file_label = QLabel()
+        self.file_label.setObjectName("file_label")
+        self.file_label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        self.statusBar().addPermanentWidget(self.count_label)
+        self.statusBar().addPermanentWidget(self.file_label)
+
+    def _build_views(self) -> None:
+        ops = self.operations
+        self.contacts = ContactsView(self.db, self.settings, ops, self._contact_form)
+        self.companies = CompaniesView(self.db, self.settings, ops, self._company_form)
+        self.history = HistoryView(self.db, self.settings, ops)
+        self.trash = TrashView(self.db, self.settings, ops)
+        self.add_view(self.contacts, "Ctrl+1")
+        self.add_view(self.companies, "Ctrl+2")
+        self.add_view(self.history, "Ctrl+3")
+        self.add_view(self.trash, "Ctrl+4")
+        self.companies.new_contact_requested.connect(self._new_contact_at)
+        self._enter(self.contacts)
+        self._update_title()
+        self.warm_search()
+
+    def add_view(self, view: RecordView, shortcut: str | None = None) -> None:
+        """Put a view in the navigation (History, Calendar and Reports come this way)."""
+        self.views.append(view)
+        self.stack.addWidget(view)
+        self.sidebar.addItem(view.title())
+        action = QAction(view.title(), self)
+        action.setCheckable(True)
+        if shortcut:
+            action.setShortcut(QKeySequence(shortcut))
+        action.triggered.connect(lambda _c=False, v=view: self.show_view(v))
+        self.view_group.addAction(action)
+        self.view_menu.insertAction(self._view_separator, action)
+        self._view_actions.append(action)
+        view.counts_changed.connect(lambda v=view: self._counts_changed(v))
+        view.dirty_changed.connect(self._update_actions)
+        view.selection_changed.connect(self._update_actions)
+        view.contacts_changed.connect(lambda ch, v=view: self._broadcast(v, ch, contacts=True))
+        view.companies_changed.connect(lambda ch, v=view: self._broadcast(v, ch, contacts=False))
+        view.text_typed.connect(self._typed_in_list)
+        view.status_message.connect(lambda text: self.statusBar().showMessage(text, 10000))
+        view.open_contact_requested.connect(self.open_contact)
+
+    def _teardown_views(self) -> None:
+        for view in self.views:
+            view.shut_down()
+            self.stack.removeWidget(view)
+            view.deleteLater()
+        for action in self._view_actions:
+            self.view_group.removeAction(action)
+            self.view_menu.removeAction(action)
+            action.deleteLater()
+        self.views, self._view_actions, self._queries = [], [], {}
+        self.sidebar.blockSignals(True)
+        self.sidebar.clear()
+        self.sidebar.blockSignals(False)
+
+    # -- views ----------------------------------------------------------------------
+    def current_view(self) -> RecordView:
+        return self.views[self.stack.currentIndex()]
+
+    def show_view(self, view: RecordView) -> bool:
+        """Switch to ``view``; False if the user chose to stay with unsaved changes."""
+        index = self.views.index(view)
+        if self.stack.currentWidget() is view:
+            self._sync_navigation(index)
+            return True
+        old = self.current_view()
+        if not old.maybe_save():
+            self._sync_navigation(self.stack.currentIndex())
+            return False
+        self._queries[old.key] = self.search_box.text()
+        self._search_timer.stop()
+        self._enter(view)
+        return True
+
+    def _enter(self, view: RecordView) -> None:
+        index = self.views.index(view)
+        self.stack.setCurrentIndex(index)
+        self._sync_navigation(index)
+        self.search_box.blockSignals(True)
+        self.search_box.setText(self._queries.get(view.key, ""))
+        self.search_box.blockSignals(False)
+        self.search_box.setPlaceholderText(view.search_placeholder())
+        view.activate()
+        self._counts_changed(view)
+        self._update_actions()
+
+    def _sync_navigation(self, index: int) -> None:
+        self.sidebar.blockSignals(True)
+        self.sidebar.setCurrentRow(index)
+        self.sidebar.blockSignals(False)
+        if 0 <= index < len(self._view_actions):
+            self._view_actions[index].setChecked(True)
+
+    def _sidebar_row_changed(self, row: int) -> None:
+        if 0 <= row < len(self.views):
+            QTimer.singleShot(0, lambda: self.show_view(self.views[row]))
+
+    def _broadcast(self, source: RecordView, change: Change, *, contacts: bool) -> None:
+        for view in self.views:
+            if view is not source:
+                if contacts:
+                    view.on_contacts_changed(change)
+                else:
+                    view.on_companies_changed(change)
+        self._update_actions()
+        self.warm_search()
+
+    def warm_search(self) -> None:
+        """Read the texts for one- and two-letter searches on the reader thread, after
+        the list reloads already queued there, so the next keystroke finds them."""
+        db = self.db
+        remember_texts(db)
+        reader().submit(lambda: _warm_search(db))
+
+    def refresh_all(self) -> None:
+        for view in self.views:
+            view.refresh()
+
+    def open_contact(self, contact_id: int) -> None:
+        """Show a contact in the Contacts view (from a company's people list)."""
+        if not self.show_view(self.contacts):
+            return
+        if not self.contacts.show_contact(contact_id):
+            self.search_box.blockSignals(True)
+            self.search_box.clear()
+            self.search_box.blockSignals(False)
+            self.contacts._pending_select = contact_id
+            self.contacts.model.set_query("")
+            self.contacts.list.setFocus()
+
+    def _new_contact_at(self, company: str) -> None:
+        if self.show_view(self.contacts):
+            self.contacts.new_contact_at(company)
+
+    # -- search ---------------------------------------------------------------------
+    def apply_search(self) -> None:
+        self._search_timer.stop()
+        if self.views:
+            self.current_view().set_query(self.search_box.text())
+
+    def focus_search(self) -> None:
+        self.search_box.setFocus(Qt.FocusReason.ShortcutFocusReason)
+        self.search_box.selectAll()
+
+    def _typed_in_list(self, text: str) -> None:
+        self.search_box.setFocus(Qt.FocusReason.OtherFocusReason)
+        self.search_box.setText(self.search_box.text() + text)
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
+        if watched is self.search_box and event.type() == QEvent.Type.KeyPress:
+            assert isinstance(event, QKeyEvent)
+            key = event.key()
+            if key in (Qt.Key.Key_Down, Qt.Key.Key_Return, Qt.Key.Key_Enter):
+                self.apply_search()
+                self.current_view().focus_list()
+                return True
+            if key == Qt.Key.Key_Escape:
+                # Esc in the search box: clear it, then go back to the list.
+                if self.search_box.text():
+                    self.search_box.clear()
+                    self.apply_search()
+                else:
+                    self.current_view().focus_list()
+                return True
+        return super().eventFilter(watched, event)
+
+    # -- the verbs -------------------------------------------------------------------
+    def _new(self) -> None:
+        view = self.current_view()
+        if view.new_record_text():
+            view.new_record()
+        elif self.show_view(self.contacts):
+            self.contacts.new_record()
+        self._update_actions()
+
+    def _save(self) -> None:
+        self.current_view().save()
+        self._update_actions()
+
+    def _escape(self) -> None:
+        self.current_view().revert()
+        self._update_actions()
+
+    def _delete(self) -> None:
+        self.current_view().delete_selected()
+
+    def _log(self) -> None:
+        """Ctrl+L: the current view knows for whom (see RecordView.log_targets)."""
+        self.current_view().log_new()
+        self._update_actions()
+
+    def _undo(self) -> None:
+        self.current_view().undo()
+        self._update_actions()
+
+    def _update_actions(self) -> None:
+        if not self.views:
+            return
+        view = self.current_view()
+        new_text = view.new_record_text() or self.contacts.new_record_text()
+        self.new_action.setText(new_text)
+        self.new_action.setToolTip(_("{action} (Ctrl+N)").format(action=new_text))
+        dirty = view.is_dirty()
+        self.save_action.setEnabled(dirty)
+        self.revert_action.setEnabled(view.can_revert())
+        self.delete_action.setEnabled(view.can_delete())
+        deleting = view.delete_text()
+        self.delete_action.setText((deleting or _("Move to Trash")) + "\tDel")
+        self.delete_action.setToolTip(
+            _("{action} (Del)").format(action=deleting.rstrip("…")) if deleting
+            else _("Move the selected records to the trash (Del)"))
+        self.log_action.setEnabled(view.can_log())
+        undo = view.undo_text()
+        self.undo_action.setText(undo or _("Undo"))
+        self.undo_action.setEnabled(bool(undo))
+        busy = self.operations.busy()
+        for action in (self.new_db_action, self.open_action, self.copy_action,
+                       self.demo_action):
+            action.setEnabled(not busy)
+        self.setWindowModified(any(v.is_dirty() for v in self.views))
+
+    def _counts_changed(self, view: RecordView) -> None:
+        if self.views and view is self.current_view():
+            self.count_label.setText(view.counts_text())
+        self._update_actions()
+
+    def _fill_columns_menu(self) -> None:
+        self.columns_menu.clear()
+        view = self.current_view()
+        lists = [getattr(view, "list", None) or getattr(view, "current_list", lambda: None)()]
+        if lists[0] is None:
+            self.columns_menu.addAction(_("No columns to choose here")).setEnabled(False)
+            return
+        source = lists[0].header_menu()
+        for action in source.actions():
+            self.columns_menu.addAction(action)
+        self._columns_source = source  # keep the actions' parent alive while shown
+
+    # -- the database file -------------------------------------------------------------
+    def _update_title(self) -> None:
+        path = self.db.path
+        name = path.name if path is not None else _("database")
+        self.setWindowTitle(_("{name}[*] — crmdesk").format(name=name))
+        self.file_label.setText(str(path) if path is not None else "")
+        self.file_label.setToolTip(str(path) if path is not None else "")
+
+    def leave_all(self) -> bool:
+        """Every view with unsaved edits gets its chance to save; False = stay."""
+        for view in sorted(self.views, key=lambda v: v is not self.current_view()):
+            if view.is_dirty():
+                if view is not self.current_view():
+                    self.show_view(view)
+                if not view.maybe_save():
+                    return False
+        return True
+
+    def switch_database(self, path: str, *, create: bool) -> bool:
+        target = Path(path).expanduser().absolute()
+        if self.db.path is not None and target == self.db.path:
+            return True
+        if self.operations.busy():
+            dialogs.inform(self, _("Please Wait"),
+                           _("crmdesk is still busy with the last job. Try again when it has "
+                             "finished."))
+            return False
+        if not self.leave_all():
+            return False
+        try:
+            db = Database.open(target, create=create)
+        except CrmdeskError as exc:
+            errors.show_error(self, exc)
+            return False
+        self._teardown_views()
+        old, self.db = self.db, db
+        old.close()
+        self._build_views()
+        self.settings.add_recent(str(target))
+        self.statusBar().showMessage(_("Opened {path}.").format(path=target), 8000)
+        self.database_changed.emit()
+        return True
+
+    def edit_fields(self) -> None:
+        """Tools > Fields: edit the custom fields, then rebuild what shows them.
+
+        Forms and list columns are built from the field definitions, so after a
+        change the views are built anew (as after opening a file), keeping the
+        current view, its search and the selected record.
+        """
+        if self.operations.busy():
+            dialogs.inform(self, _("Please Wait"),
+                           _("crmdesk is still busy with the last job. Try again when it has "
+                             "finished."))
+            return
+        if not self.leave_all():
+            return
+        editor = self.fields_editor_factory(self.db, self)
+        if _changed_while_open(editor, editor.fields_changed):
+            self.rebuild_views()
+
+    def edit_list(self, kind: str) -> None:
+        """Tools > Lists: edit a drop-down list; then every view reads it again."""
+        dialog = ChoiceListDialog(self.db, kind, self)
+        if _changed_while_open(dialog, dialog.list_changed):
+            self.refresh_all()
+            form = getattr(self.contacts, "form", None)
+            if form is not None and form.current_id() is not None and not form.is_dirty():
+                self.contacts.open_record(form.current_id())  # renamed entries shown as now
+            elif form is not None and hasattr(form, "refresh_lists"):
+                form.refresh_lists()
+
+    def rebuild_views(self) -> None:
+        """Build the views anew on the same file, where the user was."""
+        index = self.stack.currentIndex()
+        view = self.current_view()
+        self._queries[view.key] = self.search_box.text()
+        queries = dict(self._queries)
+        current_list = getattr(view, "list", None)
+        selected = current_list.current_id() if current_list is not None else None
+        self._teardown_views()
+        self._queries = queries
+        self._build_views()
+        if 0 <= index < len(self.views):
+            target = self.views[index]
+            if target is not self.current_view():
+                self._enter(target)
+            if selected is not None and hasattr(target, "_pending_select"):
+                target._pending_select = selected  # chosen again once the rows are in
+            if self.search_box.text():
+                self.apply_search()
+
+    def offer_demo_if_empty(self) -> None:
+        self.files.offer_demo_if_empty()
+
+    # -- window state ----------------------------------------------------------------
+    def _restore_window(self) -> None:
+        geometry = self.settings.state("main_window_geometry")
+        if geometry is None or not self.restoreGeometry(geometry):
+            self.resize(1200, 760)
+        state = self.settings.state("main_window_state")
+        if state is not None:
+            self.restoreState(state)
+
+    def _save_window(self) -> None:
+        self.settings.set_state("main_window_geometry", self.saveGeometry())
+        self.settings.set_state("main_window_state", self.saveState())
+
+    def closeEvent(self, event: QCloseEvent) -> None:
+        if self._closed:
+            event.accept()
+            return
+        if not self.leave_all():
+            event.ignore()
+            return
+        if self.operations.busy():
+            if not dialogs.confirm(self, _("Quit"), _("crmdesk is still working on a job."),
+                                   _("Stop It and Quit"),
+                                   informative=_("What it has done so far is kept.")):
+                event.ignore()
+                return
+            self.operations.cancel_all()
+        self.operations.wait()
+        self._save_window()
+        for view in self.views:
+            view.shut_down()
+        self.db.close()
+        self.settings.sync()
+        self._closed = True
+        event.accept()
+
+
+def _changed_while_open(dialog: Any, changed_signal: Any) -> bool:
+    """Run a modal editor that saves as it goes; whether it saved anything."""
+    changed: list[bool] = []
+    changed_signal.connect(lambda: changed.append(True))
+    try:
+        dialog.exec()
+    finally:
+        dialog.deleteLater()
+    return bool(changed)
+
+
+def _warm_search(db: Database) -> None:
+    try:
+        with db.reading() as session:
+            listing.warm_text_memory(session)
+    except Exception:  # noqa: BLE001 - only a head start: the search reads them itself
+        logging.getLogger("crmdesk.ui").debug("warming the search failed", exc_info=True)
