@@ -139,13 +139,15 @@ def test_installed_pyside_keeps_its_references_to_none_true_and_false(qtbot):
     emitter.setObjectName("warm-up")
     emitter.pinged.emit()
     before = [sys.getrefcount(x) for x in singletons]
-    for _ in range(1_000):
+    rounds = 20  # few: a PySide with the bug must fail here, not crash the test run
+    for _ in range(rounds):
         emitter.setObjectName("x")
         emitter.pinged.emit()
         emitter.flagged.emit(True)
     after = [sys.getrefcount(x) for x in singletons]
     lost = [b - a for a, b in zip(after, before, strict=True)]
-    assert all(n < 100 for n in lost), f"references lost to None/True/False: {lost}"
+    # The buggy release loses one reference (or more) per call; a sound one, none.
+    assert all(n < rounds for n in lost), f"references lost to None/True/False: {lost}"
 
 
 @pytest.mark.parametrize("size", [0, 1])
