@@ -1,4 +1,4 @@
-"""The date words of `crmdesk history` and `crmdesk log` (crmdesk/history_cli.py), without
+"""The date words of `crmdesk history` and `crmdesk log` (crmdesk/cli/typed.py), without
 a subprocess: what they accept, and that anything else is a plain CrmdeskError."""
 
 from __future__ import annotations
@@ -9,7 +9,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from crmdesk.cli.history import parse_at, parse_day
+from crmdesk.cli.typed import parse_at, parse_day
 from crmdesk.core.errors import CrmdeskError
 
 NOW = datetime(2026, 6, 15, 10, 20)

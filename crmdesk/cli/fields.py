@@ -1,40 +1,26 @@
 """`crmdesk fields list|add|rename|archive|restore`: custom fields from a script.
 
-Kept beside the services rather than in cli.py so that the command can be
-wired in with two lines (``add_parser(sub, _add_db)`` in build_parser and
-``"fields": cmd_fields`` in COMMANDS) and tested without a subprocess
-(``main([...])``). It imports no Qt and prints plain text or JSON.
+Every change is one unit of work through the fields services; the listing
+comes from crmdesk.core.fields.listing as plain values.
 """
 
 from __future__ import annotations
 
 import argparse
-import json
-import sys
-from collections.abc import Callable, Sequence
-from pathlib import Path
-from typing import TextIO
 
-from sqlalchemy import func, select
-from sqlalchemy.orm import Session
-
-from crmdesk.core.errors import CrmdeskError, NotFoundError
-from crmdesk.core.fields.catalog import field_by_key
-from crmdesk.core.fields.info import FIELD_TYPES, FieldInfo
+from crmdesk.cli.common import (
+    EXIT_OK,
+    Subparsers,
+    add_db_option,
+    db_path,
+    print_json,
+    print_table,
+)
+from crmdesk.core.fields.listing import CONTACT, ENTITIES, FIELD_TYPES, FieldUse
 from crmdesk.core.i18n import _
-from crmdesk.core.storage.field_models import CONTACT, ENTITIES, FieldValue
 
 
-def add_parser(sub: argparse._SubParsersAction[argparse.ArgumentParser],
-               add_db: Callable[[argparse.ArgumentParser], None] | None = None) -> None:
-    """Add the ``fields`` command (with its own sub-commands) to the crmdesk parser."""
-    def db(p: argparse.ArgumentParser) -> None:
-        if add_db is not None:
-            add_db(p)
-        else:
-            p.add_argument("--db", metavar="PATH", default=argparse.SUPPRESS,
-                           help=_("the database file"))
-
+def add_parser(sub: Subparsers) -> None:
     def entity(p: argparse.ArgumentParser) -> None:
         p.add_argument("--entity", choices=ENTITIES, default=CONTACT,
                        help=_("fields of contacts (default) or of companies"))
@@ -42,17 +28,18 @@ def add_parser(sub: argparse._SubParsersAction[argparse.ArgumentParser],
     top = sub.add_parser("fields", help=_("list and define custom fields"),
                          description=_("List, add, rename, archive and restore the custom "
                                        "fields of contacts and companies."))
-    db(top)
-    cmds = top.add_subparsers(dest="fields_command", metavar="ACTION", required=True)
+    add_db_option(top)
+    top.set_defaults(run=run)
+    actions = top.add_subparsers(dest="fields_command", metavar="ACTION", required=True)
 
-    p = cmds.add_parser("list", help=_("print the custom fields"))
-    db(p)
+    p = actions.add_parser("list", help=_("print the custom fields"))
+    add_db_option(p)
     entity(p)
     p.add_argument("--archived", action="store_true", help=_("also archived fields"))
     p.add_argument("--json", action="store_true", help=_("print JSON instead of a table"))
 
-    p = cmds.add_parser("add", help=_("define a new field"))
-    db(p)
+    p = actions.add_parser("add", help=_("define a new field"))
+    add_db_option(p)
     entity(p)
     p.add_argument("label", metavar="LABEL", help=_("the field's name as the form shows it"))
     p.add_argument("--type", choices=FIELD_TYPES, default="text", help=_("the kind of value"))
@@ -72,114 +59,81 @@ def add_parser(sub: argparse._SubParsersAction[argparse.ArgumentParser],
     p.add_argument("--yearly", action="store_true",
                    help=_("dates: show on the calendar every year"))
 
-    p = cmds.add_parser("rename", help=_("give a field a new label (its key stays)"))
-    db(p)
+    p = actions.add_parser("rename", help=_("give a field a new label (its key stays)"))
+    add_db_option(p)
     entity(p)
     p.add_argument("key", metavar="KEY")
     p.add_argument("label", metavar="LABEL")
 
     for name, text in (("archive", _("hide a field; its values are kept")),
                        ("restore", _("bring an archived field back"))):
-        p = cmds.add_parser(name, help=text)
-        db(p)
+        p = actions.add_parser(name, help=text)
+        add_db_option(p)
         entity(p)
         p.add_argument("key", metavar="KEY")
 
 
-def _path(args: argparse.Namespace) -> Path:
-    from crmdesk.core.storage.database import default_path
-
-    value = getattr(args, "db", None)
-    return Path(value) if value else default_path()
-
-
-def _field(session: Session, entity: str, key: str) -> FieldInfo:
-    found = field_by_key(session, entity, key)
-    if found is None:
-        raise NotFoundError(_("There is no {entity} field with the key {key!r}.").format(
-            entity=entity, key=key))
-    return found
+def run(args: argparse.Namespace) -> int:
+    """Run ``crmdesk fields ACTION``; a CrmdeskError goes up to the one handler (exit 1)."""
+    if args.fields_command == "list":
+        return _list(args)
+    return _change(args)
 
 
-def cmd_fields(args: argparse.Namespace, out: TextIO | None = None) -> int:
-    """Run ``crmdesk fields ...``; CrmdeskError goes up to the CLI's handler (exit 1)."""
-    from crmdesk.core.fields import service as fields
+def _list(args: argparse.Namespace) -> int:
+    from crmdesk.core.fields.listing import fields_in_use
     from crmdesk.core.storage.database import Database
 
-    out = out or sys.stdout
+    with Database.open(db_path(args), readonly=True) as db, db.reading() as s:
+        found = fields_in_use(s, args.entity, include_archived=args.archived)
+    if args.json:
+        print_json([{"key": u.field.key, "label": u.field.label, "type": u.field.type,
+                     "section": u.field.section, "required": u.field.required,
+                     "archived": u.field.archived,
+                     "options": [o.label for o in u.field.options], "values": u.records}
+                    for u in found])
+        return EXIT_OK
+    if not found:
+        print(_("No custom fields yet. Add one with: crmdesk fields add LABEL --type TYPE"))
+        return EXIT_OK
+    print_table((_("key"), _("type"), _("label"), _("section"), _("values")),
+                [_row(use) for use in found])
+    return EXIT_OK
+
+
+def _row(use: FieldUse) -> tuple[str, ...]:
+    f = use.field
+    label = f.label + (" " + _("(archived)") if f.archived else "")
+    return (f.key, f.type, label, f.section, str(use.records))
+
+
+def _change(args: argparse.Namespace) -> int:
+    """add, rename, archive or restore: one unit of work, one line saying what was done."""
+    from crmdesk.core.fields import service as fields
+    from crmdesk.core.fields.listing import field_with_key, section_named
+    from crmdesk.core.storage.database import Database
+
     action = args.fields_command
-    path = _path(args)
-    if action == "list":
-        with Database.open(path, readonly=True) as db, db.reading() as s:
-            infos = fields.describe_fields(s, args.entity, include_archived=args.archived)
-            owner = fields.owner_column(args.entity)
-            counts = dict(s.execute(
-                select(FieldValue.field_id, func.count(func.distinct(owner)))
-                .group_by(FieldValue.field_id)).all())
-        _print_list(infos, {k: int(v) for k, v in counts.items()}, args.json, out)
-        return 0
-    with Database.open(path) as db, db.session() as s:
+    with Database.open(db_path(args)) as db, db.session() as s:
         if action == "add":
-            section_id = None
-            if args.section:
-                found = [x for x in fields.describe_sections(s, args.entity)
-                         if x.name.casefold() == args.section.strip().casefold()]
-                section_id = (found[0].id if found
-                              else fields.add_section(s, args.entity, args.section).id)
+            section_id = section_named(s, args.entity, args.section) if args.section else None
             info = fields.add_field(
                 s, args.entity, args.label, args.type, key=args.key, section_id=section_id,
                 help=args.help_text, required=args.required, default=args.default,
                 min_value=args.min, max_value=args.max, pattern=args.pattern,
                 currency=args.currency, decimals=args.decimals, options=args.option,
                 calendar_yearly=args.yearly)
-            print(_("Added {label!r} (key {key}, {type}).").format(
-                label=info.label, key=info.key, type=info.type_label), file=out)
+            message = _("Added {label!r} (key {key}, {type}).").format(
+                label=info.label, key=info.key, type=info.type_label)
         elif action == "rename":
-            info = fields.rename_field(s, _field(s, args.entity, args.key).id, args.label)
-            print(_("{key} is now called {label!r}.").format(key=info.key, label=info.label),
-                  file=out)
-        elif action in ("archive", "restore"):
-            info = fields.archive_field(s, _field(s, args.entity, args.key).id,
+            info = fields.rename_field(s, field_with_key(s, args.entity, args.key).id,
+                                       args.label)
+            message = _("{key} is now called {label!r}.").format(key=info.key,
+                                                                  label=info.label)
+        else:  # archive or restore: argparse allows no other action
+            info = fields.archive_field(s, field_with_key(s, args.entity, args.key).id,
                                         archived=action == "archive")
-            msg = (_("Archived {key}; its values are kept.") if info.archived
-                   else _("Restored {key}."))
-            print(msg.format(key=info.key), file=out)
-        else:  # pragma: no cover - argparse allows only the actions above
-            raise CrmdeskError(_("Unknown action {action!r}.").format(action=action))
-    return 0
-
-
-def _print_list(infos: Sequence[FieldInfo], counts: dict[int, int], as_json: bool,
-                out: TextIO) -> None:
-    if as_json:
-        rows = [{"key": f.key, "label": f.label, "type": f.type, "section": f.section,
-                 "required": f.required, "archived": f.archived,
-                 "options": [o.label for o in f.options], "values": counts.get(f.id, 0)}
-                for f in infos]
-        print(json.dumps(rows, ensure_ascii=False, indent=2), file=out)
-        return
-    if not infos:
-        print(_("No custom fields yet. Add one with: crmdesk fields add LABEL --type TYPE"),
-              file=out)
-        return
-    head = (_("key"), _("type"), _("label"), _("section"), _("values"))
-    table = [(f.key, f.type, f.label + (" " + _("(archived)") if f.archived else ""),
-              f.section, str(counts.get(f.id, 0))) for f in infos]
-    widths = [max(len(row[i]) for row in (head, *table)) for i in range(len(head))]
-    for row in (head, *table):
-        print("  ".join(cell.ljust(w) for cell, w in zip(row, widths, strict=True)).rstrip(),
-              file=out)
-
-
-def main(argv: Sequence[str], out: TextIO | None = None) -> int:
-    """``crmdesk fields ...`` on its own (tests; before cli.py wires it in)."""
-    parser = argparse.ArgumentParser(prog="crmdesk")
-    parser.add_argument("--db", metavar="PATH", default=None)
-    add_parser(parser.add_subparsers(dest="command", required=True))
-    args = parser.parse_args(["fields", *argv])
-    try:
-        return cmd_fields(args, out)
-    except CrmdeskError as exc:
-        print(_("crmdesk: {message}").format(message=exc.message), file=sys.stderr)
-        return 1
-
+            message = (_("Archived {key}; its values are kept.") if info.archived
+                       else _("Restored {key}.")).format(key=info.key)
+    print(message)
+    return EXIT_OK

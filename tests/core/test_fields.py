@@ -3,15 +3,12 @@ loses nothing, hostile labels are harmless, and 1,000 fields cost no extra queri
 
 from __future__ import annotations
 
-import io
-import json
 from datetime import date
 from decimal import Decimal
 
 import pytest
 from sqlalchemy import create_engine, event, inspect, select
 
-from crmdesk.cli.fields import main as fields_cli
 from crmdesk.core.contacts.records import ContactData, create_contact, get_contact
 from crmdesk.core.errors import CrmdeskError, ValidationError
 from crmdesk.core.fields import service as fields
@@ -644,32 +641,6 @@ def test_values_go_with_their_contact(db, people):
     trash_contacts(db, [people[0]])
     purge_contacts(db, [people[0]])
     assert db.execute_scalar("SELECT count(*) FROM field_value") == 0
-
-
-def test_command_line(db_path):
-    from crmdesk.core.storage.database import Database
-
-    Database.open(db_path).close()
-    out = io.StringIO()
-    assert fields_cli(["add", "Fleet size", "--type", "number", "--db", str(db_path),
-                       "--section", "Trucks", "--min", "0"], out) == 0
-    assert fields_cli(["add", "Show", "--type", "choice", "--option", "Baltic Expo",
-                       "--option", "CeBIT", "--db", str(db_path)], out) == 0
-    assert fields_cli(["rename", "fleet_size", "Trucks", "--db", str(db_path)], out) == 0
-    assert fields_cli(["archive", "show", "--db", str(db_path)], out) == 0
-    assert "Added 'Fleet size' (key fleet_size, Number)." in out.getvalue()
-    out = io.StringIO()
-    assert fields_cli(["list", "--json", "--archived", "--db", str(db_path)], out) == 0
-    listed = json.loads(out.getvalue())
-    assert [(f["key"], f["label"], f["archived"]) for f in listed] == \
-        [("show", "Show", True), ("fleet_size", "Trucks", False)]
-    assert listed[0]["options"] == ["Baltic Expo", "CeBIT"]
-    out = io.StringIO()
-    assert fields_cli(["list", "--db", str(db_path)], out) == 0
-    assert "fleet_size" in out.getvalue() and "show" not in out.getvalue()
-    assert fields_cli(["rename", "nope", "X", "--db", str(db_path)], io.StringIO()) == 1
-    assert fields_cli(["add", "'); DROP TABLE contact;--", "--key", "email",
-                       "--db", str(db_path)], io.StringIO()) == 1
 
 
 def test_search_finds_custom_text(db, people):

@@ -10,17 +10,10 @@ import sys
 import time
 
 import pytest
+from cli_process import crmdesk
 
 from crmdesk.core.contacts.records import ContactData, EmailData, PhoneData, create_contact
 from crmdesk.core.storage.database import Database
-
-
-def crmdesk(*args: str, env: dict[str, str] | None = None, timeout: float = 120):
-    full_env = {**os.environ, **(env or {})}
-    full_env.pop("DISPLAY", None)
-    full_env.pop("WAYLAND_DISPLAY", None)
-    return subprocess.run([sys.executable, "-m", "crmdesk", *args], capture_output=True,
-                          text=True, env=full_env, timeout=timeout)
 
 
 @pytest.fixture
@@ -39,7 +32,7 @@ def filled(db_path):
 def test_version_and_help():
     out = crmdesk("--version")
     assert out.returncode == 0 and out.stdout.startswith("crmdesk ")
-    for cmd in ([], ["search"], ["check"], ["demo"], ["gui"]):
+    for cmd in ([], ["search"], ["check"], ["demo"], ["gui"], ["fields"], ["fields", "add"]):
         out = crmdesk(*cmd, "--help")
         assert out.returncode == 0, out.stderr
         assert "usage: crmdesk" in out.stdout

@@ -5,22 +5,14 @@ from __future__ import annotations
 
 import csv
 import json
-import os
-import subprocess
-import sys
 from datetime import datetime, timedelta
 
 import pytest
+from cli_process import crmdesk
 
-from crmdesk.cli.history import _width
 from crmdesk.core.contacts.records import ContactData, create_contact
 from crmdesk.core.storage.database import Database
-
-
-def crmdesk(*args: str, timeout: float = 120):
-    env = {k: v for k, v in os.environ.items() if k not in ("DISPLAY", "WAYLAND_DISPLAY")}
-    return subprocess.run([sys.executable, "-m", "crmdesk", *args], capture_output=True,
-                          text=True, env=env, timeout=timeout)
+from crmdesk.core.text.folding import display_width as _width
 
 
 @pytest.fixture
