@@ -58,6 +58,11 @@ class QuerySyntaxError(CrmdeskError):
         self.position = position
 
 
+# A Problem's severity: an error blocks saving, a warning does not.
+ERROR = "error"
+WARNING = "warning"
+
+
 @dataclass(frozen=True)
 class Problem:
     """One thing wrong with a value a user typed: where, and why.

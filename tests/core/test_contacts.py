@@ -5,6 +5,7 @@ from __future__ import annotations
 import pytest
 from sqlalchemy import select
 
+from crmdesk.core.changes import CONTACTS
 from crmdesk.core.contacts.records import (
     AddressData,
     ContactData,
@@ -186,7 +187,7 @@ def test_trash_restore_purge(db):
     a = create_contact(db, ContactData(given_name="A"))
     b = create_contact(db, ContactData(given_name="B"))
     change = trash_contacts(db, [a, 999])
-    assert change.ids == {a} and change.removed
+    assert change.removed(CONTACTS) == {a} and change.ids(CONTACTS) == {a}
     with db.reading() as s:
         assert count_contacts(s) == 1 and count_contacts(s, trash=True) == 1
     with pytest.raises(CrmdeskError):
@@ -249,10 +250,10 @@ def test_trash_restore_purge_and_tag_tens_of_thousands_at_once(db):
                                      "sort_key": f"p{i}"} for i in range(40_000)])
         ids = list(s.scalars(select(Contact.id)))
     tag_contacts(db, ids, "bulk")
-    assert len(trash_contacts(db, ids).ids) == 40_000
+    assert len(trash_contacts(db, ids).removed(CONTACTS)) == 40_000
     restore_contacts(db, ids)
     trash_contacts(db, ids)
     purge_contacts(db, ids[:35_000])
-    assert len(empty_trash(db).ids) == 5_000
+    assert len(empty_trash(db).removed(CONTACTS)) == 5_000
     with db.reading() as s:
         assert count_contacts(s) == 0 and count_contacts(s, trash=True) == 0

@@ -13,18 +13,12 @@ from dataclasses import replace
 from PySide6.QtCore import Signal
 from PySide6.QtWidgets import QFormLayout, QLabel, QLineEdit, QWidget
 
-from crmdesk.core.companies.records import CompanyData, create_company, get_company, update_company
-from crmdesk.core.contacts.records import (
-    Change,
-    ContactData,
-    EmailData,
-    create_contact,
-    get_contact,
-    update_contact,
-)
+from crmdesk.core.companies.records import CompanyData, get_company, save_company
+from crmdesk.core.contacts.records import ContactData, EmailData, get_contact, save_contact
 from crmdesk.core.errors import ValidationError
 from crmdesk.core.storage.database import Database
 from crmdesk.ui.common import dialogs
+from crmdesk.ui.tasks.writes import write
 
 
 class _StandInForm(QWidget):
@@ -105,19 +99,16 @@ class StandInContactForm(_StandInForm):
         data = replace(self._original, given_name=e["given_name"], family_name=e["family_name"],
                        company=e["company"],
                        emails=[EmailData(e["email"])] if e["email"] else [])
+        record_id, original = self._id, self._original
         try:
-            if self._id is None:
-                new_id = create_contact(self.db, data)
-                change = Change(frozenset({new_id}), added=True)
-            else:
-                new_id = self._id
-                change = update_contact(self.db, new_id, data, original=self._original)
+            # Like the real form: one unit of work on the writer thread.
+            saved = write(self.db, lambda s: save_contact(s, record_id, data, original=original))
         except ValidationError as exc:
             self.problems.setText(exc.message)
             return None
-        self.load(new_id)
-        self.contact_saved.emit(change)
-        return new_id
+        self.load(saved.id)
+        self.contact_saved.emit(saved.changes)
+        return saved.id
 
 
 class StandInCompanyForm(_StandInForm):
@@ -144,16 +135,12 @@ class StandInCompanyForm(_StandInForm):
     def save(self) -> int | None:
         data = replace(self._original, name=self.edits["name"].text(),
                        industry=self.edits["industry"].text())
+        record_id, original = self._id, self._original
         try:
-            if self._id is None:
-                new_id = create_company(self.db, data)
-                change = Change(frozenset({new_id}), added=True)
-            else:
-                new_id = self._id
-                change = update_company(self.db, new_id, data)
+            saved = write(self.db, lambda s: save_company(s, record_id, data, original=original))
         except ValidationError as exc:
             self.problems.setText(exc.message)
             return None
-        self.load(new_id)
-        self.company_saved.emit(change)
-        return new_id
+        self.load(saved.id)
+        self.company_saved.emit(saved.changes)
+        return saved.id

@@ -5,6 +5,7 @@ from __future__ import annotations
 import pytest
 from PySide6.QtCore import Qt
 
+from crmdesk.core.changes import COMPANIES
 from crmdesk.core.companies.records import CompanyData, create_company, get_company
 from crmdesk.core.contacts.records import (
     AddressData,
@@ -46,7 +47,7 @@ def test_new_company_is_saved(qtbot, db, form):
     qtbot.keyClicks(row.number, "+1 617 555 0100")
     with qtbot.waitSignal(form.company_saved) as saved:
         new_id = form.save()
-    assert saved.args[0].added and saved.args[0].ids == {new_id}
+    assert saved.args[0].added(COMPANIES) == {new_id}
     stored = get_company(db, new_id)
     assert (stored.name, stored.industry) == ("Acme Ltd", "Hardware")
     assert stored.phones[0].e164 == "+16175550100"

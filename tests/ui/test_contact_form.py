@@ -9,6 +9,7 @@ from PySide6.QtCore import QEvent, Qt
 from PySide6.QtGui import QColor, QImage, QInputMethodEvent, QKeyEvent
 from PySide6.QtWidgets import QApplication, QMessageBox
 
+from crmdesk.core.changes import CONTACTS
 from crmdesk.core.contacts.records import (
     AddressData,
     ContactData,
@@ -96,7 +97,7 @@ def test_new_contact_typed_in_is_stored(qtbot, db, form):
     with qtbot.waitSignal(form.contact_saved) as saved:
         new_id = form.save()
     assert new_id is not None and form.current_id() == new_id
-    assert saved.args[0].added and saved.args[0].ids == {new_id}
+    assert saved.args[0].added(CONTACTS) == {new_id} and saved.args[0].ids(CONTACTS) == {new_id}
     assert not form.is_dirty() and extra is not None
     stored = get_contact(db, new_id)
     assert (stored.given_name, stored.family_name) == ("Jonas", "Kazlauskas")

@@ -158,19 +158,52 @@ def test_invalid_number_marked_not_saved_text_kept(form, db, qtbot):
     assert get_contact(db, cid).nickname == "Annie"
 
 
-def test_set_values_refusal_keeps_the_text_and_stays_dirty(form, db, qtbot, monkeypatch):
+def test_set_values_refusal_saves_nothing_keeps_the_text_and_stays_dirty(form, db, qtbot,
+                                                                        monkeypatch):
+    """A record and its custom values are one unit of work: when the core refuses a
+    value (here: as if taken meanwhile), the name typed with it is not saved either."""
+    from crmdesk.core.contacts import records
+    from crmdesk.core.contacts.records import get_contact
     from crmdesk.core.errors import Problem
-    from crmdesk.ui.common import record_form
     cid = person(db)
     form.load(cid)
-    monkeypatch.setattr(record_form, "set_values", lambda *a, **k: [
+    monkeypatch.setattr(records, "set_values", lambda *a, **k: [
         Problem("nickname_at_club", "Taken meanwhile.")])
+    form.names.edits["given_name"].setText("Annabel")
     qtbot.keyClicks(form.custom_editors()["nickname_at_club"].edit, "Ann")
     assert form.save() is None
     editor = form.custom_editors()["nickname_at_club"]
     assert editor.value() == "Ann"
+    assert form.names.edits["given_name"].text() == "Annabel"
     assert form.is_dirty()
     assert editor.edit.property("problem") == "error"
+    assert get_contact(db, cid).given_name == "Anna"  # nothing of the save was kept
+    assert values(db, cid).get("nickname_at_club") is None
+
+
+def test_a_new_contact_refused_for_its_custom_value_is_not_created(form, db, qtbot,
+                                                                   monkeypatch):
+    """The first wave saved the record, then failed on its values: the next Save made a
+    second contact. Now neither is saved, and the next Save creates exactly one."""
+    from crmdesk.core.contacts import records
+    from crmdesk.core.contacts.records import count_contacts
+    from crmdesk.core.errors import Problem
+    real = records.set_values
+    monkeypatch.setattr(records, "set_values", lambda *a, **k: [
+        Problem("nickname_at_club", "Taken meanwhile.")])
+    form.new_contact()
+    form.names.edits["given_name"].setText("Bob")
+    qtbot.keyClicks(form.custom_editors()["credit_limit"].edit, "100")
+    assert form.save() is None
+    with db.reading() as s:
+        assert count_contacts(s) == 0
+    monkeypatch.setattr(records, "set_values", real)
+    new_id = form.save()
+    assert new_id is not None
+    assert form.save() == new_id
+    with db.reading() as s:
+        assert count_contacts(s) == 1
+    assert values(db, new_id)["credit_limit"] == Decimal("100")
 
 
 def test_required_checked_for_a_new_record_and_defaults(form, db, qtbot):

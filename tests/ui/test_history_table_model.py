@@ -106,7 +106,7 @@ def test_every_column_sorts_both_ways(db, entries, key):
 
 
 def test_a_change_reloads_and_rows_come_from_the_database_again(db, entries):
-    from crmdesk.core.contacts.records import Change
+    from crmdesk.core.changes import KindChanges
     from crmdesk.core.history.records import get_interaction, update_interaction
 
     model = HistoryTableModel(db, background=False)
@@ -116,7 +116,7 @@ def test_a_change_reloads_and_rows_come_from_the_database_again(db, entries):
         data = get_interaction(s, target)
         data.subject = "Contract signed"
         update_interaction(s, target, data)
-    model.apply_change(Change(frozenset({target})))
+    model.apply_change(KindChanges(changed=frozenset({target})))
     assert "Contract signed" in column(model, "subject")
 
 

@@ -13,6 +13,7 @@ import pytest
 from history_data import ENTRIES, TODAY, add_entries, fill_history
 from PySide6.QtCore import QDate, QLocale, Qt
 
+from crmdesk.core.changes import CONTACTS, HISTORY, Changes
 from crmdesk.core.history.records import HISTORY_COLUMNS, LogResult
 from crmdesk.ui.contacts.table_model import MAX_CACHED_ROWS
 
@@ -248,22 +249,24 @@ def test_enter_and_double_click_open_the_entry_in_the_log_dialog(qtbot, hwindow,
 def test_log_button_and_ctrl_n_log_a_new_entry(qtbot, hwindow, monkeypatch, people, db):
     import crmdesk.ui.history.log_dialog as log_dialog
     from crmdesk.core.history.records import InteractionData, log_interaction
+    from crmdesk.ui.tasks.writes import write
 
     def fake(parent, database, settings, *, contact_ids=(), interaction_id=None):  # noqa: ANN001
-        with database.session() as s:
-            return log_interaction(s, InteractionData(
-                kind="Call", subject="Logged from History", at=datetime(2026, 3, 17, 9, 0),
-                contact_ids=[people["Brown"]]))
+        # Like the real dialog: the entry is written on the writer thread.
+        return write(database, lambda s: log_interaction(s, InteractionData(
+            kind="Call", subject="Logged from History", at=datetime(2026, 3, 17, 9, 0),
+            contact_ids=[people["Brown"]])))
 
     monkeypatch.setattr(log_dialog, "log_interaction_dialog", fake)
     view = hwindow.history
     changes = []
-    view.contacts_changed.connect(changes.append)
+    view.changes_made.connect(changes.append)
     assert hwindow.new_action.text() == "Log Interaction"
     view.log_button.click()
     qtbot.waitUntil(lambda: "Logged from History" in shown(view), timeout=3000)
     assert hwindow.count_label.text() == "6 of 8 entries"
-    assert changes and people["Brown"] in changes[0].ids
+    assert changes and people["Brown"] in changes[0].ids(CONTACTS)
+    assert changes[0].added(HISTORY)  # the new entry, for the views that list history
 
 
 def test_open_contact_of_an_entry(qtbot, hwindow, people, dialogs):
@@ -322,9 +325,7 @@ def test_contact_changes_mark_the_view_stale_and_it_reloads_when_shown(qtbot, hw
     assert isinstance(data, ContactData)
     data.family_name = "Smith-Jones"
     update_contact(db, people["Smith"], data)
-    from crmdesk.core.contacts.records import Change
-
-    hwindow._broadcast(hwindow.contacts, Change(frozenset({people["Smith"]})), contacts=True)
+    hwindow.broadcast(Changes.of(CONTACTS, [people["Smith"]]), source=hwindow.contacts)
     assert view.stale
     hwindow.show_view(view)
     qtbot.waitUntil(lambda: "Anna Smith-Jones" in shown(view, "contacts"), timeout=3000)

@@ -5,23 +5,27 @@ from __future__ import annotations
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field, replace
 from datetime import datetime
+from typing import Any
 
 from sqlalchemy import delete, func, select, update
 from sqlalchemy.orm import Session
 
+from crmdesk.core.changes import ADDED, COMPANIES, CONTACTS, REMOVED, Changes
 from crmdesk.core.contacts.records import (
     AddressData,
-    Change,
     EmailData,
     LinkData,
     PhoneData,
+    Saved,
     _with_one_primary,
+    save_values,
 )
 from crmdesk.core.errors import CrmdeskError, NotFoundError, Problem, ValidationError
 from crmdesk.core.history.records import delete_orphans
 from crmdesk.core.i18n import _
 from crmdesk.core.search import fulltext as search
 from crmdesk.core.storage.database import Database
+from crmdesk.core.storage.field_models import COMPANY
 from crmdesk.core.storage.models import (
     Address,
     Company,
@@ -134,30 +138,57 @@ def _check(data: CompanyData, region: str) -> None:
         raise ValidationError(errors)
 
 
+def create_company_in(session: Session, data: CompanyData) -> int:
+    region = get_setting(session, "phone_region")
+    _check(data, region)
+    company = Company(name=data.name.strip(), name_key=fold(data.name))
+    session.add(company)
+    session.flush()
+    _write(session, company, data, region)
+    return company.id
+
+
 def create_company(db: Database, data: CompanyData) -> int:
     with db.session() as s:
-        region = get_setting(s, "phone_region")
-        _check(data, region)
-        company = Company(name=data.name.strip(), name_key=fold(data.name))
-        s.add(company)
-        s.flush()
-        _write(s, company, data, region)
-        return company.id
+        return create_company_in(s, data)
 
 
-def update_company(db: Database, company_id: int, data: CompanyData) -> Change:
+def update_company_in(session: Session, company_id: int, data: CompanyData) -> Changes:
+    company = session.get(Company, company_id)
+    if company is None:
+        raise NotFoundError(_("That company no longer exists."))
+    region = get_setting(session, "phone_region")
+    _check(data, region)
+    renamed = company.name != data.name.strip()
+    _write(session, company, data, region)
+    session.flush()
+    changes = Changes.of(COMPANIES, [company_id])
+    if renamed:
+        # Its people's search text and their Company column change with it.
+        changes |= Changes.of(CONTACTS, search.refresh_company(session, company_id))
+    return changes
+
+
+def update_company(db: Database, company_id: int, data: CompanyData) -> Changes:
     with db.session() as s:
-        company = s.get(Company, company_id)
-        if company is None:
-            raise NotFoundError(_("That company no longer exists."))
-        region = get_setting(s, "phone_region")
-        _check(data, region)
-        renamed = company.name != data.name.strip()
-        _write(s, company, data, region)
-        s.flush()
-        if renamed:
-            search.refresh_company(s, company_id)
-        return Change(frozenset({company_id}))
+        return update_company_in(s, company_id, data)
+
+
+def save_company(session: Session, company_id: int | None, data: CompanyData, *,
+                 original: CompanyData | None = None,
+                 custom: dict[str, Any] | None = None) -> Saved:
+    """The company form's Save: the record and its custom values, all or nothing."""
+    if company_id is None:
+        new_id = create_company_in(session, data)
+        changes = Changes.of(COMPANIES, [new_id], ADDED)
+    elif original is None or original != data:
+        new_id = company_id
+        changes = update_company_in(session, company_id, data)
+    else:
+        new_id = company_id
+        changes = Changes.of(COMPANIES, [company_id])
+    save_values(session, COMPANY, new_id, custom)
+    return Saved(new_id, changes)
 
 
 def load_company(session: Session, company_id: int) -> CompanyData:
@@ -226,23 +257,23 @@ def company_names(session: Session) -> list[str]:
         select(Company.name).where(Company.deleted_at.is_(None)).order_by(Company.name_key)))
 
 
-def trash_companies(db: Database, ids: Iterable[int]) -> Change:
+def trash_companies(db: Database, ids: Iterable[int]) -> Changes:
     """To the trash; its contacts stay (they keep the link, and show it again on restore)."""
     with db.session() as s:
         found = list(s.scalars(select(Company.id).where(Company.id.in_(set(ids)))))
         s.execute(update(Company).where(Company.id.in_(found), Company.deleted_at.is_(None))
                   .values(deleted_at=utcnow()))
-        return Change(frozenset(found), removed=True)
+        return Changes.of(COMPANIES, found, REMOVED)
 
 
-def restore_companies(db: Database, ids: Iterable[int]) -> Change:
+def restore_companies(db: Database, ids: Iterable[int]) -> Changes:
     with db.session() as s:
         found = list(s.scalars(select(Company.id).where(Company.id.in_(set(ids)))))
         s.execute(update(Company).where(Company.id.in_(found)).values(deleted_at=None))
-        return Change(frozenset(found), added=True)
+        return Changes.of(COMPANIES, found, ADDED)
 
 
-def purge_companies(db: Database, ids: Iterable[int]) -> Change:
+def purge_companies(db: Database, ids: Iterable[int]) -> Changes:
     """Delete for good (only from the trash); contacts lose the link but are kept.
 
     History entries about the company lose it too; one that was about the
@@ -261,4 +292,4 @@ def purge_companies(db: Database, ids: Iterable[int]) -> Change:
         s.execute(delete(Company).where(Company.id.in_(found)))
         delete_orphans(s, entries)
         search.refresh(s, affected)
-        return Change(frozenset(found), removed=True)
+        return Changes.of(COMPANIES, found, REMOVED)

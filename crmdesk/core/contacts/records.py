@@ -15,12 +15,15 @@ from typing import Any
 from sqlalchemy import delete, func, select, update
 from sqlalchemy.orm import Session
 
-from crmdesk.core.errors import CrmdeskError, NotFoundError, Problem, ValidationError
+from crmdesk.core.changes import ADDED, CONTACTS, REMOVED, Changes
+from crmdesk.core.errors import ERROR, CrmdeskError, NotFoundError, Problem, ValidationError
+from crmdesk.core.fields.values import set_values
 from crmdesk.core.history.records import delete_orphans, interactions_of
 from crmdesk.core.i18n import _
 from crmdesk.core.lists.choices import resolve_choice
 from crmdesk.core.search import fulltext as search
 from crmdesk.core.storage.database import Database
+from crmdesk.core.storage.field_models import CONTACT
 from crmdesk.core.storage.models import (
     FAMILY_FIRST,
     GIVEN_FIRST,
@@ -41,7 +44,7 @@ from crmdesk.core.storage.models import (
     contact_tag,
     utcnow,
 )
-from crmdesk.core.storage.settings import get_setting
+from crmdesk.core.storage.settings import get_setting, set_setting
 from crmdesk.core.text.collation import name_sort_key
 from crmdesk.core.text.folding import display_name, fold
 from crmdesk.core.text.validation import (
@@ -170,12 +173,11 @@ class ContactSummary:
 
 
 @dataclass(frozen=True)
-class Change:
-    """What a service changed, so that each view can decide what to refresh."""
+class Saved:
+    """A record saved by save_contact or save_company: its id and what changed."""
 
-    ids: frozenset[int]
-    added: bool = False
-    removed: bool = False
+    id: int
+    changes: Changes
 
 
 # -- validation ---------------------------------------------------------------
@@ -405,25 +407,64 @@ def create_contact(db: Database, data: ContactData) -> int:
         return create_contact_in(s, data)
 
 
-def update_contact(db: Database, contact_id: int, data: ContactData,
-                   *, original: ContactData | None = None) -> Change:
+def update_contact_in(session: Session, contact_id: int, data: ContactData,
+                      *, original: ContactData | None = None) -> Changes:
     """Save an edited copy; with ``original`` (the snapshot it was loaded from)
     only the fields the user changed are written."""
+    contact = session.get(Contact, contact_id)
+    if contact is None:
+        raise NotFoundError(_("That contact no longer exists."))
+    region = get_setting(session, "phone_region")
+    _check(data, region)
+    if original is None:
+        changed = set(EDITABLE)
+    else:
+        changed = {f for f in EDITABLE if getattr(original, f) != getattr(data, f)}
+    if changed:
+        _apply(session, contact, data, changed, region)
+        session.flush()
+        search.refresh(session, [contact_id])
+    return Changes.of(CONTACTS, [contact_id])
+
+
+def update_contact(db: Database, contact_id: int, data: ContactData,
+                   *, original: ContactData | None = None) -> Changes:
     with db.session() as s:
-        contact = s.get(Contact, contact_id)
-        if contact is None:
-            raise NotFoundError(_("That contact no longer exists."))
-        region = get_setting(s, "phone_region")
-        _check(data, region)
-        if original is None:
-            changed = set(EDITABLE)
-        else:
-            changed = {f for f in EDITABLE if getattr(original, f) != getattr(data, f)}
-        if changed:
-            _apply(s, contact, data, changed, region)
-            s.flush()
-            search.refresh(s, [contact_id])
-        return Change(frozenset({contact_id}))
+        return update_contact_in(s, contact_id, data, original=original)
+
+
+def save_values(session: Session, entity: str, record_id: int,
+                custom: dict[str, Any] | None) -> list[Problem]:
+    """A record's custom values, in the record's own unit of work: an error in
+    any of them refuses the whole save (ValidationError), so a record is never
+    saved without the values the user typed with it. Warnings come back."""
+    if not custom:
+        return []
+    problems = set_values(session, entity, record_id, custom)
+    if any(p.severity == ERROR for p in problems):
+        raise ValidationError(problems)
+    return problems
+
+
+def save_contact(session: Session, contact_id: int | None, data: ContactData, *,
+                 original: ContactData | None = None,
+                 custom: dict[str, Any] | None = None) -> Saved:
+    """The contact form's Save: the record and its custom values, all or nothing.
+
+    ``contact_id`` None creates; ``original`` limits an update to what changed;
+    ``custom`` is ``{field key: form value}`` of the changed custom fields.
+    """
+    if contact_id is None:
+        new_id = create_contact_in(session, data)
+        changes = Changes.of(CONTACTS, [new_id], ADDED)
+    elif original is None or any(getattr(original, f) != getattr(data, f) for f in EDITABLE):
+        new_id = contact_id
+        changes = update_contact_in(session, contact_id, data, original=original)
+    else:
+        new_id = contact_id
+        changes = Changes.of(CONTACTS, [contact_id])
+    save_values(session, CONTACT, new_id, custom)
+    return Saved(new_id, changes)
 
 
 # -- reading ------------------------------------------------------------------
@@ -524,7 +565,7 @@ def _existing(session: Session, ids: Iterable[int]) -> list[int]:
     return found
 
 
-def trash_contacts(db: Database, ids: Iterable[int]) -> Change:
+def trash_contacts(db: Database, ids: Iterable[int]) -> Changes:
     """Move to the trash (restorable); the contacts leave every list and search."""
     with db.session() as s:
         found = _existing(s, ids)
@@ -532,18 +573,18 @@ def trash_contacts(db: Database, ids: Iterable[int]) -> Change:
         for chunk in _chunks(found):
             s.execute(update(Contact).where(Contact.id.in_(chunk), Contact.deleted_at.is_(None))
                       .values(deleted_at=now))
-        return Change(frozenset(found), removed=True)
+        return Changes.of(CONTACTS, found, REMOVED)
 
 
-def restore_contacts(db: Database, ids: Iterable[int]) -> Change:
+def restore_contacts(db: Database, ids: Iterable[int]) -> Changes:
     with db.session() as s:
         found = _existing(s, ids)
         for chunk in _chunks(found):
             s.execute(update(Contact).where(Contact.id.in_(chunk)).values(deleted_at=None))
-        return Change(frozenset(found), added=True)
+        return Changes.of(CONTACTS, found, ADDED)
 
 
-def purge_contacts(db: Database, ids: Iterable[int]) -> Change:
+def purge_contacts(db: Database, ids: Iterable[int]) -> Changes:
     """Delete for good. Only contacts already in the trash can be purged.
 
     Their history goes with them where it was theirs alone: an entry shared
@@ -562,20 +603,20 @@ def purge_contacts(db: Database, ids: Iterable[int]) -> Change:
         for chunk in _chunks(found):
             s.execute(delete(Contact).where(Contact.id.in_(chunk)))
         delete_orphans(s, entries)
-        return Change(frozenset(found), removed=True)
+        return Changes.of(CONTACTS, found, REMOVED)
 
 
-def empty_trash(db: Database) -> Change:
+def empty_trash(db: Database) -> Changes:
     """Purge every contact in the trash (see purge_contacts for their history)."""
     with db.session() as s:
         ids = list(s.scalars(select(Contact.id).where(Contact.deleted_at.is_not(None))))
         entries = interactions_of(s, ids)
         s.execute(delete(Contact).where(Contact.deleted_at.is_not(None)))
         delete_orphans(s, entries)
-        return Change(frozenset(ids), removed=True)
+        return Changes.of(CONTACTS, ids, REMOVED)
 
 
-def tag_contacts(db: Database, ids: Iterable[int], tag: str) -> Change:
+def tag_contacts(db: Database, ids: Iterable[int], tag: str) -> Changes:
     if not tag.strip():
         raise CrmdeskError(_("A tag needs a name."))
     if len(tag) > MAX_NAME:
@@ -591,10 +632,10 @@ def tag_contacts(db: Database, ids: Iterable[int], tag: str) -> Change:
         if new:
             s.execute(contact_tag.insert(), new)
         search.refresh(s, found)
-        return Change(frozenset(found))
+        return Changes.of(CONTACTS, found)
 
 
-def untag_contacts(db: Database, ids: Iterable[int], tag: str) -> Change:
+def untag_contacts(db: Database, ids: Iterable[int], tag: str) -> Changes:
     with db.session() as s:
         found = _existing(s, ids)
         tag_id = s.scalar(select(Tag.id).where(Tag.key == fold(tag)))
@@ -603,7 +644,7 @@ def untag_contacts(db: Database, ids: Iterable[int], tag: str) -> Change:
                 s.execute(delete(contact_tag).where(contact_tag.c.tag_id == tag_id,
                                                     contact_tag.c.contact_id.in_(chunk)))
             search.refresh(s, found)
-        return Change(frozenset(found))
+        return Changes.of(CONTACTS, found)
 
 
 def all_tags(session: Session) -> list[str]:
@@ -612,8 +653,6 @@ def all_tags(session: Session) -> list[str]:
 
 def set_collation(db: Database, language: str) -> int:
     """Sort lists by another language's alphabet: recompute every sort key."""
-    from crmdesk.core.storage.settings import set_setting
-
     with db.session() as s:
         set_setting(s, "collation", language)
         rows = s.execute(select(Contact.id, Contact.given_name, Contact.middle_name,

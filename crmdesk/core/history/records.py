@@ -28,6 +28,7 @@ from typing import Any
 from sqlalchemy import delete, func, insert, select
 from sqlalchemy.orm import Session
 
+from crmdesk.core.changes import ADDED, CHANGED, CONTACTS, HISTORY, REMOVED, Changes
 from crmdesk.core.errors import CrmdeskError, NotFoundError, Problem, ValidationError
 from crmdesk.core.history.last_contact import recompute_last
 from crmdesk.core.history.listing import (
@@ -97,6 +98,12 @@ class LogResult:
     ids: list[int]  # interaction ids created, updated or deleted
     contact_ids: list[int]  # contacts whose last contact / attempt may have changed
     warnings: list[str]  # translated, e.g. for an entry in the future
+    how: str = ADDED  # what happened to the entries: ADDED, CHANGED or REMOVED
+
+    @property
+    def changes(self) -> Changes:
+        """The same, as the one change type every view understands."""
+        return Changes.of(HISTORY, self.ids, self.how) | Changes.of(CONTACTS, self.contact_ids)
 
 
 # -- validation --------------------------------------------------------------------
@@ -256,7 +263,7 @@ def update_interaction(session: Session, interaction_id: int,
     session.flush()
     touched = list(dict.fromkeys(before + wanted))
     recompute_last(session, touched)
-    return LogResult([interaction_id], touched, warnings)
+    return LogResult([interaction_id], touched, warnings, CHANGED)
 
 
 def delete_interaction(session: Session, interaction_id: int) -> LogResult:
@@ -268,7 +275,7 @@ def delete_interaction(session: Session, interaction_id: int) -> LogResult:
     session.delete(entry)
     session.flush()
     recompute_last(session, before)
-    return LogResult([interaction_id], before, [])
+    return LogResult([interaction_id], before, [], REMOVED)
 
 
 def delete_orphans(session: Session, interaction_ids: Sequence[int]) -> int:

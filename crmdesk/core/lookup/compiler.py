@@ -29,7 +29,6 @@ from crmdesk.core.errors import QuerySyntaxError
 from crmdesk.core.fields.catalog import all_fields
 from crmdesk.core.fields.info import FieldInfo
 from crmdesk.core.fields.query import (
-    fetch_ids,
     filter_expression,
     owner_ids,
     presence_expression,
@@ -61,6 +60,7 @@ from crmdesk.core.search.fulltext import Term, has_fts, name_rank
 from crmdesk.core.storage.field_models import COMPANY, CONTACT
 from crmdesk.core.storage.models import Company, Contact
 from crmdesk.core.storage.name_order import name_ordered_ids, remembered
+from crmdesk.core.storage.raw_rows import fetch_ids
 from crmdesk.core.text.folding import digits, fold, looks_like_phone
 
 __all__ = [

@@ -262,8 +262,9 @@ def contact_ids(session: Session, query: str = "", sort_key: str = "name",
         memory = _text_memory(session)
         if (memory is not None and sort_key == "name" and not trash and company_id is None
                 and short_search.applies(terms)):
-            return memory.contact_ids(session, session.info["database"].generation, terms,
-                                      descending=descending)
+            found: list[int] = memory.contact_ids(session, session.info["database"].generation,
+                                                  terms, descending=descending)
+            return found
         stmt = stmt.where(search.text_filter(terms, fts=search.has_fts(session)))
         rank = search.name_rank(terms)
     return fetch_ids(session, _contact_order(stmt, sort_key, descending, rank))

@@ -272,10 +272,12 @@ def refresh(session: Session, contact_ids: Iterable[int]) -> None:
         session.execute(insert(SearchRow), rows)
 
 
-def refresh_company(session: Session, company_id: int) -> None:
-    """A company's name is part of its contacts' text: re-index them after a rename."""
+def refresh_company(session: Session, company_id: int) -> list[int]:
+    """A company's name is part of its contacts' text: re-index them after a rename.
+    Returns their ids."""
     ids = list(session.scalars(select(Contact.id).where(Contact.company_id == company_id)))
     refresh(session, ids)
+    return ids
 
 
 def search_texts(session: Session, contact_ids: Sequence[int]) -> dict[int, list[str]]:

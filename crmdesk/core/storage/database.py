@@ -6,6 +6,13 @@ all, whose it is (application_id) and which schema it has (user_version)), so a
 refused file is left exactly as it was. A writer holds an OS lock on
 ``<file>.lock``; the OS drops it when the process dies, even by SIGKILL, so a
 killed crmdesk never locks its user out.
+
+Transactions follow SQLAlchemy's documented pysqlite recipe: the driver's own
+transaction handling is off (it would BEGIN only before DML, so a read was no
+snapshot and a check-then-write was not atomic) and crmdesk says BEGIN itself:
+a plain (deferred) BEGIN for a reading unit of work, which then sees one
+snapshot of the file, and BEGIN IMMEDIATE for a writing one, which takes the
+write lock before its first read, so what it checks is what it changes.
 """
 
 from __future__ import annotations
@@ -14,7 +21,7 @@ import os
 import shutil
 import sqlite3
 import struct
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from datetime import datetime
 from pathlib import Path
@@ -37,6 +44,10 @@ from crmdesk.core.errors import (
     ReadOnlyError,
 )
 from crmdesk.core.i18n import _
+from crmdesk.core.storage import migrate
+from crmdesk.core.storage.defaults import seed_defaults
+from crmdesk.core.storage.settings import set_setting
+from crmdesk.core.text.collation import system_language, system_region
 
 # "CRMD": written into the SQLite header so that crmdesk knows its own files.
 APPLICATION_ID = 0x43524D44
@@ -74,13 +85,61 @@ def read_header(path: Path) -> tuple[int, int] | None:
     return app_id, user_version
 
 
+# How long a writer waits for another one (a script logging a call while the
+# window saves) before it is told the file is busy.
+BUSY_TIMEOUT_MS = 5000
+# The execution option that makes a unit of work a writing one (BEGIN IMMEDIATE).
+_WRITE = "crmdesk_write"
+
+_CHANGES_AT_BEGIN = "crmdesk_changes_at_begin"
+
+WriteCheck = Callable[[], None]
+_write_checks: list[WriteCheck] = []
+
+
+def add_write_check(check: WriteCheck) -> None:
+    """Call ``check`` whenever a writing transaction is about to begin, on the
+    thread that begins it. The window installs one that reports a write on the
+    GUI thread (writes belong on the worker); the tests install one that fails."""
+    _write_checks.append(check)
+
+
+def remove_write_check(check: WriteCheck) -> None:
+    if check in _write_checks:
+        _write_checks.remove(check)
+
+
 def _pragmas(dbapi_conn: Any, _record: Any, *, readonly: bool) -> None:
+    # The recipe: pysqlite must not issue BEGIN or COMMIT on its own.
+    dbapi_conn.isolation_level = None
     cur = dbapi_conn.cursor()
     cur.execute("PRAGMA foreign_keys=ON")
-    cur.execute("PRAGMA busy_timeout=5000")
+    cur.execute(f"PRAGMA busy_timeout={BUSY_TIMEOUT_MS:d}")
     if not readonly:
         cur.execute("PRAGMA synchronous=FULL")
     cur.close()
+
+
+def has_written(session: Session) -> bool:
+    """Whether this unit of work has changed anything not yet committed."""
+    conn = session.connection()
+    before = conn.info.get(_CHANGES_AT_BEGIN)
+    raw: Any = conn.connection.dbapi_connection
+    return before is None or raw.total_changes != before
+
+
+def _begin(conn: Any) -> None:
+    """Every transaction's first statement (the "begin" event)."""
+    # How many rows this connection had changed when the transaction began:
+    # has_written() compares, so a cache knows whether this unit of work sees
+    # what every other one sees.
+    conn.info[_CHANGES_AT_BEGIN] = conn.connection.dbapi_connection.total_changes
+    if conn.get_execution_options().get(_WRITE):
+        for check in list(_write_checks):
+            check()
+        conn.exec_driver_sql("BEGIN IMMEDIATE")
+    else:
+        conn.exec_driver_sql("BEGIN")
 
 
 def translate_error(exc: BaseException, path: Path | str) -> BaseException:
@@ -118,6 +177,8 @@ class Database:
         self.readonly = readonly
         self._lock = lock
         self._sessions = sessionmaker(engine, expire_on_commit=False, info={"database": self})
+        self._write_sessions = sessionmaker(engine.execution_options(**{_WRITE: True}),
+                                            expire_on_commit=False, info={"database": self})
         # Commits made through session() so far: what a cache of this file's
         # contents compares to know it is stale (short_search.TextMemory).
         self.generation = 0
@@ -169,7 +230,9 @@ class Database:
                     _("The folder {folder} is read-only, so crmdesk cannot save {name} "
                       "there.").format(folder=path.parent, name=path.name)
                 )
-            lock = FileLock(str(path) + ".lock", timeout=0)
+            # Not thread-local: the window may open a file on its worker thread
+            # and close it on the GUI thread.
+            lock = FileLock(str(path) + ".lock", timeout=0, thread_local=False)
             try:
                 lock.acquire()
             except Timeout:
@@ -213,13 +276,20 @@ class Database:
         def _on_connect(dbapi_conn: Any, record: Any) -> None:
             _pragmas(dbapi_conn, record, readonly=readonly)
 
+        event.listen(engine, "begin", _begin)
         return engine
 
-    def _prepare(self, *, new: bool) -> None:
-        from crmdesk.core.storage import migrate
+    def _autocommit(self, sql: str) -> None:
+        """A statement that must run outside any transaction (journal mode, checkpoint)."""
+        raw = self.engine.raw_connection()
         try:
-            with self.engine.begin() as conn:
-                conn.exec_driver_sql("PRAGMA journal_mode=WAL")
+            raw.driver_connection.execute(sql)  # type: ignore[union-attr]
+        finally:
+            raw.close()
+
+    def _prepare(self, *, new: bool) -> None:
+        try:
+            self._autocommit("PRAGMA journal_mode=WAL")
             current = migrate.current_revision(self.engine)
             if not new and current is None:
                 raise NotADatabaseError(
@@ -233,19 +303,15 @@ class Database:
             if current != migrate.head():
                 if current is not None:
                     self.backup_before_migration(current)
-                migrate.upgrade(self.engine)
-                with self.engine.begin() as conn:
+                writer = self.engine.execution_options(**{_WRITE: True})
+                migrate.upgrade(writer)
+                with writer.begin() as conn:
                     conn.exec_driver_sql(f"PRAGMA application_id={APPLICATION_ID:d}")
                     conn.exec_driver_sql(f"PRAGMA user_version={SCHEMA_VERSION:d}")
                 # The header lives in the main file only after a checkpoint; other
                 # processes read it from there before they open the file.
-                with self.engine.connect() as conn:
-                    conn.exec_driver_sql("PRAGMA wal_checkpoint(TRUNCATE)")
+                self._autocommit("PRAGMA wal_checkpoint(TRUNCATE)")
                 if current is None:
-                    from crmdesk.core.storage.defaults import seed_defaults
-                    from crmdesk.core.storage.settings import set_setting
-                    from crmdesk.core.text.collation import system_language, system_region
-
                     with self.session() as s:
                         seed_defaults(s)
                         # Lists follow the alphabet of the language of the PC the
@@ -256,7 +322,6 @@ class Database:
             raise translate_error(exc, self.path or "") from exc
 
     def _check_revision(self) -> None:
-        from crmdesk.core.storage import migrate
         try:
             current = migrate.current_revision(self.engine)
         except OperationalError as exc:
@@ -285,8 +350,9 @@ class Database:
     # -- use ---------------------------------------------------------------
     @contextmanager
     def session(self) -> Iterator[Session]:
-        """One unit of work: commit at the end, roll back on any exception."""
-        s = self._sessions()
+        """One writing unit of work (BEGIN IMMEDIATE): commit at the end, roll back
+        on any exception. Another writer waits its turn (busy timeout)."""
+        s = self._write_sessions()
         try:
             yield s
             s.commit()
@@ -302,7 +368,7 @@ class Database:
 
     @contextmanager
     def reading(self) -> Iterator[Session]:
-        """A read-only unit of work (never commits)."""
+        """A reading unit of work: one snapshot of the file (BEGIN); never commits."""
         s = self._sessions()
         try:
             yield s

@@ -26,6 +26,7 @@ from typing import Any
 from sqlalchemy import Engine, event, func, select
 from sqlalchemy.orm import Session
 
+from crmdesk.core.storage.database import has_written
 from crmdesk.core.storage.models import Contact
 from crmdesk.core.storage.raw_rows import fetch_ids
 
@@ -72,11 +73,11 @@ def _statement(trash: bool) -> Any:
 
 
 def _cacheable(session: Session) -> Engine | None:
-    bind = session.get_bind()
-    if bind.dialect.name != "sqlite" or not isinstance(bind, Engine):
+    database = session.info.get("database")
+    bind = getattr(database, "engine", None)
+    if not isinstance(bind, Engine) or bind.dialect.name != "sqlite":
         return None
-    raw: Any = session.connection().connection.dbapi_connection
-    if getattr(raw, "in_transaction", True):
+    if has_written(session):
         # This unit of work has written and not committed yet: what it sees is not
         # what other units of work see. Neither use nor fill the cache.
         return None

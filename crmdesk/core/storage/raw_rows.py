@@ -18,7 +18,7 @@ from sqlalchemy.orm import Session
 
 
 @contextmanager
-def raw_rows(session: Session, stmt: Select[Any]) -> Iterator[Any]:
+def raw_rows(session: Session, stmt: Select[*tuple[Any, ...]]) -> Iterator[Any]:
     """The open cursor over ``stmt``'s rows (plain tuples); closed afterwards."""
     conn = session.connection()
     compiled = stmt.compile(dialect=conn.dialect, compile_kwargs={"render_postcompile": True})
@@ -33,7 +33,7 @@ def raw_rows(session: Session, stmt: Select[Any]) -> Iterator[Any]:
         cursor.close()
 
 
-def fetch_ids(session: Session, stmt: Select[Any]) -> list[int]:
+def fetch_ids(session: Session, stmt: Select[*tuple[Any, ...]]) -> list[int]:
     """The first column of every row, read straight off the DBAPI cursor.
 
     lookup.listing.fetch_ids does the same but builds a dict to drop duplicates (a

@@ -16,7 +16,7 @@ from decimal import Decimal, InvalidOperation
 from functools import lru_cache
 
 from babel import numbers as babel_numbers
-from dateutil import parser as date_parser  # type: ignore[import-untyped]
+from dateutil import parser as date_parser
 
 from crmdesk.core.i18n import _
 from crmdesk.core.text.folding import fold
@@ -149,10 +149,11 @@ def parse_money(text: str) -> tuple[Decimal | None, frozenset[str]]:
 # -- dates -----------------------------------------------------------------------
 
 
-class _ParserInfo(date_parser.parserinfo):  # type: ignore[misc]
+class _ParserInfo(date_parser.parserinfo):
     """dateutil's English month names plus Russian and Lithuanian ones."""
 
-    MONTHS = [  # noqa: RUF012 - dateutil reads a class attribute
+    # dateutil reads a class attribute; its stubs say pairs or triples, it takes any tuple.
+    MONTHS: list[tuple[str, ...]] = [  # type: ignore[assignment]  # noqa: RUF012
         ("Jan", "January", "янв", "январь", "января", "saus", "sausis", "sausio"),
         ("Feb", "February", "фев", "февраль", "февраля", "vas", "vasaris", "vasario"),
         ("Mar", "March", "мар", "март", "марта", "kov", "kovas", "kovo"),

@@ -23,6 +23,7 @@ from PySide6.QtWidgets import QApplication, QMessageBox, QWidget
 from crmdesk import __version__
 from crmdesk.core.errors import CrmdeskError, ValidationError
 from crmdesk.core.i18n import _
+from crmdesk.ui.tasks.writes import write
 
 if TYPE_CHECKING:
     from sqlalchemy.orm import Session
@@ -93,11 +94,11 @@ def install_excepthook() -> None:
 
 
 def run_unit(parent: QWidget, db: Database, action: Callable[[Session], T]) -> tuple[bool, T | None]:
-    """One user action as one unit of work: (done, result); a known problem is shown
-    (titled like the dialog it happened in) and nothing of the action is kept."""
+    """One user action as one unit of work on the writer thread: (done, result); a
+    known problem is shown (titled like the dialog it happened in) and nothing of
+    the action is kept."""
     try:
-        with db.session() as s:
-            result = action(s)
+        result = write(db, action)
     except CrmdeskError as exc:
         show_error(parent, exc, title=parent.windowTitle())
         return False, None

@@ -26,7 +26,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from crmdesk.core.contacts.records import Change
+from crmdesk.core.changes import Changes, KindChanges
 from crmdesk.core.i18n import _
 from crmdesk.core.storage.database import Database
 from crmdesk.ui.common.record_list import RecordListView
@@ -109,15 +109,15 @@ class ListFormView(RecordView):
     def form_new(self) -> None:
         raise NotImplementedError
 
-    def trash_service(self) -> Callable[[Database, list[int]], Change]:
+    def trash_service(self) -> Callable[[Database, list[int]], Changes]:
         raise NotImplementedError
 
-    def restore_service(self) -> Callable[[Database, list[int]], Change]:
+    def restore_service(self) -> Callable[[Database, list[int]], Changes]:
         raise NotImplementedError
 
-    def announce(self, change: Change) -> None:
+    def announce(self, changes: Changes) -> None:
         """Tell the window (and through it the other views) what changed."""
-        raise NotImplementedError
+        self.changes_made.emit(changes)
 
     def trashed_text(self, n: int) -> str:
         raise NotImplementedError
@@ -221,13 +221,14 @@ class ListFormView(RecordView):
             self.form.setFocus(Qt.FocusReason.OtherFocusReason)
             self.form.focusNextChild()
 
-    def _saved(self, change: Change) -> None:
+    def _saved(self, changes: Changes) -> None:
         target = self._navigating if self._navigating is not None else self.form.current_id()
-        self.apply_own_change(change, select=target)
-        self.announce(change)
+        self.apply_own_change(changes, select=target)
+        self.announce(changes)
 
-    def apply_own_change(self, change: Change, *, select: int | None = None) -> None:
-        self.model.apply_change(change)  # the ids are read again: a row may move
+    def apply_own_change(self, changes: Changes, *, select: int | None = None) -> None:
+        # The ids are read again: a row may move.
+        self.model.apply_change(changes.of_kind(self.KIND))
         if select is not None and self.list.current_id() != select:
             self.list.select_id(select)
         self._pending_select = select  # and followed to where it is then
@@ -296,14 +297,15 @@ class ListFormView(RecordView):
         run_batched(self.operations, self.db, ids, service,
                     lambda change: self._trashed(change, rows), _("Moving to the trash…"))
 
-    def _trashed(self, change: Change, rows: list[int]) -> None:
-        if self._form_shown and self.form.current_id() in change.ids:
+    def _trashed(self, changes: Changes, rows: list[int]) -> None:
+        ids = changes.ids(self.KIND)
+        if self._form_shown and self.form.current_id() in ids:
             self._show_form(False)
-        self._undo_ids = sorted(change.ids)
+        self._undo_ids = sorted(ids)
         self._pending_row = min(rows) if rows else None
-        self.model.apply_change(change)
-        self.announce(change)
-        self.status_message.emit(self.trashed_text(len(change.ids)))
+        self.model.apply_change(changes.of_kind(self.KIND))
+        self.announce(changes)
+        self.status_message.emit(self.trashed_text(len(ids)))
 
     def undo_text(self) -> str:
         return _("Undo Move to Trash") if self._undo_ids else ""
@@ -313,18 +315,18 @@ class ListFormView(RecordView):
         if not ids:
             return
 
-        def done(change: Change) -> None:
-            self.apply_own_change(change, select=ids[0])
-            self.announce(change)
-            self.status_message.emit(self.restored_text(len(change.ids)))
+        def done(changes: Changes) -> None:
+            self.apply_own_change(changes, select=ids[0])
+            self.announce(changes)
+            self.status_message.emit(self.restored_text(len(changes.ids(self.KIND))))
 
         run_batched(self.operations, self.db, ids, self.restore_service(), done,
                     _("Restoring…"))
 
     # -- changes from elsewhere -------------------------------------------------------
-    def reload_after(self, change: Change) -> None:
+    def reload_after(self, changes: KindChanges) -> None:
         if self.isVisible():
-            self.model.apply_change(change)
+            self.model.apply_change(changes)
         else:
             self.stale = True
 

@@ -27,15 +27,16 @@ from PySide6.QtWidgets import (
     QVBoxLayout,
     QWidget,
 )
+from sqlalchemy.orm import Session
 
-from crmdesk.core.contacts.records import Change
+from crmdesk.core.changes import Changes
+from crmdesk.core.contacts.records import Saved
 from crmdesk.core.errors import CrmdeskError, NotFoundError, Problem, ValidationError
 from crmdesk.core.fields.service import (
     default_values,
     describe_fields,
     get_values,
     parse_value,
-    set_values,
 )
 from crmdesk.core.i18n import _
 from crmdesk.core.storage.database import Database
@@ -51,6 +52,7 @@ from crmdesk.ui.common.form_sections import (
     muted,
 )
 from crmdesk.ui.fields.form_sections import CustomSection, build_sections, empty_value
+from crmdesk.ui.tasks.writes import write
 
 READ_ONLY = {"id", "company_id", "display_name", "created_at", "updated_at", "deleted_at"}
 
@@ -155,13 +157,12 @@ class RecordForm(QWidget):
     def check(self, data: Any) -> list[Problem]:
         raise NotImplementedError
 
-    def create(self, data: Any) -> int:
+    def save_record(self, session: Session, record_id: int | None, data: Any, original: Any,
+                    custom: dict[str, Any]) -> Saved:
+        """The core service that saves the record and its custom values (on the writer)."""
         raise NotImplementedError
 
-    def update(self, record_id: int, data: Any, original: Any) -> Change:
-        raise NotImplementedError
-
-    def announce(self, change: Change) -> None:
+    def announce(self, changes: Changes) -> None:
         """Emit the subclass's *_saved signal."""
         raise NotImplementedError
 
@@ -285,42 +286,25 @@ class RecordForm(QWidget):
             self._go_to_problem(self._first_error())
             return None
         custom = self.custom_changes(all_filled=self._id is None)
+        record_id, original = self._id, (self._snapshot if self._id is not None else None)
         try:
-            if self._id is None:
-                new_id = self.create(data)
-                change = Change(frozenset({new_id}), added=True)
-            elif self._record_changed():
-                change = self.update(self._id, data, self._snapshot)
-                new_id = self._id
-            else:  # only custom values changed
-                change = Change(frozenset({self._id}))
-                new_id = self._id
-            custom_problems = self._save_custom(new_id, custom)
+            # The record and its custom values: one unit of work on the writer thread.
+            saved = write(self.db, lambda s: self.save_record(s, record_id, data, original,
+                                                              custom))
         except ValidationError as exc:
             self._show(exc.problems)
             if exc.problems:
-                self._go_to_problem(0)
+                self._go_to_problem(self._first_error())
             return None
         except CrmdeskError as exc:
             errors.show_error(self, exc, title=_("Not saved"))
             return None
-        self.load(new_id, keep_scroll=True)  # what the file now holds is what the form shows
-        self.announce(change)
-        if any(p.severity == ERROR for p in custom_problems):
-            # The record is saved, these values are not: keep them as typed, still to save.
-            self._apply_custom(custom)
-            self._on_edited()
-            self._show(custom_problems)
-            self._go_to_problem(self._first_error())
-            return None
-        return new_id
+        self.load(saved.id, keep_scroll=True)  # what the file now holds is what the form shows
+        self.announce(saved.changes)
+        return saved.id
 
     def _first_error(self) -> int:
         return next((i for i, p in enumerate(self._problems) if p.severity == ERROR), 0)
-
-    def _record_changed(self) -> bool:
-        current = self.read()
-        return any(getattr(current, f) != getattr(self._baseline, f) for f in self._editable())
 
     # -- custom fields ---------------------------------------------------------------------
     def custom_editors(self) -> dict[str, Any]:
@@ -410,12 +394,6 @@ class RecordForm(QWidget):
 
     def _check_all(self, data: Any) -> list[Problem]:
         return self.check(data) + self._custom_problems()
-
-    def _save_custom(self, record_id: int, values: dict[str, Any]) -> list[Problem]:
-        if not values or self.ENTITY is None:
-            return []
-        with self.db.session() as s:
-            return set_values(s, self.ENTITY, record_id, values)
 
     def maybe_save(self) -> bool:
         """Before leaving the record: False when the user wants to stay on it."""

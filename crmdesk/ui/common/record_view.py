@@ -3,7 +3,8 @@ History, Calendar, Reports): one small base class with do-nothing defaults.
 
 The window owns the toolbar, the search box and the keyboard shortcuts, and
 calls these methods on whichever view is shown; a view tells the window what
-changed through the signals, and the window passes a Change on to every other
+changed through changes_made (one crmdesk.core.changes.Changes), and the window
+passes it on to every other
 view (DESIGN.md: the service reports what changed, each view decides what to
 refresh). A view that is not shown only notes that it is out of date and
 reloads when it is shown again.
@@ -17,13 +18,14 @@ from typing import Any
 from PySide6.QtCore import Signal
 from PySide6.QtWidgets import QWidget
 
-from crmdesk.core.contacts.records import Change
+from crmdesk.core.changes import Changes
 from crmdesk.core.storage.database import Database
 from crmdesk.ui.common.settings import UiSettings
 from crmdesk.ui.tasks.operations import Operations, Progress
+from crmdesk.ui.tasks.writes import run_on_writer
 
 FormFactory = Callable[[Database, QWidget], Any]
-Service = Callable[[Database, list[int]], Change]
+Service = Callable[[Database, list[int]], Changes]
 
 # Deletes and restores of more records than this run on the worker, in chunks,
 # with progress: the GUI stays responsive and SQLite's limit on the number of
@@ -32,26 +34,26 @@ CHUNK = 500
 
 
 def run_batched(operations: Operations, db: Database, ids: list[int], service: Service,
-                done: Callable[[Change], None], label: str) -> None:
-    """Apply a service to ids; big batches in chunks on the worker, each chunk whole.
+                done: Callable[[Changes], None], label: str) -> None:
+    """Apply a service to ids on the writer thread; big batches in chunks, each whole.
 
-    Cancel stops between chunks: what was done stays done (each chunk is one
-    transaction) and ``done`` still gets the Change for it.
+    A few hundred records are one quick unit of work (the window waits for it
+    while it paints); more run as a job with progress. Cancel stops between
+    chunks: what was done stays done (each chunk is one transaction) and
+    ``done`` still gets the Changes for it.
     """
     if len(ids) <= CHUNK:
-        done(service(db, ids))
+        done(run_on_writer(lambda: service(db, ids)))
         return
 
-    def job(progress: Progress) -> Change:
-        changed: set[int] = set()
-        last = Change(frozenset())
+    def job(progress: Progress) -> Changes:
+        changes = Changes()
         for start in range(0, len(ids), CHUNK):
             if progress.cancelled:
                 break
             progress.report(start, len(ids))
-            last = service(db, ids[start:start + CHUNK])
-            changed |= last.ids
-        return Change(frozenset(changed), added=last.added, removed=last.removed)
+            changes |= service(db, ids[start:start + CHUNK])
+        return changes
 
     operations.run(job, label=label, on_success=done)
 
@@ -80,9 +82,9 @@ class RecordView(QWidget):
     dirty_changed = Signal()
     # What is selected changed (Delete, Restore become possible or not).
     selection_changed = Signal()
-    # This view changed contacts / companies; the window tells the other views.
-    contacts_changed = Signal(object)
-    companies_changed = Signal(object)
+    # This view changed something (a crmdesk.core.changes.Changes): the window
+    # passes it to every other view. The one signal for every kind of record.
+    changes_made = Signal(object)
     # Letters typed into a list: the window puts them in the search box.
     text_typed = Signal(str)
     # A line for the status bar ("Moved 3 contacts to the trash.").
@@ -189,16 +191,15 @@ class RecordView(QWidget):
 
     def history_logged(self, result: Any) -> None:
         """A core LogResult from this view: its contacts' last-contact dates may have
-        moved; the window passes the Change on to the other views. Views showing
+        moved; the window passes the Changes on to the other views. Views showing
         those contacts themselves override this to refresh them too."""
-        if result.contact_ids:
-            self.contacts_changed.emit(Change(frozenset(result.contact_ids)))
+        self.changes_made.emit(result.changes)
 
     # -- changes made elsewhere -----------------------------------------------------
-    def on_contacts_changed(self, change: Change) -> None:
-        self.stale = True
-
-    def on_companies_changed(self, change: Change) -> None:
+    def on_changes(self, changes: Changes) -> None:
+        """Another view (or another program) changed something: refresh what is
+        shown, or note that it is out of date while hidden. The default is the
+        careful one: out of date after any change."""
         self.stale = True
 
     def shut_down(self) -> None:

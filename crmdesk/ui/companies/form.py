@@ -10,6 +10,8 @@ contact form's TimelineWidget, shown for a company).
 
 from __future__ import annotations
 
+from typing import Any
+
 from PySide6.QtCore import QModelIndex, Qt, Signal
 from PySide6.QtWidgets import (
     QAbstractItemView,
@@ -22,15 +24,16 @@ from PySide6.QtWidgets import (
     QVBoxLayout,
     QWidget,
 )
+from sqlalchemy.orm import Session
 
+from crmdesk.core.changes import Changes
 from crmdesk.core.companies.records import (
     CompanyData,
-    create_company,
     get_company,
-    update_company,
+    save_company,
     validate_company,
 )
-from crmdesk.core.contacts.records import Change
+from crmdesk.core.contacts.records import Saved
 from crmdesk.core.errors import Problem
 from crmdesk.core.i18n import _, ngettext
 from crmdesk.core.storage.database import Database
@@ -187,7 +190,7 @@ class CompanyForm(HistoryTab, RecordForm):
 
     ENTITY = COMPANY
 
-    company_saved = Signal(object)  # a crmdesk.core.contacts.records.Change
+    company_saved = Signal(object)  # a crmdesk.core.changes.Changes
     open_contact_requested = Signal(int)
     new_contact_requested = Signal(str)  # the company's name
     # Something was logged, edited or deleted on the History tab: a core LogResult.
@@ -248,14 +251,12 @@ class CompanyForm(HistoryTab, RecordForm):
     def check(self, data: CompanyData) -> list[Problem]:
         return validate_company(data, region=self._region)
 
-    def create(self, data: CompanyData) -> int:
-        return create_company(self.db, data)
+    def save_record(self, session: Session, record_id: int | None, data: CompanyData,
+                    original: CompanyData | None, custom: dict[str, Any]) -> Saved:
+        return save_company(session, record_id, data, original=original, custom=custom)
 
-    def update(self, record_id: int, data: CompanyData, original: CompanyData) -> Change:
-        return update_company(self.db, record_id, data)
-
-    def announce(self, change: Change) -> None:
-        self.company_saved.emit(change)
+    def announce(self, changes: Changes) -> None:
+        self.company_saved.emit(changes)
 
     def describe(self, data: CompanyData) -> str:
         return data.name.strip()

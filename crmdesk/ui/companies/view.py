@@ -13,8 +13,8 @@ from typing import Any
 from PySide6.QtCore import QLocale, Signal
 from PySide6.QtWidgets import QWidget
 
+from crmdesk.core.changes import COMPANIES, CONTACTS, FIELDS, HISTORY, Changes
 from crmdesk.core.companies.records import restore_companies, trash_companies
-from crmdesk.core.contacts.records import Change
 from crmdesk.core.i18n import _, ngettext
 from crmdesk.core.lookup import listing
 from crmdesk.core.storage.database import Database
@@ -33,6 +33,7 @@ class CompaniesView(ListFormView):
     # "New Contact Here": the window starts a contact with this company's name.
     new_contact_requested = Signal(str)
 
+    KIND = COMPANIES
     key = "companies"
     list_key = "companies"
     default_columns = listing.DEFAULT_COMPANY_COLUMNS
@@ -85,14 +86,11 @@ class CompaniesView(ListFormView):
             self.new_contact_requested.emit(company)
 
     # -- services -------------------------------------------------------------------
-    def trash_service(self) -> Callable[[Database, list[int]], Change]:
+    def trash_service(self) -> Callable[[Database, list[int]], Changes]:
         return trash_companies
 
-    def restore_service(self) -> Callable[[Database, list[int]], Change]:
+    def restore_service(self) -> Callable[[Database, list[int]], Changes]:
         return restore_companies
-
-    def announce(self, change: Change) -> None:
-        self.companies_changed.emit(change)
 
     def trashed_text(self, n: int) -> str:
         return ngettext("Moved {n} company to the trash.", "Moved {n} companies to the trash.",
@@ -102,14 +100,19 @@ class CompaniesView(ListFormView):
         return ngettext("Restored {n} company.", "Restored {n} companies.", n).format(n=_num(n))
 
     # -- changes from elsewhere -----------------------------------------------------------
-    def on_contacts_changed(self, change: Change) -> None:
-        # New companies come with new contacts; counts and the people list change.
-        self.reload_after(Change(frozenset(), added=True))
-        if self._form_shown and hasattr(self.form, "refresh_people"):
-            self.form.refresh_people()
-            # Logged elsewhere (Ctrl+L, the History view), or a person moved: the History tab.
-            getattr(self.form, "refresh_history", lambda: None)()
-
-    def on_companies_changed(self, change: Change) -> None:
-        self.reload_after(change)
+    def on_changes(self, changes: Changes) -> None:
+        if changes.touches(COMPANIES):
+            self.reload_after(changes.of_kind(COMPANIES))
+        if changes.touches(CONTACTS) or changes.touches(HISTORY):
+            # New companies come with new contacts; counts and the people list change.
+            if self.isVisible():
+                self.model.reload_everything()
+            else:
+                self.stale = True
+            if self._form_shown and hasattr(self.form, "refresh_people"):
+                self.form.refresh_people()
+                # Logged elsewhere (Ctrl+L, the History view), or a person moved.
+                getattr(self.form, "refresh_history", lambda: None)()
+        if changes.touches(FIELDS):
+            self.stale = True
 

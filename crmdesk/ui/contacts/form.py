@@ -23,15 +23,16 @@ from PySide6.QtWidgets import (
     QVBoxLayout,
     QWidget,
 )
+from sqlalchemy.orm import Session
 
+from crmdesk.core.changes import Changes
 from crmdesk.core.companies.records import company_names
 from crmdesk.core.contacts.records import (
-    Change,
     ContactData,
+    Saved,
     all_tags,
-    create_contact,
     get_contact,
-    update_contact,
+    save_contact,
     validate,
 )
 from crmdesk.core.errors import Problem
@@ -421,14 +422,12 @@ class ContactForm(HistoryTab, RecordForm):
     def check(self, data: ContactData) -> list[Problem]:
         return validate(data, region=self._region)
 
-    def create(self, data: ContactData) -> int:
-        return create_contact(self.db, data)
+    def save_record(self, session: Session, record_id: int | None, data: ContactData,
+                    original: ContactData | None, custom: dict[str, Any]) -> Saved:
+        return save_contact(session, record_id, data, original=original, custom=custom)
 
-    def update(self, record_id: int, data: ContactData, original: ContactData) -> Change:
-        return update_contact(self.db, record_id, data, original=original)
-
-    def announce(self, change: Change) -> None:
-        self.contact_saved.emit(change)
+    def announce(self, changes: Changes) -> None:
+        self.contact_saved.emit(changes)
 
     def describe(self, data: ContactData) -> str:
         return data.name() or data.company.strip()

@@ -5,7 +5,7 @@ only the ordered ids (core.listing); rowCount is their number; data() fills a
 row cache a block of rows at a time with one query per table (64: a screenful
 and a half; DESIGN.md's ~200 cost ~10 ms more after every keystroke, to read
 and format rows nobody sees yet), and the cache keeps a few thousand rows at most, so memory does not grow with scrolling. Sorting
-re-runs the id query with ORDER BY (no QSortFilterProxyModel). A Change from a
+re-runs the id query with ORDER BY (no QSortFilterProxyModel). A Changes from a
 service marks rows stale, or reloads the ids when rows came or went.
 
 The id query runs on a reader thread, so typing in the search box never waits
@@ -38,7 +38,7 @@ from PySide6.QtCore import (
 )
 from sqlalchemy.orm import Session
 
-from crmdesk.core.contacts.records import Change
+from crmdesk.core.changes import KindChanges
 from crmdesk.core.lookup import listing
 from crmdesk.core.lookup.listing import COUNT, CUSTOM_NUMBER, DATETIME, DAY, ListColumn
 from crmdesk.core.storage.database import Database
@@ -288,17 +288,21 @@ class RecordTableModel(QAbstractTableModel):
             if row is not None:
                 self.dataChanged.emit(self.index(row, 0), self.index(row, len(self._keys) - 1))
 
-    def apply_change(self, change: Change) -> None:
+    def apply_change(self, change: KindChanges) -> None:
         """Reload when rows came or went; else repaint the changed rows at once and
         ask for the ids again, since an edit may move a row (a new name, a new
         last contact): the same rows in a new order keep the selection."""
-        if change.added or change.removed or any(self.row_of(i) is None for i in change.ids):
-            self._cache.clear()
-            self._total_stale = True
-            self.reload()
+        if change.added or change.removed or any(self.row_of(i) is None for i in change.changed):
+            self.reload_everything()
         else:
-            self.mark_stale(change.ids)
+            self.mark_stale(change.changed)
             self.reload()
+
+    def reload_everything(self) -> None:
+        """Rows may have come or gone: forget every row read and count again."""
+        self._cache.clear()
+        self._total_stale = True
+        self.reload()
 
     # -- the row cache -------------------------------------------------------------
     def _values(self, row: int) -> tuple[str, ...]:

@@ -7,7 +7,8 @@ from typing import Any
 
 from PySide6.QtWidgets import QApplication, QWidget
 
-from crmdesk.core.contacts.records import Change, restore_contacts, trash_contacts
+from crmdesk.core.changes import COMPANIES, CONTACTS, FIELDS, LISTS, SETTINGS, Changes
+from crmdesk.core.contacts.records import restore_contacts, trash_contacts
 from crmdesk.core.i18n import _, ngettext
 from crmdesk.core.lookup import listing
 from crmdesk.core.storage.database import Database
@@ -19,6 +20,7 @@ from crmdesk.ui.tasks.operations import Operations
 
 
 class ContactsView(ListFormView):
+    KIND = CONTACTS
     key = "contacts"
     list_key = "contacts"
     default_columns = listing.DEFAULT_CONTACT_COLUMNS
@@ -74,14 +76,11 @@ class ContactsView(ListFormView):
         self._new_company = company
         self.new_record()
 
-    def trash_service(self) -> Callable[[Database, list[int]], Change]:
+    def trash_service(self) -> Callable[[Database, list[int]], Changes]:
         return trash_contacts
 
-    def restore_service(self) -> Callable[[Database, list[int]], Change]:
+    def restore_service(self) -> Callable[[Database, list[int]], Changes]:
         return restore_contacts
-
-    def announce(self, change: Change) -> None:
-        self.contacts_changed.emit(change)
 
     def trashed_text(self, n: int) -> str:
         return ngettext("Moved {n} contact to the trash.", "Moved {n} contacts to the trash.",
@@ -108,9 +107,9 @@ class ContactsView(ListFormView):
         return self.list.selected_ids() or ([form_id] if form_id is not None else [])
 
     def history_logged(self, result: Any) -> None:
-        change = Change(frozenset(result.contact_ids))
-        self.model.apply_change(change)  # the Last contact column
-        if self._form_shown and self.form.current_id() in change.ids:
+        changes: Changes = result.changes
+        self.model.apply_change(changes.of_kind(CONTACTS))  # the Last contact column
+        if self._form_shown and self.form.current_id() in changes.ids(CONTACTS):
             getattr(self.form, "refresh_history", lambda: None)()
         super().history_logged(result)
         n = len(result.ids)
@@ -118,17 +117,20 @@ class ContactsView(ListFormView):
                                           n).format(n=_num(n)))
 
     # -- changes from elsewhere ---------------------------------------------------
-    def on_contacts_changed(self, change: Change) -> None:
-        self.reload_after(change)
-        if self._form_shown and self.form.current_id() in change.ids:
-            if change.removed:
-                self._show_form(False)
-            else:  # logged elsewhere (the History view): the form's History tab
-                getattr(self.form, "refresh_history", lambda: None)()
-
-    def on_companies_changed(self, change: Change) -> None:
-        # A renamed or deleted company shows in the Company column.
-        self.model.mark_stale()
+    def on_changes(self, changes: Changes) -> None:
+        if changes.touches(CONTACTS):
+            self.reload_after(changes.of_kind(CONTACTS))
+            if self._form_shown and self.form.current_id() in changes.ids(CONTACTS):
+                if self.form.current_id() in changes.removed(CONTACTS):
+                    self._show_form(False)
+                else:  # logged elsewhere (the History view): the form's History tab
+                    getattr(self.form, "refresh_history", lambda: None)()
+        if changes.touches(COMPANIES) or changes.touches(LISTS) or changes.touches(SETTINGS):
+            # A renamed or deleted company shows in the Company column, a renamed
+            # status in the Status column, a new collation in the order.
+            self.model.mark_stale()
+        if changes.touches(FIELDS):
+            self.stale = True
 
 
 def _num(n: int) -> str:

@@ -33,6 +33,7 @@ from PySide6.QtWidgets import (
     QVBoxLayout,
     QWidget,
 )
+from sqlalchemy.orm import Session
 
 from crmdesk.core.contacts.records import summaries
 from crmdesk.core.errors import CrmdeskError, Problem, ValidationError
@@ -53,6 +54,7 @@ from crmdesk.core.storage.models import INTERACTION_KIND, OUTCOME
 from crmdesk.ui.common import dialogs, errors
 from crmdesk.ui.common.form_sections import COLORS, ERROR, WARNING, ProblemsBanner, mark, when
 from crmdesk.ui.common.settings import UiSettings
+from crmdesk.ui.tasks.writes import write
 
 KIND_KEY = "history/last_kind"
 NAMES_SHOWN = 3  # "Anna Smith, John Brown, Jonas Kazlauskas and 47 more"
@@ -422,12 +424,15 @@ class LogDialog(QDialog):
             self.when.setFocus(Qt.FocusReason.OtherFocusReason)
             return None
         try:
-            with self.db.session() as s:
-                if self.interaction_id is not None:
-                    result = update_interaction(s, self.interaction_id, data)
-                else:
-                    each = len(self.contact_ids) > 1 and self.each.isChecked()
-                    result = log_interaction(s, data, each=each)
+            interaction_id = self.interaction_id
+            each = len(self.contact_ids) > 1 and self.each.isChecked()
+
+            def unit(s: Session) -> LogResult:
+                if interaction_id is not None:
+                    return update_interaction(s, interaction_id, data)
+                return log_interaction(s, data, each=each)
+
+            result = write(self.db, unit)
         except ValidationError as exc:
             self._refused(exc.problems)
             return None
@@ -510,8 +515,7 @@ def confirm_delete_interaction(parent: QWidget | None, db: Database,
                     "It is gone for all {n} contacts it is about.", n).format(n=n),
                 destructive=True):
             return None
-        with db.session() as s:
-            result: LogResult = delete_interaction(s, interaction_id)
+        result: LogResult = write(db, lambda s: delete_interaction(s, interaction_id))
         return result
     except CrmdeskError as exc:
         errors.show_error(parent, exc, title=_("Not deleted"))

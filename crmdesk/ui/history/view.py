@@ -26,7 +26,7 @@ from PySide6.QtCore import QLocale, Qt
 from PySide6.QtGui import QAction, QKeySequence, QPainter, QPaintEvent, QPalette
 from PySide6.QtWidgets import QPushButton, QVBoxLayout, QWidget
 
-from crmdesk.core.contacts.records import Change
+from crmdesk.core.changes import HISTORY, REMOVED, Changes
 from crmdesk.core.errors import CrmdeskError
 from crmdesk.core.history import records as history
 from crmdesk.core.i18n import _, ngettext
@@ -39,6 +39,7 @@ from crmdesk.ui.common.settings import UiSettings
 from crmdesk.ui.history.filters import ALL_TIME, HistoryFilterBar
 from crmdesk.ui.history.table_model import DEFAULT_HISTORY_COLUMNS, HistoryTableModel
 from crmdesk.ui.tasks.operations import Operations, Progress
+from crmdesk.ui.tasks.writes import run_on_writer
 
 # Exports of more rows than this run on the worker with a progress dialog.
 EXPORT_IN_BACKGROUND = 2000
@@ -251,7 +252,7 @@ class HistoryView(RecordView):
 
             result = confirm_delete_interaction(self, self.db, ids[0])
             if result is not None:
-                self.after_change(result, deleted=True, row=row)
+                self.after_change(result, row=row)
             return
         n = len(ids)
         if not dialogs.confirm(
@@ -273,27 +274,24 @@ class HistoryView(RecordView):
         def finished(results: list[Any]) -> None:
             contacts = {c for r in results for c in r.contact_ids}
             self.after_change(history.LogResult(ids=list(ids), contact_ids=sorted(contacts),
-                                                warnings=[]), deleted=True, row=row)
+                                                warnings=[], how=REMOVED), row=row)
 
         if n <= 500:
-            finished(job())
+            finished(run_on_writer(job))
         else:
             self.operations.run(job, label=_("Deleting history entries…"),
                                 on_success=finished)
 
-    def after_change(self, result: Any, *, deleted: bool = False,
-                     row: int | None = None) -> None:
+    def after_change(self, result: Any, *, row: int | None = None) -> None:
         """After a log, an edit or a delete: reload, and tell the other views."""
         if result is None:
             return
-        self.model.apply_change(Change(frozenset(result.ids), added=not deleted,
-                                       removed=deleted))
+        changes: Changes = result.changes
+        self.model.apply_change(changes.of_kind(HISTORY))
         if row is not None:
             self._pending_row = row  # the next entry takes the deleted one's place
-        contacts = frozenset(result.contact_ids)
-        if contacts:
-            self.contacts_changed.emit(Change(contacts))
-        if deleted:
+        self.changes_made.emit(changes)
+        if result.how == REMOVED:
             n = len(result.ids)
             self.status_message.emit(ngettext("Deleted {n} history entry.",
                                               "Deleted {n} history entries.", n).format(
@@ -396,14 +394,11 @@ class HistoryView(RecordView):
         errors.show_error(self, exc)
 
     # -- changes from elsewhere ----------------------------------------------------------
-    def on_contacts_changed(self, change: Change) -> None:
+    def on_changes(self, changes: Changes) -> None:
         """Names may have changed, entries may have come (a log from a contact)."""
         self.stale = True
         if self.isVisible():
             self.activate()
-
-    def on_companies_changed(self, change: Change) -> None:
-        self.on_contacts_changed(change)
 
     def shut_down(self) -> None:
         self.list.save_columns()

@@ -42,6 +42,10 @@ class Worker:
                     self._pending -= 1
                     self._idle.notify_all()
 
+    def is_current(self) -> bool:
+        """Whether the caller runs on this worker's thread."""
+        return threading.current_thread() is self._thread
+
     def busy(self) -> bool:
         with self._idle:
             return self._pending > 0

@@ -18,8 +18,9 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from crmdesk.core.changes import COMPANIES, CONTACTS, Changes
 from crmdesk.core.companies.records import purge_companies, restore_companies
-from crmdesk.core.contacts.records import Change, purge_contacts, restore_contacts
+from crmdesk.core.contacts.records import purge_contacts, restore_contacts
 from crmdesk.core.i18n import _, ngettext
 from crmdesk.core.lookup import listing
 from crmdesk.core.storage.database import Database
@@ -158,10 +159,11 @@ class TrashView(RecordView):
         contacts = self._is_contacts()
         service: Service = restore_contacts if contacts else restore_companies
 
-        def done(change: Change) -> None:
-            view.record_model.apply_change(change)
-            (self.contacts_changed if contacts else self.companies_changed).emit(change)
-            n = len(change.ids)
+        def done(changes: Changes) -> None:
+            kind = CONTACTS if contacts else COMPANIES
+            view.record_model.apply_change(changes.of_kind(kind))
+            self.changes_made.emit(changes)
+            n = len(changes.ids(kind))
             self.status_message.emit(
                 ngettext("Restored {n} contact.", "Restored {n} contacts.", n).format(n=_num(n))
                 if contacts else
@@ -210,10 +212,11 @@ class TrashView(RecordView):
         service: Service = purge_contacts if contacts else purge_companies
         model = self.contacts_model if contacts else self.companies_model
 
-        def done(change: Change) -> None:
-            model.apply_change(change)
-            (self.contacts_changed if contacts else self.companies_changed).emit(change)
-            n = len(change.ids)
+        def done(changes: Changes) -> None:
+            kind = CONTACTS if contacts else COMPANIES
+            model.apply_change(changes.of_kind(kind))
+            self.changes_made.emit(changes)
+            n = len(changes.ids(kind))
             self.status_message.emit(
                 ngettext("Deleted {n} contact for good.", "Deleted {n} contacts for good.",
                          n).format(n=_num(n)) if contacts else
@@ -223,18 +226,16 @@ class TrashView(RecordView):
         run_batched(self.operations, self.db, ids, service, done, _("Deleting for good…"))
 
     # -- changes from elsewhere -------------------------------------------------------
-    def on_contacts_changed(self, change: Change) -> None:
-        if change.added or change.removed:
-            self._reload_or_mark(self.contacts_model, change)
-
-    def on_companies_changed(self, change: Change) -> None:
-        if change.added or change.removed:
-            self._reload_or_mark(self.companies_model, change)
-        # The Company column of trashed contacts shows live companies only.
-        self.contacts_model.mark_stale()
-
-    def _reload_or_mark(self, model: RecordTableModel, change: Change) -> None:
-        model.apply_change(Change(change.ids, added=True))
+    def on_changes(self, changes: Changes) -> None:
+        """Records that came or went from the live lists went or came here."""
+        contacts, companies = changes.of_kind(CONTACTS), changes.of_kind(COMPANIES)
+        if contacts.added or contacts.removed:
+            self.contacts_model.reload_everything()
+        if companies.added or companies.removed:
+            self.companies_model.reload_everything()
+        if changes.touches(COMPANIES):
+            # The Company column of trashed contacts shows live companies only.
+            self.contacts_model.mark_stale()
 
     def shut_down(self) -> None:
         for view in (self.contacts_list, self.companies_list):

@@ -51,25 +51,30 @@ def run(db_path: str | None = None, argv: list[str] | None = None) -> int:
 
     from crmdesk.ui.common import errors
     from crmdesk.ui.common.settings import UiSettings
+    from crmdesk.ui.tasks.writes import install_gui_thread_check, remove_gui_thread_check
     from crmdesk.ui.window.main_window import MainWindow
 
     app = QApplication.instance() or QApplication(
         list(argv) if argv is not None else sys.argv[:1])
     configure_application(app)  # type: ignore[arg-type]
     errors.install_excepthook()
-    settings = UiSettings()
-    db = open_first_database(db_path, settings)
-    if db is None:
-        return EXIT_NO_DATABASE
-    window = MainWindow(db, settings)
-    if db.path is not None:
-        settings.add_recent(str(db.path))
-    window.show()
-    QTimer.singleShot(0, window.offer_demo_if_empty)
-    _windows.append(window)
-    code = app.exec()
-    _windows.remove(window)
-    return int(code)
+    check = install_gui_thread_check()  # a write begun on the GUI thread goes to the log
+    try:
+        settings = UiSettings()
+        db = open_first_database(db_path, settings)
+        if db is None:
+            return EXIT_NO_DATABASE
+        window = MainWindow(db, settings)
+        if db.path is not None:
+            settings.add_recent(str(db.path))
+        window.show()
+        QTimer.singleShot(0, window.offer_demo_if_empty)
+        _windows.append(window)
+        code = app.exec()
+        _windows.remove(window)
+        return int(code)
+    finally:
+        remove_gui_thread_check(check)
 
 
 _windows: list[object] = []  # the running window, kept referenced while Qt runs
@@ -111,8 +116,8 @@ def initial_path(db_path: str | None, recent: list[str]) -> tuple[Path, bool]:
 def open_first_database(db_path: str | None, settings: UiSettings) -> Database | None:
     """The Database to start with, asking the user while the file cannot be used."""
     from crmdesk.core.errors import CrmdeskError
-    from crmdesk.core.storage.database import Database
     from crmdesk.ui.common import dialogs, errors
+    from crmdesk.ui.tasks.writes import open_database
     from crmdesk.ui.window.database_files import with_suffix
 
     path, is_default = initial_path(db_path, settings.recent_files())
@@ -120,7 +125,7 @@ def open_first_database(db_path: str | None, settings: UiSettings) -> Database |
         try:
             if is_default:
                 path.parent.mkdir(parents=True, exist_ok=True)
-            return Database.open(path)
+            return open_database(str(path))
         except CrmdeskError as exc:
             problem = exc.message
         except Exception as exc:  # noqa: BLE001 - a bug: shown with details, then quit

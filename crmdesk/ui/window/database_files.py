@@ -25,6 +25,7 @@ from crmdesk.core.storage.database import FILE_SUFFIX, Database
 from crmdesk.ui.common import dialogs, errors
 from crmdesk.ui.common.settings import UiSettings
 from crmdesk.ui.tasks.operations import Operations, Progress
+from crmdesk.ui.tasks.writes import write
 
 
 class FilesHost(Protocol):
@@ -249,8 +250,7 @@ class DatabaseFiles(QObject):
         if index < 0:
             return
         region = "" if index == 0 else codes[index - 1]
-        with self.window.db.session() as session:
-            set_setting(session, "phone_region", region)
+        write(self.window.db, lambda session: set_setting(session, "phone_region", region))
         self.window.statusBar().showMessage(
             _("Phone numbers without a country code are now read as {country}.").format(
                 country=names.get(region, _("international only"))), 8000)

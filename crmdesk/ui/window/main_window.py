@@ -30,7 +30,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from crmdesk.core.contacts.records import Change
+from crmdesk.core.changes import COMPANIES, CONTACTS, Changes
 from crmdesk.core.errors import CrmdeskError
 from crmdesk.core.i18n import _
 from crmdesk.core.lookup import listing
@@ -52,6 +52,7 @@ from crmdesk.ui.fields.editor import FieldsEditor
 from crmdesk.ui.history.view import HistoryView
 from crmdesk.ui.lists.choice_lists import ChoiceListDialog, kind_title
 from crmdesk.ui.tasks.operations import Operations
+from crmdesk.ui.tasks.writes import open_database
 from crmdesk.ui.trash.view import TrashView
 from crmdesk.ui.window import about
 from crmdesk.ui.window.database_files import DatabaseFiles
@@ -262,8 +263,7 @@ class MainWindow(QMainWindow):
         view.counts_changed.connect(lambda v=view: self._counts_changed(v))
         view.dirty_changed.connect(self._update_actions)
         view.selection_changed.connect(self._update_actions)
-        view.contacts_changed.connect(lambda ch, v=view: self._broadcast(v, ch, contacts=True))
-        view.companies_changed.connect(lambda ch, v=view: self._broadcast(v, ch, contacts=False))
+        view.changes_made.connect(lambda ch, v=view: self.broadcast(ch, source=v))
         view.text_typed.connect(self._typed_in_list)
         view.status_message.connect(lambda text: self.statusBar().showMessage(text, 10000))
         view.open_contact_requested.connect(self.open_contact)
@@ -324,15 +324,17 @@ class MainWindow(QMainWindow):
         if 0 <= row < len(self.views):
             QTimer.singleShot(0, lambda: self.show_view(self.views[row]))
 
-    def _broadcast(self, source: RecordView, change: Change, *, contacts: bool) -> None:
+    def broadcast(self, changes: Changes, *, source: RecordView | None = None) -> None:
+        """What one action changed, to every view but the one that made it (which has
+        updated itself): the window's whole event system, whatever the kind of record."""
+        if not changes:
+            return
         for view in self.views:
             if view is not source:
-                if contacts:
-                    view.on_contacts_changed(change)
-                else:
-                    view.on_companies_changed(change)
+                view.on_changes(changes)
         self._update_actions()
-        self.warm_search()
+        if changes.touches(CONTACTS) or changes.touches(COMPANIES):
+            self.warm_search()
 
     def warm_search(self) -> None:
         """Read the texts for one- and two-letter searches on the reader thread, after
@@ -495,7 +497,7 @@ class MainWindow(QMainWindow):
         if not self.leave_all():
             return False
         try:
-            db = Database.open(target, create=create)
+            db = open_database(str(target), create=create)
         except CrmdeskError as exc:
             errors.show_error(self, exc)
             return False
