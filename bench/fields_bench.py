@@ -33,13 +33,19 @@ from sqlalchemy import func, insert, select
 from crmdesk.core.errors import CrmdeskError
 from crmdesk.core.fields import service as fields
 from crmdesk.core.fields.types import to_rows
-from crmdesk.core.lookup.compiler import contact_ids_for_lookup
 from crmdesk.core.lookup.listing import contact_ids
+from crmdesk.core.lookup.query import CONTACT, find_ids
 from crmdesk.core.storage.database import Database
 from crmdesk.core.storage.field_models import FieldValue
 from crmdesk.core.storage.models import Contact, utcnow
 from crmdesk.core.storage.name_order import forget
 from crmdesk.core.text.collation import name_sort_key
+
+
+def contact_ids_for_lookup(session: Any, query: str, **kw: Any) -> list[int]:
+    """What ``crmdesk search`` runs: the one entry point, a malformed lookup an error."""
+    return find_ids(session, CONTACT, query, strict=True, **kw)
+
 
 OUT = Path(__file__).resolve().parent / "out"
 TARGET_MS = 100.0

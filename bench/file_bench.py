@@ -30,7 +30,7 @@ ROOT = Path(__file__).resolve().parent.parent
 def _child() -> None:
     """In the fresh process: open the file and run one search, print the timings."""
     path, query = sys.argv[1], sys.argv[2]
-    from crmdesk.core.search.fulltext import search_contact_ids
+    from crmdesk.core.lookup.listing import contact_ids as search_contact_ids
     from crmdesk.core.storage.database import Database
 
     start = time.perf_counter()

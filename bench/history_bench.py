@@ -37,8 +37,8 @@ from sqlalchemy import func, insert, select
 from crmdesk.core.history import records as history
 from crmdesk.core.history.records import HistoryFilter, InteractionData
 from crmdesk.core.lists.choices import list_choices
-from crmdesk.core.lookup.compiler import contact_ids_for_lookup
 from crmdesk.core.lookup.listing import contact_ids
+from crmdesk.core.lookup.query import CONTACT, find_ids
 from crmdesk.core.storage.database import Database
 from crmdesk.core.storage.models import (
     INTERACTION_KIND,
@@ -48,6 +48,12 @@ from crmdesk.core.storage.models import (
     interaction_contact,
 )
 from crmdesk.core.text.folding import fold
+
+
+def contact_ids_for_lookup(session: Any, query: str, **kw: Any) -> list[int]:
+    """What ``crmdesk search`` runs: the one entry point, a malformed lookup an error."""
+    return find_ids(session, CONTACT, query, strict=True, **kw)
+
 
 OUT = Path(__file__).resolve().parent / "out"
 ENTRIES = 1_000_000

@@ -5,9 +5,10 @@ feels is the time from a prefix ("p", "pe", "pet" ...) to the full ordered id
 list, with a fresh unit of work each time as the GUI opens one. The window
 keeps the folded texts in memory for one- and two-letter words
 (short_search, filled on a background thread at start: its time is shown);
-the CLI's search_contact_ids, one query per run, does not, and is measured too. Short prefixes
-are the hard case: "p" matches most of a 100,000-contact file, and all of it
-must still be ordered. Words come in every script the demo holds, and digits
+``crmdesk search`` (cli.search.find_ids, the same lookup.query.find_ids), one
+query per run, does not, and is measured too. Short prefixes are the hard
+case: "p" matches most of a 100,000-contact file, and all of it must still be
+ordered. Words come in every script the demo holds, and digits
 as one types a phone number.
 """
 
@@ -18,8 +19,8 @@ from statistics import median
 from time import perf_counter
 
 from bench.common import Context, Section, ms, percentile, verdict
+from crmdesk.cli.search import find_ids
 from crmdesk.core.lookup import listing
-from crmdesk.core.search.fulltext import search_contact_ids
 from crmdesk.core.search.short_fragments import remember_texts
 from crmdesk.core.storage.database import Database
 
@@ -82,14 +83,15 @@ def run(ctx: Context) -> list[Section]:
         fill = perf_counter() - start
         samples, hits, slowest = _typed(db, listing.contact_ids)
         with Database.open(ctx.path, readonly=True) as cli_db:
-            cli_samples, cli_hits, _cli_slowest = _typed(cli_db, search_contact_ids)
+            cli_samples, cli_hits, _cli_slowest = _typed(
+                cli_db, lambda s, q: find_ids(s, q, trash=False, limit=None))
 
     sec = _table("Search per keystroke in the window (listing.contact_ids, a session each)",
                  samples, hits, target=True)
     sec.notes.append("typed: " + ", ".join(WORDS) + f" (each prefix {ROUNDS} times)")
     sec.notes.append(f"texts for one- and two-letter words read once at start, in the "
                      f"background: {ms(fill)} ms")
-    cli = _table("The same with crmdesk search (search_contact_ids, nothing in memory)",
+    cli = _table("The same with crmdesk search (cli.search.find_ids, nothing in memory)",
                  cli_samples, cli_hits, target=False)
 
     worst = Section("Slowest keystrokes in the window", ["query", "hits", "ms"])

@@ -36,15 +36,13 @@ def add_parser(sub: Subparsers) -> None:
 def find_ids(session: Any, query: str, *, trash: bool, limit: int | None) -> list[int]:
     """The ids of the contacts that ``query`` (words or a lookup) finds, in list order.
 
-    A malformed lookup raises QuerySyntaxError, saying where: the user's error, exit 1."""
-    from crmdesk.core.lookup.compiler import contact_ids_for_lookup
-    from crmdesk.core.lookup.syntax import has_conditions, parse
-    from crmdesk.core.search.fulltext import search_contact_ids
+    The one entry point the window's contact list uses too (lookup.query.find_ids), so
+    the same text finds the same contacts; but a malformed lookup raises
+    QuerySyntaxError, saying where: the user's error, exit 1."""
+    from crmdesk.core.lookup.query import CONTACT
+    from crmdesk.core.lookup.query import find_ids as lookup_ids
 
-    tree = parse(query)
-    if has_conditions(tree):
-        return contact_ids_for_lookup(session, tree, trash=trash, limit=limit)
-    return search_contact_ids(session, query, trash=trash, limit=limit)
+    return lookup_ids(session, CONTACT, query, strict=True, trash=trash, limit=limit)
 
 
 def run(args: argparse.Namespace) -> int:

@@ -31,7 +31,7 @@ from crmdesk.core.contacts.records import (
 )
 from crmdesk.core.errors import CrmdeskError, NotFoundError, ValidationError
 from crmdesk.core.lists.choices import list_choices, rename_choice
-from crmdesk.core.search.fulltext import search_contact_ids
+from crmdesk.core.lookup.listing import contact_ids as search_contact_ids
 from crmdesk.core.storage.models import STATUS, Contact, StatusChange
 
 

@@ -17,8 +17,8 @@ from crmdesk.core.demo.names import lt_female, lt_genitive, ru_female
 from crmdesk.core.demo.places import phone_number
 from crmdesk.core.demo.tables import CITIES
 from crmdesk.core.history.records import InteractionData, log_interaction, recompute_last
+from crmdesk.core.lookup.listing import contact_ids as search_contact_ids
 from crmdesk.core.maintenance.check import check_database
-from crmdesk.core.search.fulltext import search_contact_ids
 from crmdesk.core.storage.database import Database
 from crmdesk.core.storage.models import (
     FAMILY_FIRST,

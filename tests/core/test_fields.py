@@ -29,7 +29,7 @@ from crmdesk.core.fields.service import (
     OptionInfo,
     Unconverted,
 )
-from crmdesk.core.search.fulltext import search_contact_ids
+from crmdesk.core.lookup.listing import contact_ids as search_contact_ids
 from crmdesk.core.storage import migrate
 from crmdesk.core.storage.models import Contact
 from crmdesk.core.text.parsing import parse_bool, parse_date, parse_money, parse_number

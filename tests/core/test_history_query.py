@@ -13,10 +13,11 @@ from crmdesk.core.contacts.records import (
     restore_contacts,
     trash_contacts,
 )
+from crmdesk.core.errors import QuerySyntaxError
 from crmdesk.core.history import records as history
 from crmdesk.core.history.records import HistoryFilter, InteractionData, log_interaction
 from crmdesk.core.lookup import listing
-from crmdesk.core.lookup.compiler import contact_ids_for_lookup
+from crmdesk.core.lookup.query import CONTACT, HISTORY, find_ids
 
 DAY = timedelta(days=1)
 
@@ -110,10 +111,13 @@ def test_text_finds_entries_by_a_contacts_or_the_companys_name(db, book):
         assert history.history_count(s, HistoryFilter(text="петров")) == 3
 
 
-def test_a_name_search_is_no_query_language(db, book):
-    for text in ('"', 'ann" OR "bob', "{name_text} : adams", "NEAR(adams brown)", "ad*",
-                 "body_text:zeta"):
+def test_the_search_index_syntax_is_only_text(db, book):
+    """A word reaches the contacts' full-text index (FTS5) as a quoted phrase, never as its
+    query syntax: the lookup language is the only one there is."""
+    for text in ('ann" OR "bob', "{name_text} : adams", "NEAR(adams brown)", "ad*",
+                 "body_text:zeta", "adams*"):
         assert ids(db, HistoryFilter(text=text)) == [], text
+    assert len(ids(db, HistoryFilter(text='"'))) == 6  # an empty phrase: no condition
 
 
 def test_hostile_filter_values_are_only_values(db, book):
@@ -207,7 +211,7 @@ def test_lookups_on_last_contact(db, book):
 
     def find(query):
         with db.reading() as s:
-            return set(contact_ids_for_lookup(s, query, today=date(2026, 5, 15)))
+            return set(find_ids(s, CONTACT, query, strict=True, today=date(2026, 5, 15)))
 
     assert find("last_contact<2026-04-01") == {p["ann"]}  # the never-reached do not count
     assert find("last_contact<=2026-04-10") == {p["ann"], p["bob"]}
@@ -255,3 +259,108 @@ def test_filtered_by_kind_or_text_the_newest_still_come_first(db, book):
 def test_filters_compare_by_value():
     assert HistoryFilter(kinds=[], outcomes=[]) == HistoryFilter()
     assert HistoryFilter(kinds=["Call"]) == HistoryFilter(kinds=("Call",))
+
+
+# -- the search box speaks the lookup language, with the history's fields ---------------
+
+
+@pytest.mark.parametrize("query, expected", [
+    ("kind:call", [2, 0]),
+    ("kind:CALL", [2, 0]),
+    ("kind=call", [2, 0]),
+    ("kind:mail", [3]),  # no list entry is called so: those that hold it (E-mail)
+    ("-kind:call", [5, 4, 3, 1]),
+    ("outcome:reached", [0]),
+    ("kind:call outcome:reached", [0]),
+    ("outcome:reached adams", [0]),  # a word: a contact's name, as before
+    ("outcome:reached петров", []),
+    ("kind:call петров", [2]),
+    ("kind:call OR kind:meeting", [2, 1, 0]),
+    ("(kind:call OR kind:meeting) -outcome:reached", [2, 1]),
+    ("has:outcome", [4, 2, 0]),
+    ("at>2026-01-01", [5, 4, 3, 2, 1, 0]),
+    ("at>2026-04-30", [5, 4, 3]),  # after that day
+    ("at>=2026-05-01", [5, 4, 3]),
+    ("at<2026-04-10", [0]),
+    ("at<=2026-04-10", [1, 0]),
+    ("at:2026-04", [2, 1]),
+    ("date:2026-05-31", [4]),  # 23:00 is still the 31st, local time
+    ("date=2026-06-01", [5]),
+    ("direction:in", [3]),
+    ("direction:OUTGOING", [2, 0]),
+    ("missing:direction", [5, 4, 1]),
+    ("duration>10", [1]),
+    ("duration<=5", [0]),
+    ("duration=60", [1]),
+    ("has:duration", [1, 0]),
+    ("subject:demo", [1]),
+    ("subject:машины", []),
+    ("details:машины", [1]),
+    ('subject:"price list"', [0]),
+    ("contact:петров", [3, 2, 1]),
+    ("contact:brown", [1]),
+    ('contact="Bob Brown"', [1]),
+    ('contact="Bob Bro"', []),
+    ("contact:ann OR contact:小明", [5, 4, 0]),
+    ("company:zeta", [5, 0]),
+    ("company:acm", [1]),
+    ("-company:zeta", [4, 3, 2, 1]),
+    ('"две машины"', [1]),  # a phrase of the details
+    ("(счет)", [3]),  # parentheses group, they are not part of the word
+])
+def test_lookups_in_the_history(db, book, query, expected):
+    _p, e = book
+    assert ids(db, HistoryFilter(text=query)) == [e[i] for i in expected]
+    with db.reading() as s:  # the same through the one entry point, strictly
+        assert find_ids(s, HISTORY, query, strict=True, sort="at", descending=True) == \
+            [e[i] for i in expected]
+        assert history.history_count(s, HistoryFilter(text=query)) == len(expected)
+
+
+def test_relative_dates_and_the_filter_bar_together(db, book):
+    _p, e = book
+    with db.reading() as s:
+        def find(query, **kw):
+            return find_ids(s, HISTORY, query, strict=True, sort="at", descending=True,
+                            today=date(2026, 5, 15), **kw)
+        assert find("at:this-month") == [e[4], e[3]]
+        assert find("date:last-month") == [e[2], e[1]]
+        assert find("at:last-30-days kind:call") == [e[2]]
+    # The period, kinds and outcomes of the filter bar AND the typed lookup.
+    assert ids(db, HistoryFilter(since=date(2026, 4, 1), text="kind:call")) == [e[2]]
+    assert ids(db, HistoryFilter(kinds=["Call"], text="outcome:reached")) == [e[0]]
+    assert ids(db, HistoryFilter(kinds=["Call"], text="-outcome:reached")) == [e[2]]
+    assert ids(db, HistoryFilter(since=date(2026, 5, 1), until=date(2026, 5, 31),
+                                 text="kind:letter OR kind:e-mail")) == [e[4], e[3]]
+    assert ids(db, HistoryFilter(text="kind:call"), key="subject", descending=False) == \
+        [e[2], e[0]]  # Follow-up, Price list
+
+
+@pytest.mark.parametrize("query, message, position", [
+    ("kund:call", "Unknown field 'kund' at position 1 — did you mean kind?", 0),
+    ("outcome:reached knd:x", "Unknown field 'knd' at position 17", 16),
+    ("city:vilnius", "Unknown field 'city' at position 1", 0),  # a contact's field
+    ("has:tag", "Unknown field 'tag' at position 5", 4),
+    ("at>someday", "'someday' is not a date", 3),
+    ("duration>long", "'long' is not a number (duration holds numbers) at position 10", 9),
+    ("direction:sideways", "direction is in or out", 10),
+    ("kind<call", "kind cannot be compared with '<'", 5),
+    ("kind:call OR", "OR needs something on both sides at position 11", 10),
+    ("(kind:call", "The parenthesis is never closed at position 1", 0),
+])
+def test_history_errors_name_the_problem_and_the_place(db, book, query, message, position):
+    with db.reading() as s, pytest.raises(QuerySyntaxError) as exc:
+        history.history_ids(s, HistoryFilter(text=query), strict=True)
+    assert message in exc.value.message
+    assert exc.value.position == position
+    # The search box while typing: plain words, found nowhere, never an error.
+    assert ids(db, HistoryFilter(text=query)) == [] or "OR" in query or "(" in query
+
+
+def test_a_half_typed_lookup_is_read_as_words_in_the_box(db, book):
+    _p, e = book
+    assert ids(db, HistoryFilter(text="(петров")) == []  # the word "(петров" is nowhere
+    assert ids(db, HistoryFilter(text="kind:call OR")) == []
+    assert ids(db, HistoryFilter(text="петров -")) == [e[2]]  # "-": Follow-up
+    assert ids(db, HistoryFilter(text="kind:")) == []
+    assert ids(db, HistoryFilter(text="kind:call")) == [e[2], e[0]]

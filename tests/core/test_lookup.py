@@ -21,24 +21,23 @@ from crmdesk.core.contacts.records import (
 from crmdesk.core.errors import QuerySyntaxError
 from crmdesk.core.fields import service as fields
 from crmdesk.core.fields.keys import reserved_keys
-from crmdesk.core.lookup.compiler import (
+from crmdesk.core.lookup import listing
+from crmdesk.core.lookup.compiler import compile_lookup, known_keys
+from crmdesk.core.lookup.contact_fields import BUILTINS, DATE, register
+from crmdesk.core.lookup.query import CONTACT, find_ids
+from crmdesk.core.lookup.registry import BuiltinField, date_field
+from crmdesk.core.lookup.syntax import (
     And,
-    BuiltinField,
     Cond,
     Everything,
     Not,
     Or,
     Presence,
     Text,
-    compile_lookup,
-    contact_ids_for_lookup,
-    known_keys,
     parse,
-    register,
+    plain_words,
     to_text,
 )
-from crmdesk.core.lookup.contact_fields import BUILTINS, DATE, date_field
-from crmdesk.core.search.fulltext import search_contact_ids
 from crmdesk.core.storage.models import Contact
 from crmdesk.core.text.dateranges import DateRange, month_day_ranges, parse_date_range
 
@@ -261,14 +260,19 @@ def crm(shared):
     return shared[1]
 
 
+def contact_ids_for_lookup(s, query, *, today=None, **kw):
+    """What ``crmdesk search`` asks: a malformed lookup is an error."""
+    return find_ids(s, CONTACT, query, strict=True, today=today, **kw)
+
+
 def find(db, query, **kw):
     with db.reading() as s:
         return contact_ids_for_lookup(s, query, today=TODAY, **kw)
 
 
 def via_sql(db, query, trash=False):
-    """The same lookup as one SQL condition (contact_ids_for_lookup evaluates lookups made
-    only of custom fields as sets instead): both must find the same contacts, in order."""
+    """The same lookup as one SQL condition (find_ids evaluates lookups made only of
+    custom fields as sets instead): both must find the same contacts, in order."""
     from sqlalchemy import select
 
     with db.reading() as s:
@@ -379,7 +383,7 @@ def test_custom_fields(db, crm, query, expected):
 @pytest.mark.parametrize("few", [0, 10_000])
 def test_one_custom_condition_both_ways(db, crm, monkeypatch, few):
     """Many matches are put in name order from the name index, few by their sort keys."""
-    import crmdesk.core.lookup.compiler as lookup
+    import crmdesk.core.lookup.query as lookup
     from crmdesk.core.storage.name_order import forget
 
     monkeypatch.setattr(lookup, "_FEW", few)
@@ -395,7 +399,7 @@ def test_one_custom_condition_both_ways(db, crm, monkeypatch, few):
 def test_order_is_like_the_search(db, crm):
     with db.reading() as s:
         assert contact_ids_for_lookup(s, "jonas", today=TODAY) == \
-            search_contact_ids(s, "jonas")
+            listing.contact_ids(s, "jonas")
         # Name matches first: Jonas Petraitis before the Smith whose notes mention him.
         assert contact_ids_for_lookup(s, "jonas", today=TODAY)[0] == crm["jonas"]
         assert contact_ids_for_lookup(s, "tag:newsletter", limit=1, today=TODAY) == \
@@ -550,3 +554,52 @@ def test_name_order_is_remembered_until_something_changes(db_path):
         assert order() == [c, b]
         set_collation(db, "lt")
         assert sorted(order()) == sorted([c, b])
+
+
+# -- one tokenizer, and what a malformed lookup does ------------------------------------------
+
+
+def _words(tree):
+    items = tree.items if isinstance(tree, And) else () if isinstance(tree, Everything) \
+        else (tree,)
+    return [i.text for i in items]
+
+
+@pytest.mark.parametrize("query, words", [
+    ("", []),
+    ("ivanov", ["ivanov"]),
+    ("(ivanov", ["(ivanov"]),
+    ("a OR", ["a", "OR"]),
+    ('status: "a b', ["status:", "a b"]),
+    ("-tag:x )", ["-tag:x", ")"]),
+    ('x"y z"', ["x", "y z"]),
+])
+def test_plain_words_are_the_same_tokens_without_the_grammar(query, words):
+    assert _words(plain_words(query)) == words
+
+
+@settings(max_examples=300, deadline=None)
+@given(QUERIES)
+def test_plain_words_never_fail_and_print_back(query):
+    tree = plain_words(query)
+    assert parse(to_text(tree)) == tree
+
+
+@pytest.mark.parametrize("query", ["(petraitis", "city:", "fleet>10", "status:lead OR",
+                                   "birthday:soon", "a -"])
+def test_a_malformed_lookup_is_an_error_or_plain_words_as_the_caller_says(db, crm, query):
+    with db.reading() as s:
+        with pytest.raises(QuerySyntaxError) as exc:
+            find_ids(s, CONTACT, query, strict=True)
+        assert exc.value.position is not None
+        words = find_ids(s, CONTACT, to_text(plain_words(query)), strict=True)
+        assert find_ids(s, CONTACT, query, strict=False) == words
+        assert listing.contact_ids(s, query) == words
+
+
+@settings(max_examples=100, deadline=None,
+          suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(query=LOOKUPS)
+def test_the_search_box_never_fails(db, crm, query):
+    with db.reading() as s:
+        listing.contact_ids(s, query)

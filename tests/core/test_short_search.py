@@ -16,10 +16,21 @@ from crmdesk.core.contacts.records import (
     update_contact,
 )
 from crmdesk.core.demo import generate
+from crmdesk.core.errors import QuerySyntaxError
 from crmdesk.core.lookup import listing
+from crmdesk.core.lookup.compiler import terms_of
+from crmdesk.core.lookup.syntax import parse, plain_words
 from crmdesk.core.search import short_fragments as short_search
-from crmdesk.core.search.fulltext import parse_terms
 from crmdesk.core.storage.database import Database
+
+
+def parse_terms(query: str) -> list:
+    """The words of a query as the search box reads it (plain words if not a lookup)."""
+    try:
+        tree = parse(query)
+    except QuerySyntaxError:
+        tree = plain_words(query)
+    return list(terms_of(tree))
 
 
 @pytest.fixture(scope="module")

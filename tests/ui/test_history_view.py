@@ -476,3 +476,35 @@ def test_history_view_grabs_to_png(qtbot, make_window, db, people, entries, tmp_
     qtbot.wait(50)
     assert window.width() == 800
     assert window.grab().save(str(folder / "history-view-narrow.png"))
+
+
+def test_search_box_takes_lookups_with_the_historys_fields(qtbot, hwindow):
+    """The box speaks the lookup language (lookup/history_fields.py), as the contact
+    list's does: kind, outcome, dates ... and plain words for names and text."""
+    view = hwindow.history
+    view.filters.set_period("all")
+    hwindow.search_box.setText("kind:call")
+    hwindow.apply_search()
+    assert shown(view) == ["Prices for spring", "Complaint about delivery",
+                           "New year greetings"]
+    assert set(shown(view, "kind")) == {"Call"}
+    assert hwindow.count_label.text() == "3 of 7 entries"
+    hwindow.search_box.setText("kind:call outcome:reached smith")
+    hwindow.apply_search()
+    assert shown(view) == ["Prices for spring"]
+    hwindow.search_box.setText("kind:meeting иванов")  # a field and a contact's name
+    hwindow.apply_search()
+    assert shown(view) == ["Квартальный отчёт"]
+    hwindow.search_box.setText("at>2026-03-01 -kind:call")
+    hwindow.apply_search()
+    assert shown(view) == ["Квартальный отчёт", "Invoice question"]
+    # Still being typed: read as plain words, never an error box.
+    hwindow.search_box.setText("kind:")
+    hwindow.apply_search()
+    assert shown(view) == []
+    assert view.list.empty_text == "No entries match the search in this period."
+    # The filter bar's kind and the typed lookup together.
+    view.filters.set_kind("Call")
+    hwindow.search_box.setText("-outcome:reached")
+    hwindow.apply_search()
+    assert shown(view) == ["Complaint about delivery", "New year greetings"]

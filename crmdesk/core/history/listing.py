@@ -1,13 +1,17 @@
 """The History view across all contacts: filtered, sorted ids and blocks of rows.
 
-The same big-list shape as the contact list (listing.py, DESIGN.md "Big
-lists"): ``history_ids`` returns every matching interaction id in display
+The same big-list shape as the contact list (lookup/listing.py, DESIGN.md
+"Big lists"): ``history_ids`` returns every matching interaction id in display
 order with one query, ``history_rows`` the shown values of a block of them.
-At a million entries a month's filter walks the index on ``at``; sort keys
-come from a fixed registry (HISTORY_SORTS), and kinds, outcomes and text are
-bound values, so nothing a user picks or types becomes SQL text. A word of the
-text filter finds an entry by its subject and details, and by the names of its
-contacts (through the search index, search.name_holds) and of its company.
+The text of the filter is a lookup (DESIGN.md "Lookup language", the fields in
+lookup/history_fields.py): ``kind:call outcome:reached ivanov``, ``at>2026-01-01``;
+a plain word finds an entry by its subject and details, and by the names of
+its contacts and of its company. It goes through the one entry point from
+query text to ids (lookup.query.find_ids), with the filter bar's period, kinds
+and outcomes as conditions of the view's own. At a million entries a month's
+filter walks the index on ``at``; sort keys come from a fixed registry
+(HISTORY_SORTS), and kinds, outcomes and text are bound values, so nothing a
+user picks or types becomes SQL text.
 
 An entry whose contacts are all in the trash leaves the view with them (and
 comes back on restore), as a trashed contact leaves every other list. That
@@ -17,17 +21,18 @@ contact at all.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import date
-from typing import Any
 
-from sqlalchemy import ColumnElement, Select, case, exists, false, func, literal, or_, select
+from sqlalchemy import ColumnElement, exists, false, func, or_, select
 from sqlalchemy.orm import Session, aliased
 
 from crmdesk.core.i18n import _
-from crmdesk.core.lookup.listing import COUNT, DATETIME, TEXT, ListColumn, fetch_ids
-from crmdesk.core.search.fulltext import has_fts, name_holds
+from crmdesk.core.lookup.listing import COUNT, DATETIME, TEXT, ListColumn
+from crmdesk.core.lookup.ordering import HISTORY_SORTS
+from crmdesk.core.lookup.query import HISTORY, Within, compile_text, find_ids
+from crmdesk.core.lookup.syntax import tokenize
 from crmdesk.core.storage.models import (
     INTERACTION_KIND,
     OUTCOME,
@@ -39,6 +44,9 @@ from crmdesk.core.storage.models import (
 )
 from crmdesk.core.text.folding import fold
 from crmdesk.core.text.localtime import day_end, day_start, to_local
+
+__all__ = ["HISTORY_COLUMNS", "HISTORY_SORTS", "HistoryFilter", "contacts_of", "history_count",
+           "history_ids", "history_rows", "not_only_trashed", "trash_in_use", "within", "words"]
 
 _Kind = aliased(Choice, name="kind_choice")
 _Outcome = aliased(Choice, name="outcome_choice")
@@ -67,8 +75,8 @@ class HistoryFilter:
     until: date | None = None  # inclusive
     kinds: Sequence[str] = ()  # list entry names; empty = all
     outcomes: Sequence[str] = ()
-    # Every word must be in the subject, the details, a contact's or the company's
-    # name (folded).
+    # A lookup (history_fields.py): every word must be in the subject, the details, a
+    # contact's or the company's name (folded); kind:call, at>2026-01-01 ... as typed.
     text: str = ""
     contact_id: int | None = None
 
@@ -79,8 +87,9 @@ class HistoryFilter:
 
 
 def words(text: str) -> list[str]:
-    """The folded words of a text filter."""
-    return fold(text).split()
+    """The folded words and "phrases" of a text filter, split by the lookup syntax's
+    tokenizer (words only: the timelines of one contact or company filter by these)."""
+    return [folded for token in tokenize(text, plain=True) if (folded := fold(token.text))]
 
 
 def _choice_ids(session: Session, kind: str, names: Iterable[str]) -> list[int]:
@@ -105,25 +114,9 @@ def not_only_trashed() -> ColumnElement[bool]:
     return or_(Interaction.id.not_in(trashed), live)
 
 
-def _text_condition(session: Session, word: str, fts: bool) -> ColumnElement[bool]:
-    """The folded word is in the subject or the details, in the name of a contact of
-    the entry, or in the name of its company. Names are looked up first (a few
-    contacts, a few companies), then their entries through the link table's
-    (contact_id) index, so a word costs one pass over the entries, not a join; a
-    word in no name (most words of a subject) costs nothing more than before."""
-    out = [func.instr(Interaction.search_text, literal(word)) > 0]
-    people = name_holds(word, fts=fts)
-    if session.scalar(select(exists(people))):
-        out.append(Interaction.id.in_(
-            select(_link.interaction_id).where(_link.contact_id.in_(people))))
-    named = select(Company.id).where(func.instr(Company.name_key, literal(word)) > 0)
-    if session.scalar(select(exists(named))):
-        out.append(Interaction.company_id.in_(named))
-    return or_(*out)
-
-
-def conditions(session: Session, flt: HistoryFilter) -> list[ColumnElement[bool]]:
-    """The filter as conditions on Interaction."""
+def within(session: Session, flt: HistoryFilter) -> Within:
+    """The filter's period, kinds, outcomes and contact (all but its text) as the view's
+    own conditions for lookup.query.find_ids."""
     out: list[ColumnElement[bool]] = []
     if flt.since is not None:
         out.append(Interaction.at >= day_start(flt.since))
@@ -141,112 +134,35 @@ def conditions(session: Session, flt: HistoryFilter) -> list[ColumnElement[bool]
     if flt.outcomes:
         ids = _choice_ids(session, OUTCOME, flt.outcomes)
         out.append(outcome.in_(ids) if ids else false())
-    fts = has_fts(session) if flt.text.strip() else False
-    for word in words(flt.text):
-        out.append(_text_condition(session, word, fts))
     if flt.contact_id is not None:
         out.append(Interaction.id.in_(
             select(_link.interaction_id).where(_link.contact_id == flt.contact_id)))
     elif trash_in_use(session):
         out.append(not_only_trashed())
-    return out
-
-
-# -- sorting: a registry, so a sort key can only pick one of these -------------------
-
-Sorter = Callable[[Select[Any], bool], Select[Any]]
-
-
-def _newest_first(descending: bool) -> list[Any]:
-    return ([Interaction.at.desc(), Interaction.id.desc()] if descending
-            else [Interaction.at, Interaction.id])
-
-
-def _blank_last(stmt: Select[Any], value: Any, blank: ColumnElement[bool],
-                descending: bool) -> Select[Any]:
-    """ORDER BY value, empty values last in either direction, then the newest first."""
-    return stmt.order_by(case((blank, 1), else_=0), value.desc() if descending else value,
-                         *_newest_first(True))
-
-
-def _by_at(stmt: Select[Any], descending: bool) -> Select[Any]:
-    return stmt.order_by(*_newest_first(descending))
-
-
-def _by_at_scanning(stmt: Select[Any], descending: bool) -> Select[Any]:
-    """By date, for a filter on kinds, outcomes or text. Walking the index on ``at``
-    would read the table row of every entry in index order to test the filter
-    (2.5 s for a word over a million entries); hiding the column from the index
-    (coalesce) makes SQLite read the table in one pass and sort what matched
-    (0.3 s)."""
-    hidden = func.coalesce(Interaction.at, Interaction.at)
-    if descending:
-        return stmt.order_by(hidden.desc(), Interaction.id.desc())
-    return stmt.order_by(hidden, Interaction.id)
-
-
-def _by_list(alias: Any, column: Any) -> Sorter:
-    """By the entry's place in its drop-down list (as contacts sort by status)."""
-    def sort(stmt: Select[Any], descending: bool) -> Select[Any]:
-        stmt = stmt.outerjoin(alias, alias.id == column)
-        return _blank_last(stmt, alias.position, alias.id.is_(None), descending)
-    return sort
-
-
-def _by_text(column: Any) -> Sorter:
-    def sort(stmt: Select[Any], descending: bool) -> Select[Any]:
-        return _blank_last(stmt, func.lower(column), column == "", descending)
-    return sort
-
-
-def _by_duration(stmt: Select[Any], descending: bool) -> Select[Any]:
-    return _blank_last(stmt, Interaction.duration_min, Interaction.duration_min.is_(None),
-                       descending)
-
-
-def _by_company(stmt: Select[Any], descending: bool) -> Select[Any]:
-    stmt = stmt.outerjoin(Company, Company.id == Interaction.company_id)
-    return _blank_last(stmt, Company.name_key, Company.id.is_(None), descending)
-
-
-def _by_contacts(stmt: Select[Any], descending: bool) -> Select[Any]:
-    first = (select(func.min(Contact.sort_key))
-             .join(interaction_contact, _link.contact_id == Contact.id)
-             .where(_link.interaction_id == Interaction.id)
-             .correlate(Interaction).scalar_subquery())
-    return _blank_last(stmt, first, first.is_(None), descending)
-
-
-HISTORY_SORTS: dict[str, Sorter] = {
-    "at": _by_at,
-    "kind": _by_list(_Kind, Interaction.kind_id),
-    "direction": _by_text(Interaction.direction),
-    "subject": _by_text(Interaction.subject),
-    "outcome": _by_list(_Outcome, Interaction.outcome_id),
-    "contacts": _by_contacts,
-    "company": _by_company,
-    "duration": _by_duration,
-}
+    return Within(tuple(out), ranged=dated, narrowed=bool(flt.kinds or flt.outcomes))
 
 
 def history_ids(session: Session, flt: HistoryFilter | None = None, sort_key: str = "at",
-                descending: bool = True) -> list[int]:
-    """Every matching interaction's id in display order (ids only, one query)."""
-    sorter = HISTORY_SORTS.get(sort_key)
-    if sorter is None:
-        raise ValueError(f"unknown history column {sort_key!r}")
+                descending: bool = True, *, strict: bool = False) -> list[int]:
+    """Every matching interaction's id in display order (ids only, one query).
+
+    ``strict``: a malformed lookup in the filter's text raises QuerySyntaxError
+    (with its place); otherwise the text is read as plain words, as the search
+    box does while the user is typing.
+    """
     flt = flt or HistoryFilter()
-    stmt = select(Interaction.id).where(*conditions(session, flt))
-    if sort_key == "at" and (flt.kinds or flt.outcomes or words(flt.text)):
-        sorter = _by_at_scanning
-    return fetch_ids(session, sorter(stmt, descending))
+    return find_ids(session, HISTORY, flt.text, strict=strict, sort=sort_key,
+                    descending=descending, within=within(session, flt))
 
 
-def history_count(session: Session, flt: HistoryFilter | None = None) -> int:
+def history_count(session: Session, flt: HistoryFilter | None = None, *,
+                  strict: bool = False) -> int:
     """How many entries match (all of them without a filter)."""
     stmt = select(func.count()).select_from(Interaction)
     if flt is not None:
-        stmt = stmt.where(*conditions(session, flt))
+        scope = within(session, flt)
+        lookup = compile_text(session, HISTORY, flt.text, strict=strict, ranged=scope.ranged)
+        stmt = stmt.where(*scope.conditions, lookup.condition)
     return session.scalar(stmt) or 0
 
 

@@ -1,18 +1,20 @@
-"""The lookup language of DESIGN.md: one syntax for the search box, saved lookups,
-the CLI and reports.
+"""The lookup language of DESIGN.md, compiled: a query tree to one SQLAlchemy condition.
 
     ivanov  "ООО Ромашка"  tag:newsletter  city:Vilnius status:customer
     status:lead OR status:prospect   -tag:do-not-call   (a OR b) c
     fleet_size>10  trade_show:"Baltic Expo"  last_contact<2026-06-01
     birthday:this-month  created:last-30-days  has:email  missing:address
+    kind:call outcome:reached ivanov  (in the history)   industry:retail  (companies)
 
-lookup_syntax.py turns the text into a tree; this module compiles the tree
-into one SQLAlchemy condition on Contact. Words go to the full-text search
-(search.text_filter); ``key:value`` goes to a built-in field of the registry
-in lookup_fields.py or to a custom field through fields.py; a key of a
-*company* custom field looks at the contact's company. Nothing the user typed
-ever becomes SQL text: keys select registry entries or field_def rows, and
-values are bound parameters.
+syntax.py turns the text into a tree; this module compiles the tree against
+one entity's field registry (contact_fields, company_fields, history_fields)
+into one condition on that entity's records. Words and phrases go to the
+registry's word search, all the words ANDed in one condition (for contacts
+one query of the full-text index); ``key:value`` goes to a built-in field of
+the registry or to a custom field through fields/query.py. Nothing the user
+typed ever becomes SQL text: keys select registry entries or field_def rows,
+and values are bound parameters. query.py turns text into ordered ids with
+it; this module is for whoever needs the condition itself.
 """
 
 from __future__ import annotations
@@ -20,30 +22,19 @@ from __future__ import annotations
 import difflib
 from dataclasses import dataclass
 from datetime import date
-from typing import Any
 
-from sqlalchemy import ColumnElement, and_, bindparam, not_, or_, select, true
+from sqlalchemy import ColumnElement, and_, not_, or_, true
 from sqlalchemy.orm import Session
 
 from crmdesk.core.errors import QuerySyntaxError
 from crmdesk.core.fields.catalog import all_fields
 from crmdesk.core.fields.info import FieldInfo
-from crmdesk.core.fields.query import (
-    filter_expression,
-    owner_ids,
-    presence_expression,
-    value_condition,
-)
+from crmdesk.core.fields.query import filter_expression, presence_expression
 from crmdesk.core.i18n import _
-from crmdesk.core.lookup.contact_fields import (
-    BUILTINS,
-    BuiltinField,
-    LookupContext,
-    builtin_keys,
-    ensure_sql_functions,
-    register,
-    words_filter,
-)
+from crmdesk.core.lookup.company_fields import COMPANIES
+from crmdesk.core.lookup.contact_fields import CONTACTS
+from crmdesk.core.lookup.history_fields import HISTORY, HISTORY_LOOKUP
+from crmdesk.core.lookup.registry import LookupContext, Registry, Via, ensure_sql_functions, same
 from crmdesk.core.lookup.syntax import (
     And,
     Cond,
@@ -53,71 +44,108 @@ from crmdesk.core.lookup.syntax import (
     Or,
     Presence,
     Text,
+    has_conditions,
     parse,
-    to_text,
 )
-from crmdesk.core.search.fulltext import Term, has_fts, name_rank
+from crmdesk.core.search.fulltext import Term, has_fts
 from crmdesk.core.storage.field_models import COMPANY, CONTACT
-from crmdesk.core.storage.models import Company, Contact
-from crmdesk.core.storage.name_order import name_ordered_ids, remembered
-from crmdesk.core.storage.raw_rows import fetch_ids
-from crmdesk.core.text.folding import digits, fold, looks_like_phone
+from crmdesk.core.text.folding import fold
 
-__all__ = [
-    "And", "BuiltinField", "CompiledLookup", "Cond", "Everything", "Node", "Not", "Or",
-    "Presence", "Text", "builtin_keys", "compile_lookup", "contact_ids_for_lookup",
-    "known_keys", "parse", "register", "to_text",
-]
+__all__ = ["ENTITIES", "CompiledLookup", "compile_lookup", "known_keys", "registry_of",
+           "terms_of"]
+
+ENTITIES: dict[str, Registry] = {CONTACT: CONTACTS, COMPANY: COMPANIES,
+                                 HISTORY: HISTORY_LOOKUP}
+
+
+def registry_of(entity: str) -> Registry:
+    registry = ENTITIES.get(entity)
+    if registry is None:
+        raise ValueError(f"no lookup registry for {entity!r}")
+    return registry
 
 
 @dataclass(frozen=True)
 class CompiledLookup:
-    """A lookup as SQL: ``condition`` on Contact, and the words that rank name matches first."""
+    """A lookup as SQL: ``condition`` on the entity's records; ``rank_terms``: the words
+    every match holds (contacts whose name has them come first); ``field``: the custom
+    field when the whole lookup is one condition on one of the entity's own (query.py
+    answers that from the field's index)."""
 
     condition: ColumnElement[bool]
     rank_terms: tuple[Term, ...]
     tree: Node
+    field: FieldInfo | None = None
+
+    @property
+    def words_only(self) -> bool:
+        """Nothing but words and phrases, ANDed (no field, OR or NOT)."""
+        return not has_conditions(self.tree)
 
 
-def _term(text: str) -> Term | None:
-    folded = digits(text) if looks_like_phone(text) else fold(text)
-    return Term(folded) if folded else None
+def terms_of(node: Node) -> tuple[Term, ...]:
+    """The search terms of the words every match contains (not under OR or NOT)."""
+    if isinstance(node, Text):
+        term = Term.of(node.text)
+        return (term,) if term else ()
+    if isinstance(node, And):
+        return tuple(t for i in node.items for t in terms_of(i))
+    return ()
 
 
 class _Compiler:
-    def __init__(self, session: Session, today: date) -> None:
+    def __init__(self, session: Session, registry: Registry, today: date,
+                 ranged: bool) -> None:
         ensure_sql_functions(session)
+        self.session = session
+        self.registry = registry
         self.ctx = LookupContext(session=session, today=today, fts=has_fts(session),
-                                 sqlite=session.get_bind().dialect.name == "sqlite")
-        self.contact_fields = {f.key: f for f in all_fields(session, CONTACT)}
-        self.company_fields = {f.key: f for f in all_fields(session, COMPANY)}
+                                 sqlite=session.get_bind().dialect.name == "sqlite",
+                                 ranged=ranged)
+        self._custom: dict[str, tuple[FieldInfo, Via]] | None = None
 
     # -- resolving keys ---------------------------------------------------------------
 
+    def custom_fields(self) -> dict[str, tuple[FieldInfo, Via]]:
+        """{key: (field, how its condition becomes one on our records)}, read when a
+        lookup first names a key that is not built in (words never need them)."""
+        if self._custom is None:
+            found: dict[str, tuple[FieldInfo, Via]] = {}
+            for entity, via in self.registry.custom.items():
+                for f in all_fields(self.session, entity):
+                    found.setdefault(f.key, (f, via))
+            self._custom = found
+        return self._custom
+
+    def own_field(self, node: Node) -> FieldInfo | None:
+        """The custom field of the entity's own that the lookup is all about, if it is
+        one ``key<op>value`` or ``has:key`` on one."""
+        if not (isinstance(node, Cond) or (isinstance(node, Presence) and node.present)):
+            return None
+        if node.key in self.registry.fields:
+            return None
+        found = self.custom_fields().get(node.key)
+        if found is None or found[1] is not same:
+            return None
+        return found[0]
+
     def _unknown(self, key: str, pos: int) -> QuerySyntaxError:
-        keys = sorted(BUILTINS) + sorted(self.contact_fields) + sorted(self.company_fields)
+        custom = self.custom_fields()
+        keys = sorted(self.registry.fields)
+        for entity in self.registry.custom:
+            keys += sorted(k for k, (f, _via) in custom.items() if f.entity == entity)
         near = [k for k in keys if k.startswith(key) and k != key]
         near += [k for k in difflib.get_close_matches(key, keys, n=3, cutoff=0.6)
                  if k not in near]
         folded = fold(key.replace("_", " "))
-        near += [f.key for f in (*self.contact_fields.values(), *self.company_fields.values())
-                 if folded and folded in fold(f.label) and f.key not in near]
+        near += [k for k, (f, _via) in custom.items()
+                 if folded and folded in fold(f.label) and k not in near]
         message = _("Unknown field {key!r} at position {n}").format(key=key, n=pos + 1)
         if near:
             message += " — " + _("did you mean {keys}?").format(keys=", ".join(near[:3]))
         else:
             message += ". " + _("Put it in quotes to look for the text itself.")
         return QuerySyntaxError(message, position=pos)
-
-    def _custom(self, key: str) -> FieldInfo | None:
-        return self.contact_fields.get(key) or self.company_fields.get(key)
-
-    @staticmethod
-    def _via_company(field: FieldInfo, cond: ColumnElement[bool]) -> ColumnElement[bool]:
-        if field.entity == CONTACT:
-            return cond
-        return and_(Contact.company_id.is_not(None),
-                    Contact.company_id.in_(select(Company.id).where(cond)))
 
     @staticmethod
     def at(exc: QuerySyntaxError, pos: int) -> QuerySyntaxError:
@@ -130,35 +158,40 @@ class _Compiler:
     # -- nodes ------------------------------------------------------------------------
 
     def cond(self, node: Cond) -> ColumnElement[bool]:
-        builtin = BUILTINS.get(node.key)
+        builtin = self.registry.fields.get(node.key)
         try:
             if builtin is not None:
                 return builtin.condition(self.ctx, node.op, node.value)
-            field = self._custom(node.key)
-            if field is None:
+            found = self.custom_fields().get(node.key)
+            if found is None:
                 raise self._unknown(node.key, node.pos)
-            return self._via_company(field, filter_expression(field, node.op, node.value,
-                                                              today=self.ctx.today))
+            field, via = found
+            return via(filter_expression(field, node.op, node.value, today=self.ctx.today))
         except QuerySyntaxError as exc:
             raise self.at(exc, node.value_pos) from None
 
     def presence(self, node: Presence) -> ColumnElement[bool]:
-        builtin = BUILTINS.get(node.key)
+        builtin = self.registry.fields.get(node.key)
         if builtin is not None:
             cond = builtin.present(self.ctx)
         else:
-            field = self._custom(node.key)
-            if field is None:
+            found = self.custom_fields().get(node.key)
+            if found is None:
                 raise self._unknown(node.key, node.pos + (4 if node.present else 8))
-            cond = self._via_company(field, presence_expression(field))
+            field, via = found
+            cond = via(presence_expression(field))
         return cond if node.present else not_(cond)
+
+    def words(self, texts: list[Text]) -> list[ColumnElement[bool]]:
+        terms = [t for i in texts if (t := Term.of(i.text))]
+        return [self.registry.words(self.ctx, terms)] if terms else []
 
     def compile(self, node: Node) -> ColumnElement[bool]:
         if isinstance(node, Everything):
             return true()
         if isinstance(node, Text):
-            term = _term(node.text)
-            return words_filter([term], fts=self.ctx.fts) if term else true()
+            words = self.words([node])
+            return words[0] if words else true()
         if isinstance(node, Cond):
             return self.cond(node)
         if isinstance(node, Presence):
@@ -167,111 +200,35 @@ class _Compiler:
             return not_(self.compile(node.item))
         if isinstance(node, Or):
             return or_(*(self.compile(i) for i in node.items))
-        # And: the words together in one full-text condition (one index query).
-        terms = [t for i in node.items if isinstance(i, Text) and (t := _term(i.text))]
-        parts = [words_filter(terms, fts=self.ctx.fts)] if terms else []
+        # And: the words together in one condition (for contacts one index query).
+        parts = self.words([i for i in node.items if isinstance(i, Text)])
         parts += [self.compile(i) for i in node.items if not isinstance(i, Text)]
         return and_(*parts) if parts else true()
 
 
-def _rank_terms(node: Node) -> tuple[Term, ...]:
-    """The words that every match contains (not under OR or NOT): they rank name matches."""
-    if isinstance(node, Text):
-        term = _term(node.text)
-        return (term,) if term else ()
-    if isinstance(node, And):
-        return tuple(t for i in node.items for t in _rank_terms(i))
-    return ()
+def compile_lookup(session: Session, query: str | Node, *, entity: str = CONTACT,
+                   today: date | None = None, ranged: bool = False) -> CompiledLookup:
+    """The lookup as a condition on the entity's records (Contact, Company or
+    Interaction); QuerySyntaxError, naming the problem and its place, for a
+    malformed lookup or one naming a field the entity does not have.
 
-
-def compile_lookup(session: Session, query: str | Node, *,
-                   today: date | None = None) -> CompiledLookup:
-    """The lookup as a condition on Contact (for the contact list, reports, exports).
-
-    Use the condition in a statement run in this same session: on SQLite it
-    may call functions registered on the session's connection.
+    Use the condition in a statement run in this same session: on SQLite it may
+    call functions registered on the session's connection. ``ranged``: see
+    registry.LookupContext.
     """
     tree = parse(query) if isinstance(query, str) else query
-    condition = _Compiler(session, today or date.today()).compile(tree)
-    return CompiledLookup(condition, _rank_terms(tree), tree)
+    compiler = _Compiler(session, registry_of(entity), today or date.today(), ranged)
+    condition = compiler.compile(tree)
+    return CompiledLookup(condition, terms_of(tree), tree, compiler.own_field(tree))
 
 
-def contact_ids_for_lookup(session: Session, query: str | Node, trash: bool = False, *,
-                           today: date | None = None, limit: int | None = None) -> list[int]:
-    """Ids of the contacts a lookup finds, ordered like search.search_contact_ids
-    (contacts whose name has the words first, then by name)."""
-    tree = parse(query) if isinstance(query, str) else query
-    compiler = _Compiler(session, today or date.today())
-    live = Contact.deleted_at.is_not(None) if trash else Contact.deleted_at.is_(None)
-    if isinstance(tree, Cond | Presence) and _one_custom_condition(tree, compiler):
-        ids = _by_set(session, compiler, tree, live, trash)
-        return ids if limit is None else ids[:limit]
-    stmt = select(Contact.id).where(live, compiler.compile(tree))
-    order: list[Any] = [Contact.sort_key, Contact.id]
-    rank = _rank_terms(tree)
-    if rank:
-        order.insert(0, name_rank(list(rank)))
-    stmt = stmt.order_by(*order)
-    if limit is not None:
-        stmt = stmt.limit(limit)
-    return fetch_ids(session, stmt)
-
-
-# -- a lookup that is one custom-field condition ------------------------------------------
-#
-# The commonest lookup from the list's column filters, "fleet_size>10", names one custom
-# field. SQLite answers it in name order by building an index of the matching ids and
-# probing it once per contact: on 100,000 contacts ~50 ms more than reading the ids off
-# the field's covering index into a Python set and keeping the name-ordered contacts
-# that are in it (or, when few match and the name order is not at hand, sorting just
-# those by their sort keys).
-
-_FEW = 10_000
-_FEW_SHARE = 10  # ... and at most a tenth of all contacts
-_CHUNK = 2_000
-
-
-def _one_custom_condition(node: Node, compiler: _Compiler) -> bool:
-    return (isinstance(node, Cond) or (isinstance(node, Presence) and node.present)) \
-        and node.key not in BUILTINS and node.key in compiler.contact_fields
-
-
-def _by_set(session: Session, compiler: _Compiler, node: Cond | Presence,
-            live: ColumnElement[bool], trash: bool) -> list[int]:
-    field = compiler.contact_fields[node.key]
-    if isinstance(node, Cond):
-        try:
-            cond = value_condition(field, node.op, node.value, today=compiler.ctx.today)
-        except QuerySyntaxError as exc:
-            raise compiler.at(exc, node.value_pos) from None
-    else:
-        cond = true()
-    matched = owner_ids(session, field, cond)
-    names, count = remembered(session, trash=trash)
-    if names is None and len(matched) <= _FEW and (count is None or len(matched) * _FEW_SHARE < count):
-        ids = sorted(matched)
-        keyed: list[tuple[str, int]] = []
-        # Whether a contact is in the trash is checked here, not in SQL: with it in the
-        # WHERE, SQLite walks the trash index past every contact instead of looking up
-        # just these ids. One cached statement, the ids bound as a list.
-        stmt = select(Contact.id, Contact.sort_key, Contact.deleted_at).where(
-            Contact.id.in_(bindparam("ids", expanding=True)))
-        conn = session.connection()
-        for start in range(0, len(ids), _CHUNK):
-            keyed += [(r[1], r[0]) for r in conn.execute(stmt, {"ids": ids[start:start + _CHUNK]})
-                      if (r[2] is None) != trash]
-        # Python orders str by code point, SQLite's BINARY collation by UTF-8 bytes: the same.
-        return [cid for _key, cid in sorted(keyed)]
-    if names is None:
-        names = name_ordered_ids(session, trash=trash)
-    return list(filter(matched.__contains__, names))
-
-
-def known_keys(session: Session) -> dict[str, str]:
-    """{key: label} of every field a contact lookup can name (for completion and help)."""
-    out = {key: field.label() for key, field in sorted(BUILTINS.items())}
-    for entity in (CONTACT, COMPANY):
-        for f in all_fields(session, entity):
-            out.setdefault(f.key, f.label if entity == CONTACT else
+def known_keys(session: Session, entity: str = CONTACT) -> dict[str, str]:
+    """{key: label} of every field a lookup of ``entity`` can name (for completion
+    and help); for contacts, company fields are marked as such."""
+    registry = registry_of(entity)
+    out = {key: field.label() for key, field in sorted(registry.fields.items())}
+    for owner in registry.custom:
+        for f in all_fields(session, owner):
+            out.setdefault(f.key, f.label if owner == entity else
                            _("{label} (company)").format(label=f.label))
     return out

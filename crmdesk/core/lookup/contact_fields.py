@@ -1,51 +1,55 @@
-"""crmdesk's own lookup fields (``city:``, ``tag:``, ``birthday:`` ...), as a registry.
+"""The contacts' lookup fields (``city:``, ``tag:``, ``birthday:`` ...), as a registry.
 
 Each entry says how ``key<op>value`` and ``has:key`` become a condition on
-Contact. A field added by a later issue is one ``register(...)`` call or one
-line below (the history's ``last_contact`` and ``last_attempt`` are
-``datetime_field``s on columns of Contact), and its key is then reserved for custom fields too (fields_keys.py asks here).
+Contact (registry.py says what an entry is). A field added by a later issue is
+one ``register(...)`` call or one line below (the history's ``last_contact``
+and ``last_attempt`` are ``datetime_field``s on columns of Contact), and its
+key is then reserved for custom fields too (fields/keys.py, kept in step by
+test_reserved_keys). A contact lookup names custom fields of contacts, and of
+companies, seen through the contact's company.
 
-Text is compared folded (text.fold: case- and accent-blind in any script).
-Name parts, notes, addresses are stored as typed, so on SQLite the
-comparison uses a fold() of our own registered on the connection
-(``crmdesk_fold``) after a cheap first cut by the full-text index, which
-already holds every one of these texts folded; on another database it falls
-back to lower(). Every condition is two-valued (never NULL), so ``-city:x``
-also finds contacts without any city.
+Words go to the full-text index (search.text_filter). Name parts, notes,
+addresses are stored as typed, so their conditions fold in SQL (registry.py)
+after a cheap first cut by the full-text index, which already holds every one
+of these texts folded.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable
-from dataclasses import dataclass
-from datetime import UTC, date, datetime, time, timedelta
 from typing import Any
 
-from sqlalchemy import (
-    BindParameter,
-    ColumnElement,
-    and_,
-    bindparam,
-    exists,
-    false,
-    func,
-    literal,
-    or_,
-    select,
-    true,
-)
-from sqlalchemy.orm import Session
-from sqlalchemy.sql import visitors
+from sqlalchemy import ColumnElement, and_, exists, false, func, or_, select, true
 
 from crmdesk.core.errors import QuerySyntaxError
 from crmdesk.core.fields.query import anniversary_condition, bad_date, date_range_of
 from crmdesk.core.i18n import _
+from crmdesk.core.lookup.registry import (
+    CHOICE,
+    DATE,
+    DAY,
+    PHONE,
+    TEXT,
+    BuiltinField,
+    Condition,
+    LookupContext,
+    Present,
+    Registry,
+    always,
+    choice_field,
+    column_present,
+    contains,
+    country_codes,
+    datetime_field,
+    match,
+    only,
+    same,
+)
 from crmdesk.core.search.fulltext import Term, text_filter
+from crmdesk.core.storage.field_models import COMPANY, CONTACT
 from crmdesk.core.storage.models import (
     SOURCE,
     STATUS,
     Address,
-    Choice,
     Company,
     Contact,
     Email,
@@ -55,113 +59,40 @@ from crmdesk.core.storage.models import (
     Tag,
     contact_tag,
 )
-from crmdesk.core.text.dateranges import DateRange
 from crmdesk.core.text.folding import digits, fold
 
-# Kinds, for help texts and for a lookup builder in the GUI.
-TEXT = "text"
-DATE = "date"
-DAY = "day"  # a birthday: month and day, year optional
-CHOICE = "choice"
-PHONE = "phone"
-
-
-@dataclass
-class LookupContext:
-    """What compiling one lookup needs: the session, "today", and the database's abilities."""
-
-    session: Session
-    today: date
-    fts: bool
-    sqlite: bool
-
-    def fold(self, column: Any) -> ColumnElement[str]:
-        """fold(column) in SQL (see the module docstring)."""
-        if self.sqlite:
-            result: ColumnElement[str] = func.crmdesk_fold(column)
-            return result
-        return func.lower(column)
-
-    def digits(self, column: Any) -> ColumnElement[str]:
-        if self.sqlite:
-            result: ColumnElement[str] = func.crmdesk_digits(column)
-            return result
-        return func.regexp_replace(column, r"\D", "", "g")
-
-    def prefilter(self, needle: str) -> ColumnElement[bool]:
-        """Contacts whose indexed text holds ``needle`` at all: a fast first cut."""
-        return words_filter([Term(needle)], fts=self.fts)
+__all__ = ["BUILTINS", "CONTACTS", "DATE", "BuiltinField", "builtin_keys", "register",
+           "words_filter"]
 
 
 def words_filter(terms: list[Term], *, fts: bool) -> ColumnElement[bool]:
-    """search.text_filter, safe to use several times in one statement.
-
-    text_filter binds its FTS5 MATCH string under one fixed name, so in
-    ``jonas OR ruta`` the second would silently replace the first; here every
-    bound value gets a name of its own.
-    """
-    def unique(element: Any, **_kw: Any) -> Any:
-        if isinstance(element, BindParameter) and not element.unique:
-            return bindparam(element.key, element.value, type_=element.type, unique=True)
-        return None
-
-    opts: dict[str, Any] = {}
-    return visitors.replacement_traverse(text_filter(terms, fts=fts), opts, unique)
+    """search.text_filter: its bound values are unique, so it may appear several times in
+    one statement (``jonas OR ruta``, a field's first cut beside the words)."""
+    return text_filter(terms, fts=fts)
 
 
-def ensure_sql_functions(session: Session) -> None:
-    """Register crmdesk_fold / crmdesk_digits on the session's SQLite connection (once)."""
-    conn = session.connection()
-    if conn.dialect.name != "sqlite":
-        return
-    pooled = conn.connection
-    if pooled.info.get("crmdesk_functions"):
-        return
-    raw: Any = pooled.dbapi_connection
-    raw.create_function("crmdesk_fold", 1, fold, deterministic=True)
-    raw.create_function("crmdesk_digits", 1, digits, deterministic=True)
-    pooled.info["crmdesk_functions"] = True
+def _words(ctx: LookupContext, terms: list[Term]) -> ColumnElement[bool]:
+    return words_filter(terms, fts=ctx.fts)
 
 
-Condition = Callable[[LookupContext, str, str], ColumnElement[bool]]
-Presence = Callable[[LookupContext], ColumnElement[bool]]
+def _via_company(cond: ColumnElement[bool]) -> ColumnElement[bool]:
+    """A condition on Company (a company custom field) seen through the contact's company."""
+    return and_(Contact.company_id.is_not(None),
+                Contact.company_id.in_(select(Company.id).where(cond)))
 
 
-@dataclass(frozen=True)
-class BuiltinField:
-    key: str
-    label: Callable[[], str]
-    kind: str
-    condition: Condition
-    present: Presence
-
-
-BUILTINS: dict[str, BuiltinField] = {}
-
-
-def register(field: BuiltinField) -> BuiltinField:
-    """Add (or replace) a built-in lookup field; its key becomes reserved for custom fields."""
-    BUILTINS[field.key] = field
-    return field
+CONTACTS = Registry(CONTACT, Contact, _words, custom={CONTACT: same, COMPANY: _via_company})
+BUILTINS = CONTACTS.fields
+register = CONTACTS.register
 
 
 def builtin_keys() -> frozenset[str]:
-    return frozenset(BUILTINS)
+    return CONTACTS.keys()
 
 
-def only(key: str, op: str, allowed: Iterable[str] = (":", "=")) -> None:
-    if op not in allowed:
-        raise QuerySyntaxError(_(
-            "{key} cannot be compared with {op!r}: comparisons work on dates and numbers. "
-            "Use {key}:value."
-        ).format(key=key, op=op))
-
-
-def _match(ctx: LookupContext, column: Any, op: str, needle: str) -> ColumnElement[bool]:
-    folded = ctx.fold(column)
-    if op == "=":
-        return folded == literal(needle)
-    return func.instr(folded, literal(needle)) > 0
+def prefilter(ctx: LookupContext, needle: str) -> ColumnElement[bool]:
+    """Contacts whose indexed text holds ``needle`` at all: a fast first cut."""
+    return words_filter([Term(needle)], fts=ctx.fts)
 
 
 # -- building blocks (also for fields registered later) -----------------------------------
@@ -174,7 +105,7 @@ def contact_text(key: str, column: Any) -> Condition:
         needle = fold(value)
         if not needle:
             return true()
-        return and_(ctx.prefilter(needle), _match(ctx, column, op, needle))
+        return and_(prefilter(ctx, needle), match(ctx, column, op, needle))
     return condition
 
 
@@ -186,12 +117,12 @@ def child_text(key: str, model: Any, *columns: Any) -> Condition:
         if not needle:
             return true()
         found = exists().where(model.contact_id == Contact.id,
-                               or_(*(_match(ctx, c, op, needle) for c in columns)))
-        return and_(ctx.prefilter(needle), found)
+                               or_(*(match(ctx, c, op, needle) for c in columns)))
+        return and_(prefilter(ctx, needle), found)
     return condition
 
 
-def child_present(model: Any, column: Any = None) -> Presence:
+def child_present(model: Any, column: Any = None) -> Present:
     """``has:key`` for a child table: one pass over its contact_id index, not a probe per
     contact (an IN list is far cheaper in SQLite than 100,000 correlated EXISTS)."""
     def present(ctx: LookupContext) -> ColumnElement[bool]:
@@ -203,47 +134,6 @@ def child_present(model: Any, column: Any = None) -> Presence:
     return present
 
 
-def column_present(column: Any) -> Presence:
-    def present(ctx: LookupContext) -> ColumnElement[bool]:
-        return and_(column.is_not(None), column != "")
-    return present
-
-
-def utc_bounds(r: DateRange) -> tuple[datetime, datetime]:
-    """The local days of ``r`` as [start, end) in naive UTC, as created/updated are kept."""
-    def utc(day: date) -> datetime:
-        local = datetime.combine(day, time.min).astimezone()
-        return local.astimezone(UTC).replace(tzinfo=None)
-    return utc(r.start), utc(r.end + timedelta(days=1))
-
-
-def datetime_field(key: str, column: Callable[[], Any]) -> Condition:
-    """``key<date`` etc. on a UTC timestamp: days are the user's local days."""
-    def condition(ctx: LookupContext, op: str, value: str) -> ColumnElement[bool]:
-        r = date_range_of(value, ctx.today)
-        if r is None:
-            raise bad_date(value)
-        start, end = utc_bounds(r)
-        col = column()
-        cond = {":": and_(col >= start, col < end), "=": and_(col >= start, col < end),
-                "<": col < start, "<=": col < end, ">": col >= end, ">=": col >= start}[op]
-        return and_(col.is_not(None), cond)
-    return condition
-
-
-def date_field(key: str, column: Callable[[], Any]) -> Condition:
-    """``key<date`` etc. on a date column (or a scalar subquery giving a date)."""
-    def condition(ctx: LookupContext, op: str, value: str) -> ColumnElement[bool]:
-        from crmdesk.core.fields.query import date_condition
-
-        r = date_range_of(value, ctx.today)
-        if r is None:
-            raise bad_date(value)
-        col = column()
-        return and_(col.is_not(None), date_condition(col, op, r))
-    return condition
-
-
 # -- the fields ---------------------------------------------------------------------------
 
 
@@ -253,52 +143,24 @@ def _name(ctx: LookupContext, op: str, value: str) -> ColumnElement[bool]:
     if not needle:
         return true()
     if op == "=":
-        return _match(ctx, Contact.display_name, op, needle)
+        return match(ctx, Contact.display_name, op, needle)
     # name_text is the folded name and nickname already: no function needed.
-    return and_(ctx.prefilter(needle), exists().where(
+    return and_(prefilter(ctx, needle), exists().where(
         SearchRow.contact_id == Contact.id, func.instr(SearchRow.name_text, needle) > 0))
 
 
 def _company(ctx: LookupContext, op: str, value: str) -> ColumnElement[bool]:
     only("company", op)
     needle = fold(value)
-    match = Company.name_key == needle if op == "=" else func.instr(Company.name_key,
-                                                                    needle) > 0
-    return and_(Contact.company_id.is_not(None),
-                Contact.company_id.in_(select(Company.id).where(match)))
-
-
-def _territories() -> dict[str, set[str]]:
-    """Folded country names (English, Russian, Lithuanian, Chinese, the PC's) -> codes."""
-    from babel import Locale
-
-    from crmdesk.core.text.collation import system_language
-
-    names: dict[str, set[str]] = {}
-    for lang in {"en", "ru", "lt", "zh", system_language() or "en"}:
-        try:
-            territories = Locale.parse(lang).territories
-        except (ValueError, LookupError):
-            continue
-        for code, name in territories.items():
-            if len(code) == 2 and code.isalpha():
-                names.setdefault(fold(name), set()).add(code)
-    return names
+    return _via_company(contains(Company.name_key, op, needle))
 
 
 def _country(ctx: LookupContext, op: str, value: str) -> ColumnElement[bool]:
     only("country", op)
-    word = value.strip()
-    codes: set[str] = set()
-    if len(word) == 2 and word.isalpha():
-        codes.add(word.upper())
-    needle = fold(word)
-    for name, found in _territories().items():
-        if name == needle or (op == ":" and len(needle) >= 3 and name.startswith(needle)):
-            codes |= found
+    codes = country_codes(op, value)
     if not codes:
         return false()
-    return Contact.id.in_(select(Address.contact_id).where(Address.country.in_(sorted(codes))))
+    return Contact.id.in_(select(Address.contact_id).where(Address.country.in_(codes)))
 
 
 def _email(ctx: LookupContext, op: str, value: str) -> ColumnElement[bool]:
@@ -307,9 +169,8 @@ def _email(ctx: LookupContext, op: str, value: str) -> ColumnElement[bool]:
     if not needle:
         return true()
     # normalized is lower-cased already: plain SQL, so one pass over the e-mails.
-    match = Email.normalized == needle if op == "=" else func.instr(Email.normalized,
-                                                                    needle) > 0
-    return Contact.id.in_(select(Email.contact_id).where(match))
+    return Contact.id.in_(select(Email.contact_id).where(
+        contains(Email.normalized, op, needle)))
 
 
 def _phone(ctx: LookupContext, op: str, value: str) -> ColumnElement[bool]:
@@ -321,31 +182,17 @@ def _phone(ctx: LookupContext, op: str, value: str) -> ColumnElement[bool]:
     typed = ctx.digits(Phone.number)
     e164 = func.coalesce(Phone.e164, "")
     if op == "=":
-        match = or_(typed == needle, func.ltrim(e164, "+") == needle)
+        same_number = or_(typed == needle, func.ltrim(e164, "+") == needle)
     else:
-        match = or_(func.instr(e164, needle) > 0, func.instr(typed, needle) > 0)
-    return and_(ctx.prefilter(needle), exists().where(Phone.contact_id == Contact.id, match))
+        same_number = or_(func.instr(e164, needle) > 0, func.instr(typed, needle) > 0)
+    return and_(prefilter(ctx, needle),
+                exists().where(Phone.contact_id == Contact.id, same_number))
 
 
 def _tag(ctx: LookupContext, op: str, value: str) -> ColumnElement[bool]:
     only("tag", op)
     tagged = select(contact_tag.c.contact_id).join(Tag, Tag.id == contact_tag.c.tag_id)
     return Contact.id.in_(tagged.where(Tag.key == fold(value)))
-
-
-def _choice(kind: str, column: Any) -> Condition:
-    def condition(ctx: LookupContext, op: str, value: str) -> ColumnElement[bool]:
-        only(kind, op)
-        needle = fold(value)
-        names = ctx.session.execute(select(Choice.id, Choice.name)
-                                    .where(Choice.kind == kind)).all()
-        ids = [cid for cid, name in names if fold(name) == needle]
-        if not ids and op == ":" and needle:
-            ids = [cid for cid, name in names if needle in fold(name)]
-        if not ids:
-            return false()
-        return and_(column.is_not(None), column.in_(ids))
-    return condition
 
 
 def _birthday(ctx: LookupContext, op: str, value: str) -> ColumnElement[bool]:
@@ -363,10 +210,6 @@ def _birthday(ctx: LookupContext, op: str, value: str) -> ColumnElement[bool]:
     cond = {":": ymd.between(lo, hi), "=": ymd.between(lo, hi), "<": ymd < lo, "<=": ymd <= hi,
             ">": ymd > hi, ">=": ymd >= lo}[op]
     return and_(known, year.is_not(None), cond)
-
-
-def _always(ctx: LookupContext) -> ColumnElement[bool]:
-    return true()
 
 
 for _field in (
@@ -410,23 +253,25 @@ for _field in (
                  child_present(Link)),
     BuiltinField("tag", lambda: _("Tag"), CHOICE, _tag,
                  lambda ctx: Contact.id.in_(select(contact_tag.c.contact_id))),
-    BuiltinField("status", lambda: _("Status"), CHOICE, _choice(STATUS, Contact.status_id),
+    BuiltinField("status", lambda: _("Status"), CHOICE,
+                 choice_field("status", STATUS, lambda ctx: Contact.status_id),
                  lambda ctx: Contact.status_id.is_not(None)),
     BuiltinField("source", lambda: _("Lead source"), CHOICE,
-                 _choice(SOURCE, Contact.source_id),
+                 choice_field("source", SOURCE, lambda ctx: Contact.source_id),
                  lambda ctx: Contact.source_id.is_not(None)),
+    # Dates on the contact's own row: tested walking the list in name order (leads=False).
     BuiltinField("birthday", lambda: _("Birthday"), DAY, _birthday,
-                 lambda ctx: Contact.birthday_month.is_not(None)),
+                 lambda ctx: Contact.birthday_month.is_not(None), leads=False),
     BuiltinField("created", lambda: _("Created"), DATE,
-                 datetime_field("created", lambda: Contact.created_at), _always),
+                 datetime_field("created", lambda: Contact.created_at), always, leads=False),
     BuiltinField("updated", lambda: _("Updated"), DATE,
-                 datetime_field("updated", lambda: Contact.updated_at), _always),
+                 datetime_field("updated", lambda: Contact.updated_at), always, leads=False),
     # Derived from the history (history_last.py); missing: never reached / never tried.
     BuiltinField("last_contact", lambda: _("Last contact"), DATE,
                  datetime_field("last_contact", lambda: Contact.last_contact_at),
-                 lambda ctx: Contact.last_contact_at.is_not(None)),
+                 lambda ctx: Contact.last_contact_at.is_not(None), leads=False),
     BuiltinField("last_attempt", lambda: _("Last attempt"), DATE,
                  datetime_field("last_attempt", lambda: Contact.last_attempt_at),
-                 lambda ctx: Contact.last_attempt_at.is_not(None)),
+                 lambda ctx: Contact.last_attempt_at.is_not(None), leads=False),
 ):
     register(_field)

@@ -8,10 +8,12 @@
     op      := ":" | "=" | "<" | "<=" | ">" | ">="
 
 The tree (khard's composable queries, lucc/khard khard/query.py, are the
-model) knows nothing of fields or SQL: lookup.py compiles it, and only there
-is a key checked against the known fields. ``to_text`` prints a tree back as a
-query that parses to the same tree, which is how a lookup built by clicking
-is saved. Nodes remember where they started (``pos``, 0-based) so that an
+model) knows nothing of fields or SQL: compiler.py compiles it against one
+entity's field registry, and only there is a key checked. This module is the
+only place where query text is split: words and "phrases" become the search
+terms of the full-text index from these same tokens (search.Term.of).
+``to_text`` prints a tree back as a query that parses to the same tree, which
+is how a lookup built by clicking is saved. Nodes remember where they started (``pos``, 0-based) so that an
 error found later can still point at the place; positions take no part in
 comparing trees.
 """
@@ -186,7 +188,35 @@ def _condition(query: str, i: int) -> Token | None:
     return Token(COND, i, text=value, key=key, op=op, value_pos=k, end=end)
 
 
-def tokenize(query: str) -> list[Token]:
+def _plain(query: str) -> list[Token]:
+    """Words and "phrases", nothing else: parentheses, minus signs, OR and ``key:value``
+    are letters like any other. Never fails."""
+    tokens: list[Token] = []
+    i = 0
+    n = len(query)
+    while i < n:
+        ch = query[i]
+        if ch.isspace():
+            i += 1
+        elif ch == '"':
+            text, end = _phrase(query, i)
+            tokens.append(Token(TEXT, i, text=text))
+            i = end
+        else:
+            end = i
+            while end < n and not query[end].isspace() and query[end] != '"':
+                end += 1
+            tokens.append(Token(TEXT, i, text=query[i:end]))
+            i = end
+    return tokens
+
+
+def tokenize(query: str, *, plain: bool = False) -> list[Token]:
+    """The tokens of a lookup: the one place where query text is split, into words,
+    "phrases", conditions, operators and parentheses (QuerySyntaxError where that
+    cannot be done). ``plain``: words and phrases only (see plain_words)."""
+    if plain:
+        return _plain(query)
     if len(query) > MAX_LENGTH:
         raise error(_("The lookup is too long (at most {n} characters)").format(n=MAX_LENGTH),
                     MAX_LENGTH)
@@ -341,6 +371,16 @@ class _Parser:
 def parse(query: str) -> Node:
     """The tree of a lookup; QuerySyntaxError (with a position) if it is malformed."""
     return _Parser(query).parse()
+
+
+def plain_words(query: str) -> Node:
+    """``query`` read as nothing but words and "phrases", all ANDed: how a search box
+    reads a lookup that is not (yet) valid, ``status:`` half typed or a "(" not yet
+    closed, so that typing is never interrupted. Never fails."""
+    items = tuple(Text(t.text, pos=t.pos) for t in tokenize(query, plain=True))
+    if not items:
+        return Everything()
+    return items[0] if len(items) == 1 else And(items, pos=items[0].pos)
 
 
 # -- printing -------------------------------------------------------------------------

@@ -11,7 +11,6 @@ the same conditions run as a scan. Results: name matches first, then by name.
 
 from __future__ import annotations
 
-import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from typing import Any
@@ -56,7 +55,6 @@ from crmdesk.core.text.folding import digits, fold, looks_like_phone
 
 TRIGRAM = 3
 _CHUNK = 500
-_TOKEN = re.compile(r'"([^"]*)"?|(\S+)')
 _FTS_TABLE = "search_fts"
 
 
@@ -74,25 +72,19 @@ class Term:
     def spellings(self) -> tuple[str, ...]:
         return (self.text, *(a for a in self.alts if a and a != self.text))
 
+    @classmethod
+    def of(cls, raw: str) -> Term | None:
+        """The term for one word or "phrase" as typed (lookup.syntax splits the text;
+        nothing here does), or None when nothing is left of it folded.
 
-def parse_terms(query: str) -> list[Term]:
-    """Split a search-box query into folded terms: words and "quoted phrases".
-
-    A word typed like a phone number ("+7 (495)", "123-45-67") is looked for
-    as its digits, so it meets phone numbers however they were formatted.
-    """
-    terms: list[Term] = []
-    for m in _TOKEN.finditer(query):
-        phrase, word = m.group(1), m.group(2)
-        raw = phrase if phrase is not None else word
-        if raw is None:
-            continue
+        A word typed like a phone number ("+7 (495)", "123-45-67") is looked for
+        as its digits, so it meets phone numbers however they were formatted,
+        and as typed ("0/0" may be a name, not a number).
+        """
         folded = fold(raw)
         if looks_like_phone(raw):
-            terms.append(Term(digits(raw), (folded,)))
-        elif folded:
-            terms.append(Term(folded))
-    return terms
+            return cls(digits(raw), (folded,))
+        return cls(folded) if folded else None
 
 
 def has_fts(session: Session) -> bool:
@@ -171,28 +163,6 @@ def name_rank(terms: list[Term]) -> ColumnElement[int]:
     )
     in_name = and_(*(or_(*(_contains(name_text, x) for x in t.spellings())) for t in terms))
     return case((in_name, 0), else_=1)
-
-
-def search_contact_ids(
-    session: Session, query: str, *, trash: bool = False, limit: int | None = None
-) -> list[int]:
-    """Ids of the contacts that match ``query``, best first (name matches, then by name)."""
-    terms = parse_terms(query)
-    deleted: Any = Contact.deleted_at
-    if terms:
-        # Wrapped so that SQLite does not walk the (deleted_at, sort_key) index
-        # over every contact probing each against the matches, but starts from
-        # the matches (few, from the trigram index) and sorts those.
-        deleted = func.coalesce(Contact.deleted_at, None)
-    stmt = select(Contact.id).where(deleted.is_not(None) if trash else deleted.is_(None))
-    if terms:
-        stmt = stmt.where(text_filter(terms, fts=has_fts(session)))
-        stmt = stmt.order_by(name_rank(terms), Contact.sort_key, Contact.id)
-    else:
-        stmt = stmt.order_by(Contact.sort_key, Contact.id)
-    if limit is not None:
-        stmt = stmt.limit(limit)
-    return list(session.scalars(stmt))
 
 
 # -- keeping the index up to date ---------------------------------------------
