@@ -22,9 +22,12 @@ $(TEST_STAMP): pyproject.toml | $(BIN)/python
 run: $(STAMP)
 	$(BIN)/crmdesk $(ARGS)
 
+# On every core (pytest-xdist); tests marked xdist_group share a worker (one 100,000-row
+# file for the big-list tests); the 15 slowest tests are listed at the end.
 test: $(TEST_STAMP)
 	cd $(CURDIR) && $(BIN)/lint-imports
-	QT_QPA_PLATFORM=offscreen $(BIN)/python -m pytest -q $(PYTEST_ARGS)
+	QT_QPA_PLATFORM=offscreen $(BIN)/python -m pytest -q -n auto --dist loadgroup \
+		--durations=15 $(PYTEST_ARGS)
 
 bench: $(TEST_STAMP)
 	QT_QPA_PLATFORM=offscreen $(BIN)/python -m bench $(BENCH_ARGS)

@@ -1,8 +1,16 @@
-"""Shared test set-up: Qt headless, a fresh database file per test."""
+"""Shared test set-up: Qt headless, a fresh database file per test.
+
+Making a database file runs every Alembic migration (a quarter of a second);
+so each test session (each xdist worker) makes one, closed, and every test gets
+a copy of it. Tests about making, opening or migrating files still do it for
+real with Database.open on a path of their own.
+"""
 
 from __future__ import annotations
 
 import os
+import shutil
+from collections.abc import Callable
 from pathlib import Path
 
 import pytest
@@ -21,16 +29,43 @@ ROOT = Path(__file__).resolve().parents[1]
 SHARED_DATA = ROOT.parent / "shared" / "data"
 
 
+@pytest.fixture(scope="session")
+def migrated_template(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A new database file, migrated to the newest schema and closed: the copies'
+    source. Made with the environment set above (LANG decides its collation)."""
+    from crmdesk.core.storage.database import Database
+
+    path = tmp_path_factory.mktemp("template") / "template.crmdesk"
+    Database.open(path).close()
+    # Closed cleanly: everything is in the one file, nothing left in a -wal.
+    leftovers = [p.name for p in path.parent.iterdir() if p.name.endswith(("-wal", "-shm"))]
+    assert leftovers == [], leftovers
+    return path
+
+
+@pytest.fixture
+def new_db_file(migrated_template: Path) -> Callable[[Path], Path]:
+    """new_db_file(path): a new, migrated, empty database file at path (a copy of
+    the template), for Database.open(path) to open as if it had just made it."""
+
+    def copy(path: Path) -> Path:
+        assert not path.exists(), path
+        shutil.copy(migrated_template, path)
+        return path
+
+    return copy
+
+
 @pytest.fixture
 def db_path(tmp_path: Path) -> Path:
     return tmp_path / "contacts.crmdesk"
 
 
 @pytest.fixture
-def db(db_path: Path):
+def db(db_path: Path, new_db_file: Callable[[Path], Path]):
     from crmdesk.core.storage.database import Database
 
-    database = Database.open(db_path)
+    database = Database.open(new_db_file(db_path))
     yield database
     database.close()
 

@@ -28,8 +28,9 @@ def digest(path: Path) -> str:
     return hashlib.sha256(path.read_bytes()).hexdigest()
 
 
-def test_new_file_has_wal_foreign_keys_full_sync_and_our_header(db, db_path):
-    with db.engine.connect() as conn:
+def test_new_file_has_wal_foreign_keys_full_sync_and_our_header(db_path):
+    assert not db_path.exists()  # made here, not a copy of the tests' template
+    with Database.open(db_path) as db, db.engine.connect() as conn:
         assert conn.exec_driver_sql("PRAGMA journal_mode").scalar() == "wal"
         assert conn.exec_driver_sql("PRAGMA foreign_keys").scalar() == 1
         assert conn.exec_driver_sql("PRAGMA synchronous").scalar() == 2  # FULL

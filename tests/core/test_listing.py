@@ -67,11 +67,47 @@ def test_status_follows_the_drop_down_order(db, some):
                                          some["jones"]]
 
 
-def test_every_column_sorts_both_ways(db, some):
-    for key in listing.CONTACT_COLUMNS:
-        for descending in (False, True):
-            assert sorted(ids(db, sort_key=key, descending=descending)) == sorted(
-                some.values()), key
+# Every column both ways, as (ascending, descending): empty values last either way,
+# ties in name order (Adams, Brown, Jones, Smith). Nobody has a phone, job title,
+# department, country, source, birthday or history, and nobody is in the trash: those
+# columns are all ties. Created and updated: in the order the fixture made them.
+BY_NAME = ("adams", "brown", "jones", "smith")
+SORTED = {
+    "name": (BY_NAME, ("smith", "jones", "brown", "adams")),
+    "company": (("adams", "brown", "smith", "jones"), ("smith", "adams", "brown", "jones")),
+    "job_title": (BY_NAME, BY_NAME),
+    "department": (BY_NAME, BY_NAME),
+    "phone": (BY_NAME, BY_NAME),
+    "email": (("smith", "jones", "adams", "brown"), ("adams", "jones", "smith", "brown")),
+    "city": (("adams", "jones", "smith", "brown"), ("jones", "smith", "adams", "brown")),
+    "country": (BY_NAME, BY_NAME),
+    "status": (("brown", "adams", "smith", "jones"), ("smith", "adams", "brown", "jones")),
+    "source": (BY_NAME, BY_NAME),
+    "birthday": (BY_NAME, BY_NAME),
+    "created": (("smith", "brown", "adams", "jones"), ("jones", "adams", "brown", "smith")),
+    "updated": (("smith", "brown", "adams", "jones"), ("jones", "adams", "brown", "smith")),
+    "deleted": (BY_NAME, BY_NAME),
+    "last_contact": (BY_NAME, BY_NAME),
+    "last_attempt": (BY_NAME, BY_NAME),
+}
+
+
+def test_every_column_has_an_expected_order():
+    assert set(SORTED) == set(listing.CONTACT_COLUMNS)
+
+
+BLANKS_SPLIT = pytest.mark.xfail(
+    strict=True, reason="bug: lookup/ordering.py ordered() sorts the empty values by value "
+    "too, so a contact with no address (NULL) comes before those whose address has no "
+    "country ('') going up, after them going down, instead of all of them in name order")
+
+
+@pytest.mark.parametrize("key", [
+    pytest.param(key, marks=BLANKS_SPLIT) if key == "country" else key for key in SORTED])
+@pytest.mark.parametrize("descending", [False, True])
+def test_every_column_sorts_both_ways(db, some, key, descending):
+    expected = SORTED[key][descending]
+    assert ids(db, sort_key=key, descending=descending) == [some[name] for name in expected]
 
 
 def test_unknown_column_is_refused(db, some):
@@ -82,9 +118,8 @@ def test_unknown_column_is_refused(db, some):
 
 
 def test_search_puts_name_matches_first(db, some):
-    add(db, "Carl", "Other", company="Adams & Co")
-    found = ids(db, query="adams")
-    assert found[0] == some["adams"] and len(found) == 2
+    other = add(db, "Carl", "Other", company="Adams & Co")
+    assert ids(db, query="adams") == [some["adams"], other]
 
 
 def test_search_with_another_order(db, some):
@@ -152,15 +187,20 @@ def test_companies(db, some):
 
 
 def test_the_search_box_speaks_the_lookup_language(db, some):
-    assert set(ids(db, query="city:boston")) == {some["smith"], some["jones"]}
-    assert set(ids(db, query="-city:boston")) == {some["brown"], some["adams"]}
-    assert set(ids(db, query="city:austin OR status:lead")) == {some["adams"], some["brown"]}
-    assert set(ids(db, query="missing:email")) == {some["brown"]}
+    # In name order, as the list shows them.
+    assert ids(db, query="city:boston") == [some["jones"], some["smith"]]
+    assert ids(db, query="-city:boston") == [some["adams"], some["brown"]]
+    assert ids(db, query="city:austin OR status:lead") == [some["adams"], some["brown"]]
+    assert ids(db, query="missing:email") == [some["brown"]]
     assert ids(db, query="company:acme", sort_key="name") == [some["adams"], some["brown"]]
     assert ids(db, query="acme status:prospect") == [some["adams"]]
 
 
-def test_an_unfinished_lookup_is_searched_as_words(db, some):
+@pytest.mark.parametrize(("partial", "found"), [
+    ("status:", []), ("(city", []), ("nosuchfield:x", []), ('"open quote', []),
+    ("a OR", ["smith"]),  # the words "a" and "or": Zeta Corp
+    ('"zeta', ["smith"]),  # the phrase typed so far
+])
+def test_an_unfinished_lookup_is_searched_as_words(db, some, partial, found):
     """While the user types "status:" or "(city" the box must not fail."""
-    for partial in ("status:", "(city", "nosuchfield:x", "a OR", '"open quote'):
-        assert isinstance(ids(db, query=partial), list)
+    assert ids(db, query=partial) == [some[name] for name in found]

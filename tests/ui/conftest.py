@@ -125,14 +125,19 @@ def _private_qsettings(tmp_path_factory: pytest.TempPathFactory) -> None:
 
 @pytest.fixture
 def make_window(qtbot, ui_settings, dialogs):
-    """A main window on a database, with stand-in forms; shown and exposed."""
-    from stand_in_forms import StandInCompanyForm, StandInContactForm
-
+    """make_window(db): the main window on a database, shown and exposed, with the
+    real contact and company forms. make_window(db, stand_ins=True): with the small
+    stand-in forms instead, for tests about the window alone (its lists, search,
+    views, menus, settings), where the forms are not what is tested."""
     from crmdesk.ui.window.main_window import MainWindow
 
-    def make(database: Database, settings=None) -> MainWindow:
-        window = MainWindow(database, settings or ui_settings,
-                            contact_form=StandInContactForm, company_form=StandInCompanyForm)
+    def make(database: Database, settings=None, *, stand_ins: bool = False) -> MainWindow:
+        forms: dict[str, Any] = {}
+        if stand_ins:
+            from stand_in_forms import StandInCompanyForm, StandInContactForm
+
+            forms = dict(contact_form=StandInContactForm, company_form=StandInCompanyForm)
+        window = MainWindow(database, settings or ui_settings, **forms)
         qtbot.addWidget(window)
         window.show()
         qtbot.waitExposed(window)
@@ -143,4 +148,80 @@ def make_window(qtbot, ui_settings, dialogs):
 
 @pytest.fixture
 def window(make_window, db, people):
+    """The main window with the real forms, on the PEOPLE."""
     return make_window(db)
+
+
+@pytest.fixture
+def window_alone(make_window, db, people):
+    """The main window with stand-in forms, on the PEOPLE: for tests of the window
+    itself. Saving, Esc, Del and the unsaved-changes question are the real forms'
+    business: tests of those use ``window``."""
+    return make_window(db, stand_ins=True)
+
+
+class Pictures:
+    """Grabs widgets to PNG for a person to look at (under the test's tmp folder, or
+    $CRMDESK_SHOTS), and checks that each picture shows something."""
+
+    def __init__(self, folder: Path) -> None:
+        self.folder = folder
+
+    def grab(self, widget: Any, name: str) -> Any:
+        """The widget as the user sees it, saved as <name>.png; the QImage.
+
+        Fails unless the picture is the widget's whole size and more than a blank
+        frame (a few colours at least), and the file reads back the same."""
+        from PySide6.QtGui import QImage
+
+        pixmap = widget.grab()
+        image = pixmap.toImage().convertToFormat(QImage.Format.Format_RGB32)
+        ratio = pixmap.devicePixelRatio()
+        assert (image.width(), image.height()) == (round(widget.width() * ratio),
+                                                   round(widget.height() * ratio))
+        assert colours(image) >= 8, f"{name}: the picture is blank"
+        path = self.folder / f"{name}.png"
+        assert image.save(str(path)), path
+        again = QImage(str(path)).convertToFormat(QImage.Format.Format_RGB32)
+        assert again == image, f"{path} does not read back as the grabbed picture"
+        return image
+
+    @staticmethod
+    def region(image: Any, part: Any, whole: Any) -> Any:
+        """The part of a picture of ``whole`` where its child ``part`` is drawn."""
+        from PySide6.QtCore import QPoint, QRect
+
+        assert part.isVisibleTo(whole), f"{part.objectName() or part} is not shown"
+        ratio = image.devicePixelRatio()
+        top_left = part.mapTo(whole, QPoint(0, 0))
+        rect = QRect(round(top_left.x() * ratio), round(top_left.y() * ratio),
+                     round(part.width() * ratio), round(part.height() * ratio))
+        shown = rect.intersected(image.rect())
+        assert not shown.isEmpty(), f"{part.objectName() or part} is outside the picture"
+        return image.copy(shown)
+
+    def assert_painted(self, image: Any, part: Any, whole: Any) -> None:
+        """Something is drawn where ``part`` is (text, a frame, a picture), not one colour."""
+        assert colours(self.region(image, part, whole)) >= 2, (
+            f"nothing is painted where {part.objectName() or part} is")
+
+
+def colours(image: Any) -> int:
+    """How many different colours a picture has."""
+    from PySide6.QtGui import QImage
+
+    rgb = image.convertToFormat(QImage.Format.Format_RGB32)
+    bits = bytes(rgb.constBits())
+    row = rgb.bytesPerLine()
+    width = rgb.width() * 4
+    pixels = b"".join(bits[y * row:y * row + width] for y in range(rgb.height()))
+    return len(set(memoryview(pixels).cast("I")))
+
+
+@pytest.fixture
+def pictures(tmp_path: Path) -> Pictures:
+    import os
+
+    folder = Path(os.environ.get("CRMDESK_SHOTS", tmp_path))
+    folder.mkdir(parents=True, exist_ok=True)
+    return Pictures(folder)

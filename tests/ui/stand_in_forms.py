@@ -1,6 +1,11 @@
-"""Small forms with the documented ContactForm/CompanyForm interface, for testing the
-views that host the real forms (crmdesk/ui/contact_form.py and company_form.py are
-another engineer's; test_real_forms.py checks that they fit the same interface).
+"""Small forms with what the main window uses of ContactForm and CompanyForm
+(crmdesk/ui/contacts/form.py, crmdesk/ui/companies/form.py), for the tests of
+the window alone: its lists, search, views, menus and settings
+(conftest.make_window(db, stand_ins=True), the ``window_alone`` fixture).
+
+Saving with Ctrl+S, Esc, Del and the unsaved-changes question are tested with
+the real forms (test_editing.py, test_trash.py); test_editing.py also checks
+that these stand-ins keep to the real forms' interface.
 
 Each has a few line edits named after the fields, a label for problems, and
 asks Save/Discard/Cancel through dialogs.choose like the real ones.

@@ -8,7 +8,6 @@ import pytest
 from PySide6.QtWidgets import QApplication, QMessageBox
 
 from crmdesk.core.errors import CrmdeskError, Problem, ValidationError
-from crmdesk.core.storage.database import Database
 from crmdesk.ui.common import errors
 from crmdesk.ui.window import app
 
@@ -38,27 +37,22 @@ def test_run_opens_the_window_on_the_file(qtbot, monkeypatch, tmp_path, dialogs,
         window = windows[-1]
         shown["rows"] = window.contacts.model.rowCount()
         shown["title"] = window.windowTitle()
+        shown["forms"] = (type(window.contacts.form).__name__,
+                          type(window.companies.form).__name__)
         window.close()
         return 0
 
     monkeypatch.setattr(QApplication, "exec", staticmethod(fake_exec))
-    monkeypatch.setattr("crmdesk.ui.common.record_view.real_contact_form", _stand_in_contact)
     assert app.run(str(db.path)) == 0
     assert shown["rows"] == 8 and db.path.name in shown["title"]
+    assert shown["forms"] == ("ContactForm", "CompanyForm")  # the real ones
     assert QApplication.applicationName() == "crmdesk"
 
 
-def _stand_in_contact(database, parent):  # noqa: ANN001
-    from stand_in_forms import StandInContactForm
-
-    return StandInContactForm(database, parent)
-
-
-def test_a_bad_first_file_offers_another(qtbot, dialogs, tmp_path, ui_settings):
+def test_a_bad_first_file_offers_another(qtbot, dialogs, tmp_path, ui_settings, new_db_file):
     junk = tmp_path / "junk.crmdesk"
     junk.write_bytes(b"x" * 200)
-    good = tmp_path / "good.crmdesk"
-    Database.open(good).close()
+    good = new_db_file(tmp_path / "good.crmdesk")
     dialogs.answers = [0]  # Open Another File…
     dialogs.files = [str(good)]
     opened = app.open_first_database(str(junk), ui_settings)
@@ -75,10 +69,10 @@ def test_a_bad_first_file_and_quit(dialogs, tmp_path, ui_settings):
     assert junk.read_bytes() == b"x" * 200  # untouched
 
 
-def test_the_last_used_file_opens_when_none_is_given(tmp_path, ui_settings, monkeypatch):
+def test_the_last_used_file_opens_when_none_is_given(tmp_path, ui_settings, monkeypatch,
+                                                     new_db_file):
     monkeypatch.delenv("CRMDESK_DB", raising=False)
-    last = tmp_path / "last.crmdesk"
-    Database.open(last).close()
+    last = new_db_file(tmp_path / "last.crmdesk")
     ui_settings.add_recent(str(last))
     assert app.initial_path(None, ui_settings.recent_files()) == (last, False)
     assert app.initial_path(str(tmp_path / "x.crmdesk"), [])[0] == tmp_path / "x.crmdesk"
@@ -150,8 +144,12 @@ def test_installed_pyside_keeps_its_references_to_none_true_and_false(qtbot):
     assert all(n < rounds for n in lost), f"references lost to None/True/False: {lost}"
 
 
-@pytest.mark.parametrize("size", [0, 1])
-def test_about_box_text(size, db):
+@pytest.mark.parametrize("with_file", [False, True])
+def test_about_box_text(with_file, db):
+    from crmdesk import __version__
     from crmdesk.ui.window.about import about_text
 
-    assert "crmdesk" in about_text(db.path if size else None)
+    text = about_text(db.path if with_file else None)
+    assert f"<h3>crmdesk {__version__}</h3>" in text
+    assert ("Database: " in text) is with_file
+    assert (str(db.path) in text) is with_file

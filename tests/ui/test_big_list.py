@@ -1,48 +1,65 @@
-"""100,000 contacts: the window opens on them, scrolls to the end, sorts, searches."""
+"""100,000 contacts: the window opens on them, scrolls to the end, sorts, searches.
+
+What is checked here is what the window does and how much it reads (blocks of
+rows, not the whole list); how long it takes is `python -m bench`'s business
+(bench/gui_bench.py), on a machine that is not busy running other tests.
+"""
 
 from __future__ import annotations
 
-import time
+import shutil
 
 import pytest
 from PySide6.QtCore import QLocale, Qt
+from sqlalchemy import event
 
 from crmdesk.core.storage.database import Database
 
 N = 100_000
+# Both tests on one xdist worker (with --dist loadgroup), so the file is made once.
+pytestmark = [pytest.mark.slow, pytest.mark.xdist_group("big_list")]
 
 
 @pytest.fixture(scope="module")
-def big_db_path(tmp_path_factory):
+def big_db_path(tmp_path_factory, migrated_template):
     from bulk import fill
 
     path = tmp_path_factory.mktemp("big") / "big.crmdesk"
+    shutil.copy(migrated_template, path)
     with Database.open(path) as db:
+        # Test data: no need to wait for the disk at every checkpoint while filling
+        # (a third of the time); the file is closed cleanly before any test opens it.
+        @event.listens_for(db.engine, "connect")
+        def _fill_fast(dbapi_conn, _record):  # noqa: ANN001
+            dbapi_conn.execute("PRAGMA synchronous=OFF")
+            dbapi_conn.execute("PRAGMA cache_size=-262144")
+
+        db.engine.dispose()
         fill(db, N)
     return path
 
 
 @pytest.fixture
 def big_window(make_window, big_db_path):
-    return make_window(Database.open(big_db_path))
+    return make_window(Database.open(big_db_path), stand_ins=True)
 
 
-@pytest.mark.slow
 def test_window_on_100k_scrolls_to_the_end_and_sorts(qtbot, big_window):
     view = big_window.contacts
     model, table = view.model, view.list
     assert model.rowCount() == N
     assert big_window.count_label.text() == f"{QLocale().toString(N)} contacts"
-    start = time.perf_counter()
     table.setFocus()
     table.select_row(0)
     qtbot.keyClick(table, Qt.Key.Key_End)
     table.viewport().repaint()
     assert table.currentIndex().row() == N - 1
-    assert table.indexAt(table.viewport().rect().bottomLeft()).row() in (N - 1, -1)
+    # The last row is the one at the bottom of the list, painted with its name.
+    bottom = table.indexAt(table.viewport().rect().bottomLeft()).row()
+    assert bottom in (N - 1, -1)  # -1: below the last row, blank space
+    assert table.visualRect(model.index(N - 1, 0)).bottom() <= table.viewport().height()
     last = model.data(model.index(N - 1, model.column_of("name")))
-    assert last
-    assert time.perf_counter() - start < 2.0
+    assert last and model.id_at(N - 1) == table.current_id()
     # Only the rows shown were read: a few blocks, not the whole list.
     assert model.block_queries < 10
     assert model.cached_rows() <= 3000
@@ -64,7 +81,6 @@ def test_window_on_100k_scrolls_to_the_end_and_sorts(qtbot, big_window):
     assert table.currentIndex().row() == 0
 
 
-@pytest.mark.slow
 def test_search_narrows_100k(qtbot, big_window):
     view = big_window.contacts
     big_window.search_box.setText("kazlauskas")

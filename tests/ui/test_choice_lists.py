@@ -93,9 +93,16 @@ def test_combo_lists_active_entries_and_edit_list(qtbot, db):
     assert combo.value() == "Billboard" and "Billboard" in combo.currentText()
 
 
-def test_screenshot_of_the_list_editor(qtbot, db, dialog, tmp_path):
+def test_screenshot_of_the_list_editor(qtbot, db, dialog, pictures):
     create_contact(db, ContactData(given_name="Anna", status="Customer"))
     dialog.set_hidden(entry_id(db, "Former customer"), True)
     dialog.reload()
     qtbot.wait(50)
-    assert dialog.grab().save(str(tmp_path / "choice_list_dialog.png"))
+    image = pictures.grab(dialog, "choice_list_dialog")
+    # The list in its order, the hidden entry marked, how many contacts use each.
+    assert [(name, hidden) for _id, name, hidden in dialog.entries()] == [
+        ("Lead", False), ("Prospect", False), ("Customer", False),
+        ("Former customer", True), ("Partner", False), ("Supplier", False)]
+    customer = dialog.tree.topLevelItem(2)
+    assert (customer.text(0), customer.text(1)) == ("Customer", "1")
+    pictures.assert_painted(image, dialog.tree.viewport(), dialog)

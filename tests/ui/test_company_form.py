@@ -69,8 +69,8 @@ def test_people_are_listed_and_open_on_double_click(qtbot, db, form):
     table = form.people.table
     assert table.model().rowCount() == 2
     assert form.people.title_label.text() == "People (2)"
-    names = {table.model().index(r, 0).data() for r in range(2)}
-    assert names == {"Иван Иванов", "Olga Petrova"}
+    names = [table.model().index(r, 0).data() for r in range(2)]
+    assert names == ["Olga Petrova", "Иван Иванов"]  # in name order
     row = next(r for r in range(2) if table.model().index(r, 0).data() == "Olga Petrova")
     rect = table.visualRect(table.model().index(row, 0))
     with qtbot.waitSignal(form.open_contact_requested) as opened:
@@ -126,8 +126,20 @@ def test_refresh_people_after_a_contact_joined(qtbot, db, form):
     assert form.people.table.model().rowCount() == 3
 
 
-def test_screenshot_of_a_company(qtbot, db, form, tmp_path):
+def test_screenshot_of_a_company(qtbot, db, form, pictures):
     company, _people = romashka(db)
     form.load(company)
     qtbot.wait(50)
-    assert form.grab().save(str(tmp_path / "company_form.png"))
+    image = pictures.grab(form, "company_form")
+    assert (image.width(), image.height()) == (560, 900)
+    # The name on top, its fields, and its two people listed.
+    assert form.header.title.text() == "ООО Ромашка"
+    assert form.details.name.text() == "ООО Ромашка"
+    assert form.details.industry.text() == "Wholesale"
+    assert form.people.title_label.text() == "People (2)"
+    people = form.people.table
+    assert [people.model().index(r, 0).data() for r in range(people.model().rowCount())] == [
+        "Olga Petrova", "Иван Иванов"]
+    for part in (form.header.title, form.details.name, form.details.industry,
+                 form.people.title_label, people.viewport()):
+        pictures.assert_painted(image, part, form)

@@ -4,7 +4,6 @@ same list, filters and verbs as a contact's, and "Log…" for the company."""
 from __future__ import annotations
 
 from datetime import datetime
-from pathlib import Path
 
 import pytest
 from log_helpers import focused, press, type_here, when_modal
@@ -60,8 +59,7 @@ def subjects(form: CompanyForm) -> list[str]:
     return [tree.topLevelItem(i).text(3) for i in range(tree.topLevelItemCount())]
 
 
-def test_history_tab_lists_the_company_and_its_people(qtbot, db, form, romashka,
-                                                      tmp_path: Path):
+def test_history_tab_lists_the_company_and_its_people(qtbot, db, form, romashka, pictures):
     company, _p, e = romashka
     tabs = form.tabs
     assert [tabs.tabText(i) for i in range(tabs.count())] == ["Details", "History"]
@@ -80,9 +78,14 @@ def test_history_tab_lists_the_company_and_its_people(qtbot, db, form, romashka,
     form.timeline.apply_filter()
     assert subjects(form) == ["Цены на весну"]
     assert tabs.tabText(form.history_tab) == "History (2)"  # the count is of all of them
-    path = tmp_path / "company_history_tab.png"
-    assert form.grab().save(str(path))
-    print(path)
+    qtbot.wait(20)
+    image = pictures.grab(form, "company_history_tab")
+    assert (image.width(), image.height()) == (760, 620)
+    assert form.header.title.text() == "ООО Ромашка"
+    assert form.timeline.text_filter.text() == "ЦЕНЫ"
+    for part in (form.header.title, form.timeline.text_filter, form.timeline.tree.viewport(),
+                 form.timeline.details):
+        pictures.assert_painted(image, part, form)
     # A new company has no history yet.
     form.new_company()
     assert not tabs.isTabEnabled(form.history_tab)

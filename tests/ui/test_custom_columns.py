@@ -70,7 +70,7 @@ def test_model_offers_shows_and_sorts_a_custom_column(db, scored):
 
 
 def test_custom_column_is_chosen_and_remembered(qtbot, make_window, db, scored, ui_settings):
-    window = make_window(db)
+    window = make_window(db, stand_ins=True)
     table = window.contacts.list
     titles = [a.text() for a in table.header_menu().actions()]
     assert "Score" in titles and "Tier" in titles
@@ -86,6 +86,6 @@ def test_custom_column_is_chosen_and_remembered(qtbot, make_window, db, scored, 
     shown = table.shown_columns()
     assert shown[-1] == "cf:tier"
     window.close()
-    again = make_window(Database.open(db.path))
+    again = make_window(Database.open(db.path), stand_ins=True)
     assert again.contacts.list.shown_columns() == shown
     assert again.contacts.model.sort_order == ("cf:tier", False)

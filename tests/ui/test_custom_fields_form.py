@@ -279,7 +279,7 @@ def test_company_form_custom_fields(qtbot, db):
     assert not form.is_dirty()
 
 
-def test_screenshot(form, db, qtbot, tmp_path):
+def test_screenshot(form, db, qtbot, pictures):
     cid = person(db)
     with db.session() as s:
         fields.set_values(s, fields.CONTACT, cid, {
@@ -290,5 +290,17 @@ def test_screenshot(form, db, qtbot, tmp_path):
     form.validate_now()
     form._scroll.ensureWidgetVisible(form._custom_sections[-1])
     qtbot.wait(50)
-    assert form.grab().save(str(tmp_path / "custom_form.png"))
-    assert isinstance(form.custom_editors()["member_number"].edit, QLineEdit)
+    image = pictures.grab(form, "custom_form")
+    assert (image.width(), image.height()) == (620, 1000)
+    editors = form.custom_editors()
+    assert isinstance(editors["member_number"].edit, QLineEdit)
+    # The number typed wrong is marked and said on the banner; the stored values show.
+    assert editors["member_number"].edit.text() == "42x"
+    assert editors["member_number"].edit.property("problem") == "error"
+    assert form.banner.isVisible() and any("Member number" in m for m in form.banner.messages)
+    assert editors["level"].value() == "Silver"
+    assert editors["credit_limit"].edit.text() == "1500"
+    billing = form._custom_sections[-1]
+    assert billing.title_label.text() == "Billing"
+    for part in (form.banner, billing.title_label, editors["credit_limit"]):
+        pictures.assert_painted(image, part, form)

@@ -316,7 +316,7 @@ def test_companies_have_their_own_fields(qtbot, editor, db, dialogs):
         assert [f.label for f in describe_fields(s, "company")] == ["Industry code"]
 
 
-def test_screenshot(qtbot, editor, db, dialogs, texts, tmp_path):
+def test_screenshot(qtbot, editor, db, dialogs, texts, pictures):
     with db.session() as s:
         add_field(s, CONTACT, "Fleet size", NUMBER, help="How many vehicles")
         f = add_field(s, CONTACT, "Customer tier", CHOICE, options=["Gold", "Silver"])
@@ -334,7 +334,19 @@ def test_screenshot(qtbot, editor, db, dialogs, texts, tmp_path):
     editor.reload()
     editor.select(FIELD, by_label(db, "Customer tier").id)
     qtbot.wait(50)
-    assert editor.grab().save(str(tmp_path / "fields_editor.png"))
+    image = pictures.grab(editor, "fields_editor")
+    # The fields by section, the archived one too; the chosen one's details beside.
+    assert editor.rows() == [
+        (SECTION, "Main part of the form", False),
+        (FIELD, "Fleet size", False), (FIELD, "Customer tier", False), (FIELD, "Budget", False),
+        (FIELD, "Old code", True), (SECTION, "Personal", False), (FIELD, "Anniversary", False)]
+    assert editor.tree.currentItem().text(0) == "Customer tier"
+    assert editor.detail.label_edit.text() == "Customer tier"
+    assert [label for _id, label, _hidden in editor.detail.options()] == [
+        "Gold", "Silver", "Bronze"]
+    for part in (editor.tree.viewport(), editor.detail.label_edit,
+                 editor.detail.options_list.viewport()):
+        pictures.assert_painted(image, part, editor)
 
 
 def test_unsaved_changes_are_not_dropped_silently(qtbot, editor, db, dialogs):

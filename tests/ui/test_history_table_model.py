@@ -6,7 +6,7 @@ from datetime import date
 
 import pytest
 from history_data import ENTRIES, add_entries, fill_history
-from PySide6.QtCore import Qt
+from PySide6.QtCore import QDate, QDateTime, QLocale, Qt, QTime
 
 from crmdesk.core.history.records import HISTORY_COLUMNS, HistoryFilter
 from crmdesk.ui.contacts.table_model import BLOCK, MAX_CACHED_ROWS, IdRole
@@ -50,8 +50,10 @@ def test_rows_show_what_happened_newest_first(db, entries):
     assert model.data(model.index(row, model.column_of("outcome"))) == "Meeting agreed"
     first = model.index(0, model.column_of("direction"))
     assert model.data(first) == "Outgoing"
-    assert "2026" in model.data(model.index(0, model.column_of("at"))) or \
-        "26" in model.data(model.index(0, model.column_of("at")))
+    # 18 March 2026, 10:00 local time, in the user's short date and time format.
+    when = QDateTime(QDate(2026, 3, 18), QTime(10, 0))
+    assert model.data(model.index(0, model.column_of("at"))) == QLocale().toString(
+        when, QLocale.FormatType.ShortFormat)
     assert model.data(model.index(0, 0), IdRole) == entries["Prices for spring"]
     assert model.headerData(model.column_of("at"), Qt.Orientation.Horizontal) == \
         HISTORY_COLUMNS["at"].title()
@@ -65,9 +67,8 @@ def test_filter_by_period_kind_outcome_and_text(db, entries):
     model = HistoryTableModel(db, background=False)
     model.reload_now()
     model.set_filter(HistoryFilter(since=date(2026, 3, 1), until=date(2026, 3, 31)))
-    assert sorted(column(model, "subject")) == sorted(
-        ["Prices for spring", "Квартальный отчёт", "Invoice question",
-         "Complaint about delivery"])
+    assert column(model, "subject") == ["Prices for spring", "Квартальный отчёт",
+                                        "Complaint about delivery", "Invoice question"]
     assert model.total == len(ENTRIES) and model.is_filtered()
     model.set_filter(HistoryFilter(kinds=["Call"]))
     assert column(model, "subject") == ["Prices for spring", "Complaint about delivery",
@@ -82,27 +83,45 @@ def test_filter_by_period_kind_outcome_and_text(db, entries):
     assert model.rowCount() == len(ENTRIES) and not model.is_filtered()
 
 
+P, K, CM, IQ, CT, N, M = ("Prices for spring", "Квартальный отчёт", "Complaint about delivery",
+                          "Invoice question", "Contract draft", "New year greetings",
+                          "Met at the trade show")
+# ENTRIES by each column, ascending and descending: blanks last either way, ties newest
+# first; kinds and outcomes in the order of their drop-down lists (Call, Meeting,
+# E-mail, Letter, Note; Reached, No answer, Meeting agreed, Complaint); contacts by the
+# first of their names in name order; Cyrillic after Latin.
+SORTED = {
+    "at": ([M, N, CT, IQ, CM, K, P], [P, K, CM, IQ, CT, N, M]),
+    "kind": ([P, CM, N, K, IQ, CT, M], [M, CT, IQ, K, P, CM, N]),
+    "direction": ([CM, IQ, P, CT, N, K, M], [P, CT, N, CM, IQ, K, M]),
+    "subject": ([CM, CT, IQ, M, N, P, K], [K, P, N, M, IQ, CT, CM]),
+    "outcome": ([P, N, K, CM, IQ, CT, M], [CM, K, N, P, IQ, CT, M]),
+    "contacts": ([N, M, IQ, K, P, CM, CT], [CT, P, CM, K, IQ, M, N]),
+    "company": ([P, CM, N, IQ, CT, K, M], [K, IQ, CT, P, CM, N, M]),
+    "duration": ([N, P, CM, K, IQ, CT, M], [K, CM, P, N, IQ, CT, M]),
+}
+
+
+def test_every_column_has_its_expected_order():
+    assert set(SORTED) == set(HISTORY_COLUMNS)
+
+
 @pytest.mark.parametrize("key", list(HISTORY_COLUMNS))
 def test_every_column_sorts_both_ways(db, entries, key):
     model = HistoryTableModel(db, background=False)
     model.reload_now()
     col = model.column_of(key)
-    ids_before = set(model.ids())
+    ascending, descending = SORTED[key]
     model.sort(col, Qt.SortOrder.AscendingOrder)
     assert model.sort_order == (key, False)
-    up = model.ids()
+    assert column(model, "subject") == ascending
+    assert model.ids() == [entries[s] for s in ascending]
     model.sort(col, Qt.SortOrder.DescendingOrder)
-    down = model.ids()
-    assert set(up) == set(down) == ids_before
-    if key == "at":
-        assert up == list(reversed(down))
-    if key == "subject":
-        assert column(model, "subject")[0] == "Квартальный отчёт"  # Cyrillic after Latin
-        assert column(model, "subject")[-1] == "Complaint about delivery"
+    assert model.sort_order == (key, True)
+    assert column(model, "subject") == descending
     if key == "duration":
         texts = column(model, "duration")
-        assert texts[:3] == ["60 min", "20 min", "15 min"]
-        assert texts[-1] == ""  # no duration: last either way
+        assert texts == ["60 min", "20 min", "15 min", "2 min", "", "", ""]
 
 
 def test_a_change_reloads_and_rows_come_from_the_database_again(db, entries):

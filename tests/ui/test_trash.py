@@ -4,7 +4,8 @@ from __future__ import annotations
 
 from PySide6.QtCore import Qt
 
-from crmdesk.core.contacts.records import count_contacts
+from crmdesk.core.companies.records import company_ids
+from crmdesk.core.contacts.records import count_contacts, get_contact
 
 
 def test_del_in_the_list_moves_to_trash_and_selects_the_next(qtbot, window, db, people):
@@ -25,12 +26,52 @@ def test_del_in_the_list_moves_to_trash_and_selects_the_next(qtbot, window, db, 
 def test_del_in_a_form_field_deletes_a_letter_not_the_contact(qtbot, window, people):
     view = window.contacts
     view.list.select_id(people["Smith"])
-    edit = view.form.edits["given_name"]
+    edit = view.form.names.edits["given_name"]
     edit.setFocus()
     edit.setCursorPosition(0)
     qtbot.keyClick(edit, Qt.Key.Key_Delete)
     assert edit.text() == "nna"
     assert view.model.rowCount() == 8
+    assert view.form.current_id() == people["Smith"] and view.is_dirty()
+    assert window.trash.contacts_model.total == 0
+
+
+def test_del_of_a_contact_with_unsaved_edits_trashes_the_stored_one(qtbot, window, db,
+                                                                     dialogs, people):
+    view = window.contacts
+    view.list.select_id(people["Smith"])
+    qtbot.keyClicks(view.form.names.edits["given_name"], "xyz")
+    view.list.setFocus()
+    qtbot.keyClick(view.list, Qt.Key.Key_Delete)
+    qtbot.waitUntil(lambda: view.model.row_of(people["Smith"]) is None, timeout=5000)
+    assert dialogs.asked == []  # the edits go with the contact; Undo brings it back
+    assert not window.isWindowModified()
+    qtbot.keyClick(window, Qt.Key.Key_Z, Qt.KeyboardModifier.ControlModifier)
+    qtbot.waitUntil(lambda: view.list.current_id() == people["Smith"], timeout=5000)
+    assert view.form.names.edits["given_name"].text() == "Anna"
+    assert get_contact(db, people["Smith"]).given_name == "Anna"
+
+
+def test_del_in_the_companies_list_moves_the_company_to_the_trash(qtbot, window, db,
+                                                                  people):
+    window.show_view(window.companies)
+    view = window.companies
+    view.list.select_row(0)
+    assert view.form.details.name.text() == "Acme Ltd"
+    name = view.form.details.name
+    name.setFocus()
+    name.setCursorPosition(0)
+    qtbot.keyClick(name, Qt.Key.Key_Delete)  # in a field: a letter
+    assert name.text() == "cme Ltd" and view.model.rowCount() == 3
+    qtbot.keyClick(name, Qt.Key.Key_Escape)
+    assert name.text() == "Acme Ltd" and not view.is_dirty()
+    view.list.setFocus()
+    qtbot.keyClick(view.list, Qt.Key.Key_Delete)  # in the list: the company
+    qtbot.waitUntil(lambda: view.model.rowCount() == 2, timeout=5000)
+    assert "Acme Ltd" not in [view.model.data(view.model.index(r, 0)) for r in range(2)]
+    assert window.count_label.text() == "2 companies"
+    with db.reading() as s:
+        assert len(company_ids(s, trash=True)) == 1
 
 
 def test_undo_brings_deleted_contacts_back(qtbot, window, people):
@@ -115,7 +156,7 @@ def test_a_trashed_company_is_not_shown_beside_its_people(qtbot, window, people)
     window.show_view(window.companies)
     companies = window.companies
     companies.list.select_id(companies.model.ids()[0])  # Acme Ltd (by name)
-    assert companies.form.edits["name"].text() == "Acme Ltd"
+    assert companies.form.details.name.text() == "Acme Ltd"
     companies.delete_selected()
     window.show_view(window.contacts)
     view = window.contacts

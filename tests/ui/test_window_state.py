@@ -14,7 +14,7 @@ from crmdesk.ui.window import database_files
 
 
 def test_columns_chosen_and_moved_are_remembered(qtbot, make_window, db, people, ui_settings):
-    window = make_window(db)
+    window = make_window(db, stand_ins=True)
     table = window.contacts.list
     table.toggle_column("city", False)
     table.toggle_column("job_title", True)
@@ -24,12 +24,13 @@ def test_columns_chosen_and_moved_are_remembered(qtbot, make_window, db, people,
     shown = table.shown_columns()
     assert "city" not in shown and shown[-1] == "job_title" and shown[1] == "email"
     window.close()
-    again = make_window(Database.open(db.path))
+    again = make_window(Database.open(db.path), stand_ins=True)
     assert again.contacts.list.shown_columns() == shown
     assert header is not again.contacts.list.horizontalHeader()
 
 
-def test_name_column_cannot_be_hidden_and_standard_columns_come_back(window):
+def test_name_column_cannot_be_hidden_and_standard_columns_come_back(window_alone):
+    window = window_alone
     table = window.contacts.list
     table.toggle_column("name", False)
     assert "name" in table.shown_columns()
@@ -44,7 +45,7 @@ def test_name_column_cannot_be_hidden_and_standard_columns_come_back(window):
 
 def test_clicking_a_header_sorts_and_is_remembered(qtbot, make_window, db, people,
                                                    ui_settings):
-    window = make_window(db)
+    window = make_window(db, stand_ins=True)
     view = window.contacts
     column = view.model.column_of("company")
     pos = view.list.horizontalHeader().sectionViewportPosition(column) + 5
@@ -59,11 +60,12 @@ def test_clicking_a_header_sorts_and_is_remembered(qtbot, make_window, db, peopl
     assert shown == sorted(shown, key=str.lower) and companies[-1] == ""
     assert ui_settings.sort("contacts", view.model.keys) == ("company", False)
     window.close()
-    again = make_window(Database.open(db.path))
+    again = make_window(Database.open(db.path), stand_ins=True)
     assert again.contacts.model.sort_order == ("company", False)
 
 
-def test_dates_sort_newest_first_on_the_first_click(qtbot, window):
+def test_dates_sort_newest_first_on_the_first_click(qtbot, window_alone):
+    window = window_alone
     table = window.contacts.list
     table.horizontalHeader().setSortIndicator(table.record_model.column_of("updated"),
                                               Qt.SortOrder.AscendingOrder)
@@ -71,18 +73,19 @@ def test_dates_sort_newest_first_on_the_first_click(qtbot, window):
 
 
 def test_window_geometry_and_splitter_are_remembered(qtbot, make_window, db, people):
-    window = make_window(db)
+    window = make_window(db, stand_ins=True)
     window.resize(700, 500)
     window.contacts.splitter.setSizes([700, 300])
     window.contacts.splitter.splitterMoved.emit(700, 1)
     sizes = window.contacts.splitter.sizes()
     window.close()
-    again = make_window(Database.open(db.path))
+    again = make_window(Database.open(db.path), stand_ins=True)
     assert again.size().width() == 700 and again.size().height() == 500
     assert again.contacts.splitter.sizes() == sizes
 
 
-def test_save_a_copy(qtbot, window, dialogs, tmp_path, people):
+def test_save_a_copy(qtbot, window_alone, dialogs, tmp_path, people):
+    window = window_alone
     target = tmp_path / "backup"
     dialogs.files = [str(target)]
     window.copy_action.trigger()
@@ -94,17 +97,18 @@ def test_save_a_copy(qtbot, window, dialogs, tmp_path, people):
     assert "Saved a copy as" in window.statusBar().currentMessage()
 
 
-def other_database(tmp_path: Path, name: str, people: int = 1) -> Path:
-    path = tmp_path / name
+def other_database(path: Path, people: int = 1) -> Path:
+    """Another database file with people in it; path: a new, migrated file."""
     with Database.open(path) as other:
         for i in range(people):
             create_contact(other, ContactData(given_name=f"Other{i}", family_name="Person"))
     return path
 
 
-def test_open_another_database_and_find_it_in_recent_files(qtbot, window, dialogs, tmp_path,
-                                                           ui_settings):
-    path = other_database(tmp_path, "other.crmdesk")
+def test_open_another_database_and_find_it_in_recent_files(qtbot, window_alone, dialogs,
+                                                           tmp_path, ui_settings, new_db_file):
+    window = window_alone
+    path = other_database(new_db_file(tmp_path / "other.crmdesk"))
     dialogs.files = [str(path)]
     window.open_action.trigger()
     assert window.contacts.model.rowCount() == 1
@@ -115,8 +119,9 @@ def test_open_another_database_and_find_it_in_recent_files(qtbot, window, dialog
     assert "other.crmdesk" in window.recent_menu.actions()[0].text()
 
 
-def test_a_file_that_cannot_be_opened_leaves_the_current_one_open(qtbot, window, dialogs,
-                                                                  tmp_path, db):
+def test_a_file_that_cannot_be_opened_leaves_the_current_one_open(qtbot, window_alone,
+                                                                  dialogs, tmp_path, db):
+    window = window_alone
     junk = tmp_path / "junk.crmdesk"
     junk.write_bytes(b"this is not a database at all" * 10)
     dialogs.files = [str(junk)]
@@ -126,8 +131,9 @@ def test_a_file_that_cannot_be_opened_leaves_the_current_one_open(qtbot, window,
     assert window.db is db and window.contacts.model.rowCount() == 8
 
 
-def test_a_recent_file_that_is_gone_is_taken_off_the_list(window, dialogs, tmp_path,
+def test_a_recent_file_that_is_gone_is_taken_off_the_list(window_alone, dialogs, tmp_path,
                                                           ui_settings):
+    window = window_alone
     gone = str(tmp_path / "gone.crmdesk")
     ui_settings.add_recent(gone)
     window.files.open_recent(gone)
@@ -135,7 +141,8 @@ def test_a_recent_file_that_is_gone_is_taken_off_the_list(window, dialogs, tmp_p
     assert gone not in ui_settings.recent_files()
 
 
-def test_new_database(qtbot, window, dialogs, tmp_path):
+def test_new_database(qtbot, window_alone, dialogs, tmp_path):
+    window = window_alone
     dialogs.files = [str(tmp_path / "fresh")]
     window.new_db_action.trigger()
     assert window.db.path == tmp_path / "fresh.crmdesk"
@@ -144,9 +151,10 @@ def test_new_database(qtbot, window, dialogs, tmp_path):
 
 
 def test_first_start_on_an_empty_database_offers_the_demo_once(qtbot, make_window, dialogs,
-                                                               tmp_path, monkeypatch):
-    empty = Database.open(tmp_path / "empty.crmdesk")
-    window = make_window(empty)
+                                                               tmp_path, monkeypatch,
+                                                               new_db_file):
+    empty = Database.open(new_db_file(tmp_path / "empty.crmdesk"))
+    window = make_window(empty, stand_ins=True)
     demo = tmp_path / "demo.crmdesk"
     monkeypatch.setattr(database_files, "demo_path", lambda: demo)
 
@@ -171,16 +179,17 @@ def test_first_start_on_an_empty_database_offers_the_demo_once(qtbot, make_windo
     assert len(dialogs.asked) == asked  # only once
 
 
-def test_no_demo_offer_when_there_are_contacts(window, dialogs):
+def test_no_demo_offer_when_there_are_contacts(window_alone, dialogs):
+    window = window_alone
     window.offer_demo_if_empty()
     assert dialogs.asked == []
 
 
-def test_sort_names_as_another_language(qtbot, make_window, tmp_path):
-    db = Database.open(tmp_path / "lt.crmdesk")
+def test_sort_names_as_another_language(qtbot, make_window, tmp_path, new_db_file):
+    db = Database.open(new_db_file(tmp_path / "lt.crmdesk"))
     for family in ("Jonaitis", "Ylakis", "Ivanauskas"):
         create_contact(db, ContactData(given_name="A", family_name=family))
-    window = make_window(db)
+    window = make_window(db, stand_ins=True)
     view = window.contacts
 
     def names() -> list[str]:
