@@ -21,7 +21,7 @@ from typing import Any
 from sqlalchemy import delete, insert, select, update
 from sqlalchemy.orm import Session
 
-from crmdesk.core.errors import ValidationError
+from crmdesk.core.errors import Problem, ValidationError
 from crmdesk.core.fields.catalog import field_by_id, invalidate
 from crmdesk.core.fields.info import (
     CHOICE,
@@ -38,7 +38,9 @@ from crmdesk.core.fields.info import (
 )
 from crmdesk.core.fields.types import as_text, from_rows, parse_value, to_rows
 from crmdesk.core.i18n import _
+from crmdesk.core.search import fulltext as search
 from crmdesk.core.storage.field_models import CONTACT, FieldDef, FieldOption, FieldValue
+from crmdesk.core.storage.settings import get_setting
 from crmdesk.core.text.folding import fold
 from crmdesk.core.text.parsing import default_currency
 
@@ -86,8 +88,6 @@ def _target(info: FieldInfo, new_type: str, currency: str | None,
             decimals: int | None) -> FieldInfo:
     """The field as it will be: settings the new type has no use for are dropped."""
     if new_type not in FIELD_TYPES:
-        from crmdesk.core.errors import Problem
-
         raise ValidationError([Problem("type", _("Unknown field type {type!r}.").format(
             type=new_type))])
     same_kind = (info.type in NUMERIC and new_type in NUMERIC) or info.type == new_type
@@ -126,7 +126,6 @@ def _option_labels(target: FieldInfo, texts: list[tuple[int, str]]) -> list[str]
 
 def _convert(session: Session, target: FieldInfo,
              texts: list[tuple[int, str]]) -> tuple[RetypeReport, list[tuple[int, Any]]]:
-    from crmdesk.core.storage.settings import get_setting
 
     region = get_setting(session, "phone_region")
     report = RetypeReport(new_type=target.type)
@@ -195,7 +194,6 @@ def retype(session: Session, field_id: int, new_type: str, *, currency: str | No
         calendar_yearly=target.calendar_yearly, default_value=None))
     invalidate(session)
     if info.entity == CONTACT and (info.type in TEXT_LIKE or target.type in TEXT_LIKE):
-        from crmdesk.core.search import fulltext as search
         search.refresh(session, [oid for oid, _text in texts])
     return report
 

@@ -26,8 +26,10 @@ from crmdesk.core.fields.info import (
 )
 from crmdesk.core.fields.types import as_text, from_rows, parse_value, to_rows
 from crmdesk.core.i18n import _
+from crmdesk.core.search import fulltext as search
 from crmdesk.core.storage.field_models import CONTACT, FieldValue
 from crmdesk.core.storage.models import Company, Contact, utcnow
+from crmdesk.core.storage.settings import get_setting
 
 _CHUNK = 500
 
@@ -41,7 +43,6 @@ def refresh_search(session: Session, entity: str, contact_ids: Iterable[int]) ->
     """Re-index contacts whose searchable custom values changed (companies have no index)."""
     ids = list(contact_ids)
     if entity == CONTACT and ids:
-        from crmdesk.core.search import fulltext as search
         search.refresh(session, ids)
 
 
@@ -131,7 +132,6 @@ def set_values(session: Session, entity: str, entity_id: int, values: Mapping[st
             problems.append(Problem(str(key), _("There is no field {key!r}.").format(key=key)))
             continue
         if info.type == PHONE and region is None:
-            from crmdesk.core.storage.settings import get_setting
 
             region = get_setting(session, "phone_region")
         value, probs = parse_value(info, raw, region=region or "")

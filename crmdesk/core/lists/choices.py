@@ -14,6 +14,7 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from crmdesk.core.errors import CrmdeskError, NotFoundError
+from crmdesk.core.history.last_contact import recompute_last
 from crmdesk.core.i18n import _
 from crmdesk.core.storage.models import (
     INTERACTION_KIND,
@@ -122,7 +123,6 @@ def set_reached(session: Session, choice_id: int, reached: bool) -> bool:
         return False
     choice.reached = bool(reached)
     session.flush()
-    from crmdesk.core.history.last_contact import recompute_last
 
     recompute_last(session)
     return True

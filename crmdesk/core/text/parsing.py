@@ -19,6 +19,7 @@ from babel import numbers as babel_numbers
 from dateutil import parser as date_parser
 
 from crmdesk.core.i18n import _
+from crmdesk.core.text.collation import system_language
 from crmdesk.core.text.folding import fold
 
 MIN_YEAR = 1000
@@ -184,7 +185,6 @@ def system_dayfirst() -> bool:
     from babel import Locale
     from babel.dates import get_date_format
 
-    from crmdesk.core.text.collation import system_language
 
     language = system_language()
     if not language or language == "en":

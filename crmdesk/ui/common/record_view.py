@@ -199,8 +199,10 @@ class RecordView(QWidget):
     def on_changes(self, changes: Changes) -> None:
         """Another view (or another program) changed something: refresh what is
         shown, or note that it is out of date while hidden. The default is the
-        careful one: out of date after any change."""
+        careful one: out of date after any change, read again at once if shown."""
         self.stale = True
+        if self.isVisible():
+            self.activate()
 
     def shut_down(self) -> None:
         """The database is about to close: stop background work of this view."""

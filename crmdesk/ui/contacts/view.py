@@ -128,7 +128,13 @@ class ContactsView(ListFormView):
         if changes.touches(COMPANIES) or changes.touches(LISTS) or changes.touches(SETTINGS):
             # A renamed or deleted company shows in the Company column, a renamed
             # status in the Status column, a new collation in the order.
-            self.model.mark_stale()
+            self.model.reload_everything()
+        if changes.touches(LISTS) and self._form_shown:
+            form = self.form
+            if form.current_id() is not None and not form.is_dirty():
+                self.open_record(form.current_id())  # renamed entries shown as they are now
+            elif hasattr(form, "refresh_lists"):
+                form.refresh_lists()
         if changes.touches(FIELDS):
             self.stale = True
 

@@ -26,7 +26,7 @@ from PySide6.QtCore import QLocale, Qt
 from PySide6.QtGui import QAction, QKeySequence, QPainter, QPaintEvent, QPalette
 from PySide6.QtWidgets import QPushButton, QVBoxLayout, QWidget
 
-from crmdesk.core.changes import HISTORY, REMOVED, Changes
+from crmdesk.core.changes import HISTORY, LISTS, REMOVED, Changes
 from crmdesk.core.errors import CrmdeskError
 from crmdesk.core.history import records as history
 from crmdesk.core.i18n import _, ngettext
@@ -396,6 +396,8 @@ class HistoryView(RecordView):
     # -- changes from elsewhere ----------------------------------------------------------
     def on_changes(self, changes: Changes) -> None:
         """Names may have changed, entries may have come (a log from a contact)."""
+        if changes.touches(LISTS):
+            self.filters.reload_lists()  # a new kind or outcome is offered at once
         self.stale = True
         if self.isVisible():
             self.activate()

@@ -30,7 +30,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from crmdesk.core.changes import COMPANIES, CONTACTS, Changes
+from crmdesk.core.changes import COMPANIES, CONTACTS, FIELDS, LISTS, Changes
 from crmdesk.core.errors import CrmdeskError
 from crmdesk.core.i18n import _
 from crmdesk.core.lookup import listing
@@ -329,6 +329,11 @@ class MainWindow(QMainWindow):
         updated itself): the window's whole event system, whatever the kind of record."""
         if not changes:
             return
+        if changes.touches(FIELDS):
+            # Forms, list columns and lookups are built from the field definitions:
+            # the views are built anew, where the user was; they read everything.
+            self.rebuild_views()
+            return
         for view in self.views:
             if view is not source:
                 view.on_changes(changes)
@@ -526,18 +531,13 @@ class MainWindow(QMainWindow):
             return
         editor = self.fields_editor_factory(self.db, self)
         if _changed_while_open(editor, editor.fields_changed):
-            self.rebuild_views()
+            self.broadcast(Changes.of(FIELDS))
 
     def edit_list(self, kind: str) -> None:
         """Tools > Lists: edit a drop-down list; then every view reads it again."""
         dialog = ChoiceListDialog(self.db, kind, self)
         if _changed_while_open(dialog, dialog.list_changed):
-            self.refresh_all()
-            form = getattr(self.contacts, "form", None)
-            if form is not None and form.current_id() is not None and not form.is_dirty():
-                self.contacts.open_record(form.current_id())  # renamed entries shown as now
-            elif form is not None and hasattr(form, "refresh_lists"):
-                form.refresh_lists()
+            self.broadcast(Changes.of(LISTS))
 
     def rebuild_views(self) -> None:
         """Build the views anew on the same file, where the user was."""
