@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 TEST_STAMP := $(VENV)/.installed-test
 
-.PHONY: run test bench lint clean
+.PHONY: run test bench lint typecheck clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -26,6 +26,7 @@ run: $(STAMP)
 # file for the big-list tests); the 15 slowest tests are listed at the end.
 test: $(TEST_STAMP)
 	cd $(CURDIR) && $(BIN)/lint-imports
+	cd $(CURDIR) && $(BIN)/mypy
 	QT_QPA_PLATFORM=offscreen $(BIN)/python -m pytest -q -n auto --dist loadgroup \
 		--durations=15 $(PYTEST_ARGS)
 
@@ -34,6 +35,9 @@ bench: $(TEST_STAMP)
 
 lint: $(TEST_STAMP)
 	$(BIN)/ruff check crmdesk tests bench
+
+typecheck: $(TEST_STAMP)
+	$(BIN)/mypy
 
 clean:
 	rm -rf $(VENV) build *.egg-info .pytest_cache
