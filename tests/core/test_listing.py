@@ -96,14 +96,7 @@ def test_every_column_has_an_expected_order():
     assert set(SORTED) == set(listing.CONTACT_COLUMNS)
 
 
-BLANKS_SPLIT = pytest.mark.xfail(
-    strict=True, reason="bug: lookup/ordering.py ordered() sorts the empty values by value "
-    "too, so a contact with no address (NULL) comes before those whose address has no "
-    "country ('') going up, after them going down, instead of all of them in name order")
-
-
-@pytest.mark.parametrize("key", [
-    pytest.param(key, marks=BLANKS_SPLIT) if key == "country" else key for key in SORTED])
+@pytest.mark.parametrize("key", list(SORTED))
 @pytest.mark.parametrize("descending", [False, True])
 def test_every_column_sorts_both_ways(db, some, key, descending):
     expected = SORTED[key][descending]

@@ -59,8 +59,6 @@ def test_ctrl_n_then_ctrl_s_adds_the_contact_and_selects_it(qtbot, window, db):
     assert not view.form.dirty_label.isVisible()
 
 
-@pytest.mark.xfail(strict=True, reason="bug: ListFormView.new_record() moves the focus on "
-                   "from where ContactForm.new_contact() put it, to the photo box")
 def test_ctrl_n_puts_the_cursor_in_the_first_name(qtbot, window):
     from PySide6.QtWidgets import QApplication
 

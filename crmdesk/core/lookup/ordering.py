@@ -14,7 +14,7 @@ from __future__ import annotations
 from collections.abc import Callable, Sequence
 from typing import Any
 
-from sqlalchemy import ColumnElement, Select, and_, case, func, or_, select
+from sqlalchemy import ColumnElement, Select, and_, case, func, null, or_, select
 from sqlalchemy.orm import aliased
 
 from crmdesk.core.storage.models import (
@@ -50,9 +50,14 @@ def live_company() -> ColumnElement[bool]:
 
 def ordered(stmt: Select[Any], value: Any, descending: bool,
             ties: Sequence[Any]) -> Select[Any]:
-    """ORDER BY value with empty values last in either direction, then the ties."""
-    blank = case((or_(value.is_(None), value == ""), 1), else_=0)
-    return stmt.order_by(blank, value.desc() if descending else value, *ties)
+    """ORDER BY value with empty values last in either direction, then the ties.
+
+    A missing value (NULL) and an empty one ('') are the same blank to the user:
+    both sort as NULL, so all the blanks keep the tie order (the name)."""
+    empty = or_(value.is_(None), value == "")
+    blank = case((empty, 1), else_=0)
+    keyed = case((empty, null()), else_=value)
+    return stmt.order_by(blank, keyed.desc() if descending else keyed, *ties)
 
 
 # -- contacts ---------------------------------------------------------------------------

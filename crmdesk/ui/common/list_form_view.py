@@ -246,8 +246,12 @@ class ListFormView(RecordView):
             self._asking = False
         self.form_new()
         self._show_form(True)
-        self.form.setFocus(Qt.FocusReason.ShortcutFocusReason)
-        self.form.focusNextChild()
+        focus_first = getattr(self.form, "focus_first_field", None)
+        if focus_first is not None:
+            focus_first()  # the field a new record starts with (a contact's first name)
+        else:
+            self.form.setFocus(Qt.FocusReason.ShortcutFocusReason)
+            self.form.focusNextChild()
 
     def save(self) -> bool:
         if not self._form_shown or not self.form.is_dirty():

@@ -227,7 +227,11 @@ class CompanyForm(HistoryTab, RecordForm):
 
     def new_company(self, name: str = "") -> None:
         self.start_new(CompanyData(name=name))
-        self.details.name.setFocus()
+        self.focus_first_field()
+
+    def focus_first_field(self) -> None:
+        """A new company starts with its name."""
+        self.details.name.setFocus(Qt.FocusReason.ShortcutFocusReason)
 
     def refresh_people(self) -> None:
         """Re-read the people list (after a contact was saved, moved or deleted)."""

@@ -407,7 +407,11 @@ class ContactForm(HistoryTab, RecordForm):
         # in (a row left blank is not part of the contact).
         self.phones.editor.add_row()
         self.emails.editor.add_row()
-        self.names.edits["given_name"].setFocus()
+        self.focus_first_field()
+
+    def focus_first_field(self) -> None:
+        """A new contact starts with the first name (Ctrl+N puts the cursor there)."""
+        self.names.edits["given_name"].setFocus(Qt.FocusReason.ShortcutFocusReason)
 
     # -- RecordForm ---------------------------------------------------------------------------
     def empty_text(self) -> str:
