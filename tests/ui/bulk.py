@@ -35,6 +35,9 @@ def fill(db: Database, contacts: int, *, seed: int = 1, search: bool = True,
     raw = db.engine.raw_connection()
     try:
         cur = raw.cursor()
+        # crmdesk's connections leave BEGIN to the caller (storage/database.py):
+        # one transaction for the whole fill, not one commit per row.
+        cur.execute("BEGIN")
         status_ids = [r[0] for r in cur.execute("SELECT id FROM choice WHERE kind='status'")]
         cur.executemany(
             "INSERT INTO company (id, name, name_key, industry, notes, created_at, updated_at)"

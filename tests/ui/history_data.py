@@ -53,6 +53,9 @@ def fill_history(db: Database, n: int, contact_ids: list[int], *, seed: int = 3)
     raw = db.engine.raw_connection()
     try:
         cur = raw.cursor()
+        # crmdesk's connections leave BEGIN to the caller (storage/database.py):
+        # one transaction for the whole fill, not one commit per row.
+        cur.execute("BEGIN")
         kinds = [r[0] for r in cur.execute(
             "SELECT id FROM choice WHERE kind='interaction_kind'")]
         outcomes = [r[0] for r in cur.execute("SELECT id FROM choice WHERE kind='outcome'")]
