@@ -11,25 +11,30 @@ region, postcode, area code), and one random.Random(seed) combines them
 past calls, meetings and letters (history.py), and its last contact and last
 attempt are derived from them at the end, as the history services would.
 
-Rows go in with SQLAlchemy Core bulk INSERTs, all in one transaction, so a
-cancelled or failed demo leaves nothing behind. The search rows are built by
-search.build_rows, as for a contact typed in by hand (`crmdesk check --deep`
-finds them current).
+The contacts go in through the bulk contact service (contacts.bulk), the same
+fast path an import takes, so a demo contact is stored exactly as a typed-in
+one (display name, sort key, primary flags, search row: `crmdesk check --deep`
+finds them current). The demo adds what only it has: its companies with their
+phones and addresses, each contact's steps to its status and its history,
+written chunk by chunk after the contacts they belong to. It is all one
+transaction, so a cancelled or failed demo leaves nothing behind.
 """
 
 from __future__ import annotations
 
+from collections import deque
 from collections.abc import Callable, Iterator
-from concurrent.futures import Future, ThreadPoolExecutor
-from contextlib import contextmanager, suppress
 from datetime import date
 from typing import cast
 
-from sqlalchemy import Column, Integer, MetaData, Table, Text, delete, func, insert, select
+from sqlalchemy import Table, func, insert, select
 from sqlalchemy.orm import Session
 
+from crmdesk.core.contacts.bulk import add_contacts, big_cache
+from crmdesk.core.contacts.raw_inserts import insert_rows
+from crmdesk.core.contacts.records import ContactData
 from crmdesk.core.demo.history import history_lists
-from crmdesk.core.demo.maker import Batch, Maker, Setup, cumulative
+from crmdesk.core.demo.maker import TABLES, Batch, Maker, Setup, cumulative
 from crmdesk.core.demo.tables import (
     SOURCE_SHARES,
     STATUS_PATHS,
@@ -38,7 +43,6 @@ from crmdesk.core.demo.tables import (
     US,
 )
 from crmdesk.core.history.last_contact import recompute_last
-from crmdesk.core.search import fulltext as search
 from crmdesk.core.storage.database import Database
 from crmdesk.core.storage.defaults import DEFAULTS
 from crmdesk.core.storage.models import (
@@ -52,15 +56,11 @@ from crmdesk.core.storage.models import (
     Company,
     Contact,
     Email,
-    ImportantDate,
     Interaction,
     Link,
     Phone,
-    Relative,
-    SearchRow,
     StatusChange,
     Tag,
-    contact_tag,
     interaction_contact,
 )
 from crmdesk.core.storage.settings import get_setting, set_setting
@@ -78,24 +78,15 @@ HOME_REGION = US
 
 
 def _table(model: type[Base]) -> Table:
-    """The Core table of a mapped class (what a Core INSERT wants; see _write)."""
+    """The Core table of a mapped class."""
     return cast(Table, model.__table__)
 
 
-# Parents before children, so that every foreign key finds its row.
-_WRITE_ORDER = (("company", _table(Company)), ("contact", _table(Contact)),
-                ("phone", _table(Phone)), ("email", _table(Email)),
-                ("address", _table(Address)), ("link", _table(Link)),
-                ("status", _table(StatusChange)), ("date", _table(ImportantDate)),
-                ("relative", _table(Relative)), ("tag", contact_tag),
-                ("interaction", _table(Interaction)),
-                ("interaction_contact", interaction_contact))
-
-_STAGE = Table(
-    "demo_search_stage", MetaData(),
-    Column("contact_id", Integer, primary_key=True), Column("name_text", Text),
-    Column("body_text", Text), prefixes=["TEMPORARY"],
-)
+_TABLES: dict[str, Table] = {
+    "company": _table(Company), "phone": _table(Phone), "email": _table(Email),
+    "address": _table(Address), "link": _table(Link), "status": _table(StatusChange),
+    "interaction": _table(Interaction), "interaction_contact": interaction_contact}
+assert tuple(_TABLES) == TABLES  # parents before children
 
 
 def generate(db: Database, contacts: int = 1000, seed: int = 0,
@@ -111,32 +102,30 @@ def generate(db: Database, contacts: int = 1000, seed: int = 0,
     """
     if contacts < 0:
         raise ValueError("contacts must not be negative")
-    with db.session() as s, _big_cache(s), _staging(s) as stage, \
-            ThreadPoolExecutor(1, thread_name_prefix="crmdesk-demo") as worker:
+    with db.session() as s, big_cache(s):
         maker = Maker(_setup(s, seed, today or date.today()))
         _write(s, maker.companies(-(-contacts // CONTACTS_PER_COMPANY)))
         maker.plan(contacts)
-        if progress is not None:
-            progress(0, contacts)
-        sizes = iter([min(BATCH, contacts - start) for start in range(0, contacts, BATCH)])
+        made: deque[Batch] = deque()
 
-        def make_next() -> Future[Batch] | None:
-            size = next(sizes, 0)
-            return worker.submit(maker.contacts, size) if size else None
+        def records() -> Iterator[ContactData]:
+            # On the bulk service's helper thread, a batch ahead of the writing.
+            for start in range(0, contacts, BATCH):
+                batch = maker.batch(min(BATCH, contacts - start))
+                made.append(batch)
+                for cid in batch.ids:
+                    yield maker.contact(cid, batch)
 
-        pending = make_next()
-        done = 0
-        while pending is not None:
-            batch = pending.result()
-            _write(s, batch)
-            _stage_search_rows(s, stage, batch.ids)
-            # The next batch is made while SQLite fills the full-text index with
-            # this one: that is C code that lets go of the GIL, so both cores work.
-            pending = make_next()
-            _publish_search_rows(s, stage)
-            done += len(batch.ids)
-            if progress is not None:
-                progress(done, contacts)
+        def written(ids: list[int]) -> None:
+            """The status steps and history of the batches whose contacts are in."""
+            while made and made[0].ids[-1] <= ids[-1]:
+                _write(s, made.popleft())
+
+        # The maker numbers the contacts (an assistant points at a colleague made
+        # just before), dates them in the past, and gives each its status steps.
+        add_contacts(s, records(), checked=True, keep_ids=True, keep_dates=True,
+                     status_changes=False, total=contacts, progress=progress,
+                     after_chunk=written, chunk=BATCH, ahead=True)
         # One UPDATE for everyone, in the same transaction: the last contact and
         # last attempt exactly as logging each entry would have left them.
         recompute_last(s)
@@ -151,12 +140,18 @@ def _setup(s: Session, seed: int, today: date) -> Setup:
         set_setting(s, "phone_region", HOME_REGION)
         region = HOME_REGION
 
-    def choice_ids(kind: str) -> list[int]:
-        return list(s.scalars(select(Choice.id)
-                              .where(Choice.kind == kind, Choice.archived.is_(False))
-                              .order_by(Choice.position, Choice.id)))
+    def choices(kind: str) -> list[tuple[int, str]]:
+        return [(r[0], r[1]) for r in s.execute(
+            select(Choice.id, Choice.name)
+            .where(Choice.kind == kind, Choice.archived.is_(False))
+            .order_by(Choice.position, Choice.id))]
 
-    status_ids, source_ids = choice_ids(STATUS), choice_ids(SOURCE)
+    def choice_ids(kind: str) -> list[int]:
+        return [cid for cid, _name in choices(kind)]
+
+    statuses, sources = choices(STATUS), choices(SOURCE)
+    status_ids = [cid for cid, _name in statuses]
+    source_ids = [cid for cid, _name in sources]
     default_statuses = len(status_ids) == len(DEFAULTS[STATUS])
     # The shares and the funnel paths fit the default lists; lists a user has
     # changed get even shares and no history before the current status.
@@ -170,9 +165,11 @@ def _setup(s: Session, seed: int, today: date) -> Setup:
     else:
         source_cum = cumulative([0.95 / len(source_ids)] * len(source_ids)) if source_ids else []
     return Setup(
-        seed=seed, today=today, collation=get_setting(s, "collation"), home=region,
-        status_ids=status_ids, status_cum=status_cum, status_paths=paths,
-        source_ids=source_ids, source_cum=source_cum, tags=_tags(s, today),
+        seed=seed, today=today, home=region,
+        status_ids=status_ids, status_names=[name for _cid, name in statuses],
+        status_cum=status_cum, status_paths=paths,
+        source_names=[name for _cid, name in sources], source_cum=source_cum,
+        tags=_tags(s, today),
         first_contact_id=(s.scalar(select(func.max(Contact.id))) or 0) + 1,
         first_company_id=(s.scalar(select(func.max(Company.id))) or 0) + 1,
         company_keys=set(s.scalars(select(Company.name_key))),
@@ -182,82 +179,21 @@ def _setup(s: Session, seed: int, today: date) -> Setup:
     )
 
 
-def _tags(s: Session, today: date) -> list[tuple[int, float]]:
-    """The demo's tags (reusing any the file has), as (id, share of contacts)."""
-    existing: dict[str, int] = {k: i for k, i in s.execute(select(Tag.key, Tag.id))}
-    next_id = (s.scalar(select(func.max(Tag.id))) or 0) + 1
-    out: list[tuple[int, float]] = []
+def _tags(s: Session, today: date) -> list[tuple[str, float]]:
+    """The demo's tags (reusing any the file has), as (name, share of contacts)."""
+    existing = set(s.scalars(select(Tag.key)))
+    out: list[tuple[str, float]] = []
     for name, share in TAGS:
         name = name.format(year=today.year)
         key = fold(name)
         if key not in existing:
-            s.execute(insert(_table(Tag)), [{"id": next_id, "name": name, "key": key}])
-            existing[key] = next_id
-            next_id += 1
-        out.append((existing[key], share))
+            s.execute(insert(Tag).values(name=name, key=key))
+            existing.add(key)
+        out.append((name, share))
     return out
 
 
 def _write(s: Session, batch: Batch) -> None:
-    """Core INSERTs of the table, not the mapped class: the ORM's bulk path leaves
-    None values out of each row and so splits a batch into thousands of small
-    statements; Core sends each table's rows as one executemany."""
-    for key, table in _WRITE_ORDER:
-        rows = batch.rows[key]
-        if rows:
-            s.execute(insert(table), rows)
-
-
-@contextmanager
-def _staging(s: Session) -> Iterator[Table]:
-    """A temporary table where a batch's search rows wait (see _publish_search_rows).
-
-    The Python sqlite3 driver runs DDL outside the transaction, so a demo that
-    failed may leave the (empty) table on its connection: reuse it then.
-    """
-    conn = s.connection()
-    _STAGE.create(conn, checkfirst=True)
-    s.execute(delete(_STAGE))
-    try:
-        yield _STAGE
-    finally:
-        with suppress(Exception):  # never hide the error that ended the demo
-            _STAGE.drop(conn)
-
-
-def _stage_search_rows(s: Session, stage: Table, ids: list[int]) -> None:
-    rows = search.build_rows(s, ids)
-    if rows:
-        s.execute(insert(stage), rows)
-
-
-def _publish_search_rows(s: Session, stage: Table) -> None:
-    """Move the staged rows into search_row with one INSERT ... SELECT.
-
-    Not search.refresh's executemany: the FTS5 index is kept by a trigger, and
-    FTS5 writes out its pending terms at the end of every statement, so one
-    statement per row indexes about 2.5 times slower than one per batch. The
-    contacts are new, so there are no old rows to delete first.
-    """
-    columns = ["contact_id", "name_text", "body_text"]
-    s.execute(insert(_table(SearchRow)).from_select(
-        columns, select(*(stage.c[c] for c in columns))))
-    s.execute(delete(stage))
-
-
-@contextmanager
-def _big_cache(s: Session) -> Iterator[None]:
-    """A bigger SQLite page cache while the demo writes: the indexes on names,
-    e-mails and phone numbers grow in random order, and with the default 2 MB
-    SQLite keeps spilling pages to the WAL and reading them back."""
-    conn = s.connection()
-    if conn.dialect.name != "sqlite":
-        yield
-        return
-    before = conn.exec_driver_sql("PRAGMA cache_size").scalar()
-    conn.exec_driver_sql("PRAGMA cache_size=-131072")  # KiB: 128 MB
-    try:
-        yield
-    finally:
-        with suppress(Exception):
-            conn.exec_driver_sql(f"PRAGMA cache_size={int(before or -2000):d}")
+    """The batch's rows, table by table, each as one executemany."""
+    for key, table in _TABLES.items():
+        insert_rows(s, table, batch.rows[key])

@@ -1,14 +1,15 @@
-"""The demo's rows, made in memory: companies first, then contacts a batch at a time.
+"""The demo's records, made in memory: companies first, then contacts a batch at a time.
 
 The maker never touches the database (the package's generate() reads what it
-needs first and writes what the maker returns), so it can run on a worker
+needs first and writes what the maker returns), so it can run on a helper
 thread while SQLite indexes the previous batch, and one random.Random drawn in
-one order makes the same file from the same seed. Derived columns
-(display_name, sort_key) come from the functions contacts.py uses, and there
-is exactly one primary phone, e-mail and address per owner, as
-contacts._with_one_primary would leave them. Each contact's history comes from
-history.py, made here with the contact (it needs its country, status, company
-and colleagues) and written with it.
+one order makes the same file from the same seed. Companies come as rows (the
+demo writes them itself); contacts come as ContactData records, which the bulk
+contact service (contacts.bulk) stores as it stores any other: derived
+columns, primary flags, tags, company links and search rows are its business.
+What no ContactData holds comes as rows with each batch: the steps by which a
+contact reached its status, and its history from history.py, made here with
+the contact (it needs its country, status, company and colleagues).
 """
 
 from __future__ import annotations
@@ -20,6 +21,15 @@ from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 from typing import Any
 
+from crmdesk.core.contacts.records import (
+    AddressData,
+    ContactData,
+    DateData,
+    EmailData,
+    LinkData,
+    PhoneData,
+    RelativeData,
+)
 from crmdesk.core.demo.history import HistoryLists, HistoryMaker
 from crmdesk.core.demo.names import (
     ascii_word,
@@ -58,15 +68,15 @@ from crmdesk.core.demo.tables import (
     City,
 )
 from crmdesk.core.storage.models import FAMILY_FIRST, GIVEN_FIRST
-from crmdesk.core.text.collation import name_sort_key
 from crmdesk.core.text.folding import display_name, fold
 
 Row = dict[str, Any]
 YEARS_OF_HISTORY = 6
 PRIVATE_SHARE = 0.07  # contacts with no company: private customers
 _MONTH_DAYS = (31, 29, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31)
-_TABLES = ("contact", "phone", "email", "address", "link", "tag", "status", "date",
-           "relative", "company", "interaction", "interaction_contact")
+# What a batch holds as rows; the demo writes them in this order (parents first).
+TABLES = ("company", "phone", "email", "address", "link", "status", "interaction",
+          "interaction_contact")
 
 
 @dataclass(frozen=True)
@@ -75,14 +85,14 @@ class Setup:
 
     seed: int
     today: date
-    collation: str  # the file's sort language (settings "collation")
     home: str  # the file's phone region: its numbers are typed without +code
     status_ids: list[int]
+    status_names: list[str]
     status_cum: list[float]  # cumulative shares; past the end: no status
     status_paths: tuple[tuple[tuple[int, ...], ...], ...]  # per status: ways to reach it
-    source_ids: list[int]
+    source_names: list[str]
     source_cum: list[float]
-    tags: list[tuple[int, float]]  # (tag id, share of contacts)
+    tags: list[tuple[str, float]]  # (tag name, share of contacts)
     first_contact_id: int
     first_company_id: int
     company_keys: set[str]  # folded company names already in the file
@@ -92,14 +102,16 @@ class Setup:
 
 @dataclass
 class Batch:
+    """The ids of some contacts (or none, for companies) and rows that go with them."""
+
     ids: list[int]
-    rows: dict[str, list[Row]] = field(
-        default_factory=lambda: {k: [] for k in _TABLES})
+    rows: dict[str, list[Row]] = field(default_factory=lambda: {k: [] for k in TABLES})
 
 
 @dataclass
 class _Firm:
     id: int
+    name: str
     domain: str
     place: Place
     staff: list[tuple[int, str]]  # (contact id, display name): assistants come from here
@@ -155,19 +167,19 @@ class Maker:
         self.created.reverse()  # popped from the end, oldest first
 
     # -- shared pieces -----------------------------------------------------------
-    def address_row(self, place: Place, label: str, owner: Row) -> Row:
-        return {**owner, "label": label, "street": place.street, "city": place.city.name,
-                "region": place.city.region, "postcode": place.postcode,
-                "country": place.country, "is_primary": True, "position": 0}
+    def address(self, place: Place, label: str) -> AddressData:
+        return AddressData(street=place.street, city=place.city.name,
+                           region=place.city.region, postcode=place.postcode,
+                           country=place.country, label=label, primary=True)
 
-    def phone_rows(self, place: Place, owner: Row, kinds: list[tuple[str, bool]]) -> list[Row]:
-        rows = []
+    def phones(self, place: Place, kinds: list[tuple[str, bool]]) -> list[PhoneData]:
+        """The first is the primary one; each carries its E.164 form (places.py)."""
+        out = []
         for pos, (label, mobile) in enumerate(kinds):
             typed, e164 = phone_number(self.rng, place.country, place.city, mobile=mobile,
                                        home=self.setup.home)
-            rows.append({**owner, "label": label, "number": typed, "e164": e164,
-                         "is_primary": pos == 0, "position": pos})
-        return rows
+            out.append(PhoneData(typed, label, pos == 0, e164))
+        return out
 
     # -- companies ---------------------------------------------------------------
     def company_name(self, country: str) -> tuple[str, str, str, City | None]:
@@ -249,8 +261,14 @@ class Maker:
                 "created_at": created, "updated_at": self.between(created, self.end),
                 "deleted_at": None})
             kinds = [("work", False)] + ([("fax", False)] if rng.random() < 0.3 else [])
-            rows["phone"] += self.phone_rows(place, owner, kinds)
-            rows["address"].append(self.address_row(place, "work", owner))
+            rows["phone"] += [{**owner, "label": ph.label, "number": ph.number, "e164": ph.e164,
+                               "is_primary": ph.primary, "position": pos}
+                              for pos, ph in enumerate(self.phones(place, kinds))]
+            ad = self.address(place, "work")
+            rows["address"].append({**owner, "label": ad.label, "street": ad.street,
+                                    "city": ad.city, "region": ad.region,
+                                    "postcode": ad.postcode, "country": ad.country,
+                                    "is_primary": True, "position": 0})
             if rng.random() < 0.6:
                 rows["email"].append({**owner, "label": "work", "address": f"info@{domain}",
                                       "normalized": f"info@{domain}", "is_primary": True,
@@ -258,7 +276,7 @@ class Maker:
             if rng.random() < 0.7:
                 rows["link"].append({**owner, "label": "website", "url": f"https://www.{domain}",
                                      "is_primary": True, "position": 0})
-            self.firms[country].append(_Firm(cid, domain, place, []))
+            self.firms[country].append(_Firm(cid, name, domain, place, []))
         for country, firms in self.firms.items():
             # A few big customers with many people, many small ones with one or two.
             self.firm_cum[country] = cumulative([rng.paretovariate(1.2) for _ in firms])
@@ -322,12 +340,12 @@ class Maker:
             return f"{given}.{family}{rng.randrange(60, 100)}"
         return f"{family}{given[0]}" if r < 0.7 else f"{given}{family}{rng.randrange(1, 1000)}"
 
-    def email_rows(self, country: str, person: Row, firm: _Firm | None, owner: Row) -> list[Row]:
+    def emails(self, country: str, person: Row, firm: _Firm | None) -> list[EmailData]:
         rng = self.rng
         r = rng.random()
         count = 0 if r < 0.2 else 1 if r < 0.75 else 2
         order = [True, False] if firm is not None and rng.random() < 0.7 else [False, True]
-        rows = []
+        out = []
         for pos, work in enumerate(order[:count]):
             if work and firm is not None:
                 address = f"{self.email_local(person, work=True)}@{firm.domain}"
@@ -336,21 +354,20 @@ class Maker:
                 local = (str(rng.randrange(10_000_000, 3_000_000_000)) if domain == "qq.com"
                          else self.email_local(person, work=False))
                 address = f"{local}@{domain}"
-            rows.append({**owner, "label": "work" if work else "home", "address": address,
-                         "normalized": address.lower(), "is_primary": pos == 0,
-                         "position": pos})
-        return rows
+            out.append(EmailData(address, "work" if work else "home", pos == 0))
+        return out
 
-    def profile(self, country: str, person: Row) -> Row:
+    def profile(self, country: str, person: Row) -> LinkData:
         rng = self.rng
         given, family = ascii_word(person["given_name"]), ascii_word(person["family_name"])
         if country == RU:
-            return {"label": "VK", "url": f"https://vk.com/{given}.{family}{rng.randrange(100)}"}
+            return LinkData(f"https://vk.com/{given}.{family}{rng.randrange(100)}", "VK", True)
         if country == CN:
-            return {"label": "Weibo",
-                    "url": f"https://weibo.com/u/{rng.randrange(1_000_000_000, 7_999_999_999)}"}
-        return {"label": "LinkedIn",
-                "url": f"https://www.linkedin.com/in/{given}-{family}-{rng.randrange(16**6):06x}"}
+            return LinkData(f"https://weibo.com/u/{rng.randrange(1_000_000_000, 7_999_999_999)}",
+                            "Weibo", True)
+        return LinkData(
+            f"https://www.linkedin.com/in/{given}-{family}-{rng.randrange(16**6):06x}",
+            "LinkedIn", True)
 
     def birthday(self) -> tuple[int | None, int | None, int | None]:
         rng = self.rng
@@ -377,11 +394,11 @@ class Maker:
                         "changed_at": when})
             old = new
 
-    def dates(self, cid: int, country: str, created: datetime, out: list[Row]) -> None:
+    def dates(self, country: str, created: datetime, out: list[DateData]) -> None:
         rng = self.rng
         labels = ["anniversary", "contract renewal"] + (["name day"] if country in (RU, LT)
                                                          else [])
-        for pos, label in enumerate(rng.sample(labels, 1 + (rng.random() < 0.3))):
+        for label in rng.sample(labels, 1 + (rng.random() < 0.3)):
             month = rng.randrange(1, 13)
             day = rng.randrange(1, _MONTH_DAYS[month - 1] - (month == 2) + 1)
             year: int | None = None
@@ -389,11 +406,10 @@ class Maker:
                 year = rng.randrange(1985, self.setup.today.year)
             elif label == "contract renewal":
                 year = created.year + 1
-            out.append({"contact_id": cid, "label": label, "year": year, "month": month,
-                        "day": day, "position": pos})
+            out.append(DateData(label, month, day, year))
 
-    def relatives(self, cid: int, country: str, family: str, female: bool, married: bool,
-                  firm: _Firm | None, out: list[Row]) -> None:
+    def relatives(self, country: str, family: str, female: bool, married: bool,
+                  firm: _Firm | None, out: list[RelativeData]) -> None:
         """A spouse and children by name; sometimes an assistant who is a contact too."""
         rng = self.rng
         # Chinese wives keep their own family name; the children take the father's.
@@ -409,23 +425,20 @@ class Maker:
         if firm is not None and firm.staff and rng.random() < 0.3:
             other, other_name = rng.choice(firm.staff)
             found.append(("assistant", other_name, other))
-        for pos, (relation, name, other_id) in enumerate(found):
-            out.append({"contact_id": cid, "relation": relation, "name": name,
-                        "related_contact_id": other_id, "position": pos})
+        for relation, name, other_id in found:
+            out.append(RelativeData(relation, name, other_id))
 
-    def contact(self, cid: int, created: datetime, rows: dict[str, list[Row]]) -> None:
-        """One contact and everything that belongs to it, appended to ``rows``."""
-        rng, setup = self.rng, self.setup
+    def contact(self, cid: int, batch: Batch) -> ContactData:
+        """The next contact (after plan()), numbered ``cid``; the rows that belong to it
+        (its status steps and history) are added to ``batch``."""
+        created = self.created.pop()
+        rng, setup, rows = self.rng, self.setup, batch.rows
         country = self.countries[_pick(rng, self.country_cum) or 0]
         female = rng.random() < 0.5
         has_relatives = rng.random() < 0.15
         married = has_relatives and rng.random() < 0.7
         person, family = self.person(country, female, married=married)
         firm = self.firm_for(country)
-        name = display_name(prefix=person["prefix"], given=person["given_name"],
-                            middle=person["middle_name"], family=person["family_name"],
-                            suffix=person["suffix"], nickname=person["nickname"],
-                            family_first=person["name_order"] == FAMILY_FIRST)
         updated = self.between(created, self.end) if rng.random() < 0.6 else created
         status = _pick(rng, setup.status_cum)
         source = _pick(rng, setup.source_cum)
@@ -433,51 +446,42 @@ class Maker:
         notes = ""
         if rng.random() < 0.3:
             notes = " ".join(rng.sample(NOTES[country], 1 + (rng.random() < 0.3)))
-        rows["contact"].append({
-            "id": cid, **person, "display_name": name,
-            "sort_key": name_sort_key(given=person["given_name"], middle=person["middle_name"],
-                                      family=person["family_name"], fallback=name,
-                                      language=setup.collation),
-            "company_id": firm.id if firm else None,
-            "job_title": rng.choice(JOB_TITLES[country])[female] if firm else "",
-            "department": rng.choice(DEPARTMENTS[country]) if firm and rng.random() < 0.4 else "",
-            "birthday_year": year, "birthday_month": month, "birthday_day": day,
-            "status_id": setup.status_ids[status] if status is not None else None,
-            "source_id": setup.source_ids[source] if source is not None else None,
-            "notes": notes, "created_at": created, "updated_at": updated, "deleted_at": None,
-        })
-        owner: Row = {"contact_id": cid, "company_id": None}
+        data = ContactData(
+            id=cid, **person, company=firm.name if firm else "",
+            job_title=rng.choice(JOB_TITLES[country])[female] if firm else "",
+            department=rng.choice(DEPARTMENTS[country]) if firm and rng.random() < 0.4 else "",
+            birthday_year=year, birthday_month=month, birthday_day=day,
+            status=setup.status_names[status] if status is not None else "",
+            source=setup.source_names[source] if source is not None else "",
+            notes=notes, created_at=created, updated_at=updated)
         # Reached at the company's address, or at home in their own country.
         at_work = firm is not None and rng.random() < 0.5
         place = firm.place if firm is not None and at_work else \
             make_place(rng, country, self.ru_streets)
-        rows["address"].append(self.address_row(place, "work" if at_work else "home", owner))
+        data.addresses.append(self.address(place, "work" if at_work else "home"))
         kinds = [("mobile", True), ("work", False)]
         if rng.random() < 0.3:
             kinds.reverse()
-        rows["phone"] += self.phone_rows(place, owner, kinds[: 1 + (rng.random() < 0.4)])
-        rows["email"] += self.email_rows(country, person, firm, owner)
+        data.phones = self.phones(place, kinds[: 1 + (rng.random() < 0.4)])
+        data.emails = self.emails(country, person, firm)
         if rng.random() < 0.15:
-            rows["link"].append({**owner, **self.profile(country, person), "is_primary": True,
-                                 "position": 0})
-        for tag_id, share in setup.tags:
-            if rng.random() < share:
-                rows["tag"].append({"contact_id": cid, "tag_id": tag_id})
+            data.links.append(self.profile(country, person))
+        data.tags = [name for name, share in setup.tags if rng.random() < share]
         if status is not None:
             self.status_history(cid, status, created, updated, rows["status"])
         if rng.random() < 0.12:
-            self.dates(cid, country, created, rows["date"])
+            self.dates(country, created, data.dates)
         if has_relatives:
-            self.relatives(cid, country, family, female, married, firm, rows["relative"])
+            self.relatives(country, family, female, married, firm, data.relatives)
         self.history.contact(cid, country, status, firm.id if firm else None,
                              firm.staff if firm else [], created, rows)
         if firm is not None:
-            firm.staff.append((cid, name))
+            firm.staff.append((cid, data.name()))
+        return data
 
-    def contacts(self, count: int) -> Batch:
-        """The next ``count`` contacts (after plan())."""
+    def batch(self, count: int) -> Batch:
+        """The ids of the next ``count`` contacts, and a place for their rows: make
+        each with contact()."""
         batch = Batch(list(range(self.next_contact, self.next_contact + count)))
         self.next_contact += count
-        for cid in batch.ids:
-            self.contact(cid, self.created.pop(), batch.rows)
         return batch

@@ -1,0 +1,282 @@
+"""The rows of many new contacts, made from ContactData without touching the database.
+
+bulk.add_contacts writes contacts by the thousand; this is the half of it
+that is plain Python, so that it can run on a helper thread while SQLite
+indexes the previous thousands. Every rule is the single create's
+(records.create_contact): the same validation (records.validate), the same
+stripping of name parts (records._SCALARS), one primary entry per list
+(records._with_one_primary), the display name and sort key from the same
+functions, phones and e-mails normalised by text.validation, custom values
+parsed by the fields service as fields.set_values parses them. What needs the
+database (company, tag and list ids) is left as names for bulk.py to resolve.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable, Iterator, Mapping, Sequence
+from dataclasses import dataclass, field
+from dataclasses import replace as _replace
+from datetime import datetime
+from typing import Any
+
+from crmdesk.core.contacts.records import (
+    _SCALARS,
+    ContactData,
+    _with_one_primary,
+    errors_only,
+    validate,
+)
+from crmdesk.core.errors import Problem, ValidationError
+from crmdesk.core.fields.service import FieldInfo, Unconverted, as_text, parse_value
+from crmdesk.core.fields.types import to_rows
+from crmdesk.core.i18n import _
+from crmdesk.core.text.collation import name_sort_key
+from crmdesk.core.text.folding import fold
+from crmdesk.core.text.validation import normalize_email, normalize_phone
+
+Row = dict[str, Any]
+
+# A plain ASCII address (no quotes, no IDNA "xn--" label): when it is valid, what
+# text.validation.normalize_email makes of it is its lower case. Checked records
+# vouch that they are valid, so theirs skip the parser (see bulk.add_contacts).
+_PLAIN_EMAIL = re.compile(
+    r"[A-Za-z0-9._%+-]+@(?!xn--)[A-Za-z0-9-]+(?:\.(?!xn--)[A-Za-z0-9-]+)+", re.IGNORECASE)
+
+
+@dataclass(frozen=True)
+class NewContact:
+    """A record with its custom field values: ``{field key: value}``, typed or as text."""
+
+    data: ContactData
+    values: Mapping[str, Any] = field(default_factory=dict)
+
+
+class InvalidRecordError(ValidationError):
+    """A record that cannot be saved; ``index`` is its place among the records (from 0)."""
+
+    def __init__(self, index: int, name: str, problems: list[Problem]) -> None:
+        super().__init__(problems)
+        self.index = index
+        self.message = _("Contact {n} ({name}): {problems}").format(
+            n=index + 1, name=name or "?", problems=self.message)
+
+
+@dataclass(frozen=True)
+class Settings:
+    """What the rows need to know, read from the file before the first record."""
+
+    region: str  # phone numbers typed without a country code are from here
+    collation: str  # the file's sort language (sort keys)
+    fields: Mapping[str, FieldInfo]  # contact custom fields by key
+    now: datetime
+    tags: tuple[str, ...] = ()  # added to every record
+    checked: bool = False  # see bulk.add_contacts
+    keep_ids: bool = False
+    keep_dates: bool = False
+    keep_invalid: bool = False
+    skip_invalid: bool = False
+
+
+@dataclass
+class Chunk:
+    """Rows for some records; company, list and tag names still to be resolved."""
+
+    records: int = 0  # how many were read (written or skipped)
+    ids: list[int] = field(default_factory=list)
+    contacts: list[Row] = field(default_factory=list)
+    # Per contact, in the order of ``contacts``: (name, folded name) of its company
+    # ("" for none) and of its tags; its status and source as given.
+    companies: list[tuple[str, str]] = field(default_factory=list)
+    tags: list[list[tuple[str, str]]] = field(default_factory=list)
+    statuses: list[str] = field(default_factory=list)
+    sources: list[str] = field(default_factory=list)
+    # Child rows, with their contact's id:
+    phones: list[Row] = field(default_factory=list)
+    emails: list[Row] = field(default_factory=list)
+    addresses: list[Row] = field(default_factory=list)
+    links: list[Row] = field(default_factory=list)
+    dates: list[Row] = field(default_factory=list)
+    relatives: list[Row] = field(default_factory=list)
+    photos: list[Row] = field(default_factory=list)
+    values: list[Row] = field(default_factory=list)
+    # Filled in by bulk.py once the names are resolved:
+    tag_links: list[Row] = field(default_factory=list)
+    status_changes: list[Row] = field(default_factory=list)
+    problems: dict[int, list[Problem]] = field(default_factory=dict)  # by record index
+    skipped: list[int] = field(default_factory=list)  # record indexes
+
+
+class Numbering:
+    """The next free contact id; one instance per add_contacts, used by one thread at a time."""
+
+    def __init__(self, first: int) -> None:
+        self.next = first
+
+    def take(self) -> int:
+        cid = self.next
+        self.next += 1
+        return cid
+
+
+def parse_values(settings: Settings, values: Mapping[str, Any]
+                 ) -> tuple[list[tuple[FieldInfo, Any]], list[Problem]]:
+    """Custom values parsed as fields.set_values parses a patch: an unknown key is
+    an error; so is a value its field cannot hold, or with keep_invalid a warning
+    and the value kept as text (Unconverted)."""
+    parsed: list[tuple[FieldInfo, Any]] = []
+    problems: list[Problem] = []
+    for key, raw in values.items():
+        info = settings.fields.get(key)
+        if info is None:
+            problems.append(Problem(str(key), _("There is no field {key!r}.").format(key=key)))
+            continue
+        value, probs = parse_value(info, raw, region=settings.region)
+        errors = errors_only(probs)
+        if errors and settings.keep_invalid:
+            probs = [_replace(p, severity="warning") for p in probs]
+            value = None if raw is None else Unconverted(as_text(info, raw))
+        problems.extend(probs)
+        if not errors or settings.keep_invalid:
+            parsed.append((info, value))
+    return parsed, problems
+
+
+def _email_key(address: str, checked: bool) -> str:
+    if checked and _PLAIN_EMAIL.fullmatch(address):
+        return address.lower()
+    return normalize_email(address)[0]
+
+
+def _phone_e164(number: str, given: str | None, settings: Settings) -> str | None:
+    if settings.checked and given is not None:
+        return given
+    return normalize_phone(number, settings.region)[0]
+
+
+def make_chunk(settings: Settings, numbering: Numbering,
+               records: Iterator[tuple[int, ContactData | NewContact]], size: int,
+               pause: Callable[[], None] | None = None) -> Chunk | None:
+    """The rows of the next ``size`` records (fewer at the end; None when none are left).
+
+    ``pause()`` is called before each record is read (see bulk._Turns). Raises
+    InvalidRecordError for a record with errors, unless skip_invalid.
+    """
+    chunk: Chunk | None = None
+    while chunk is None or chunk.records < size:
+        if pause is not None:
+            pause()
+        item = next(records, None)
+        if item is None:
+            break
+        if chunk is None:
+            chunk = Chunk()
+        chunk.records += 1
+        add_record(settings, numbering, chunk, *item)
+    return chunk
+
+
+def add_record(settings: Settings, numbering: Numbering, chunk: Chunk, index: int,
+               record: ContactData | NewContact) -> None:
+    if isinstance(record, NewContact):
+        data, custom = record.data, record.values
+    else:
+        data, custom = record, {}
+    problems = [] if settings.checked else validate(data, region=settings.region)
+    parsed: list[tuple[FieldInfo, Any]] = []
+    if custom:
+        parsed, value_problems = parse_values(settings, custom)
+        problems += value_problems
+    if problems:
+        errors = errors_only(problems)
+        if errors and not settings.skip_invalid:
+            raise InvalidRecordError(index, data.name() or data.company.strip(), errors)
+        chunk.problems[index] = problems
+        if errors:
+            chunk.skipped.append(index)
+            return
+
+    if settings.keep_ids:
+        if data.id is None:
+            raise ValueError("keep_ids: every record needs its id")
+        cid = data.id
+    else:
+        cid = numbering.take()
+    chunk.ids.append(cid)
+    row: Row = {"id": cid}
+    for attr in _SCALARS:  # as records._apply stores them
+        value = getattr(data, attr)
+        row[attr] = value.strip() if isinstance(value, str) and attr != "notes" else value
+    shown = data.name() or data.company.strip()
+    created = (data.created_at if settings.keep_dates else None) or settings.now
+    updated = (data.updated_at if settings.keep_dates else None) or created
+    row.update(
+        display_name=shown,
+        sort_key=name_sort_key(given=data.given_name, middle=data.middle_name,
+                               family=data.family_name, fallback=shown,
+                               language=settings.collation),
+        company_id=None, status_id=None, source_id=None, created_at=created,
+        updated_at=updated, deleted_at=None, last_contact_at=None, last_attempt_at=None)
+    chunk.contacts.append(row)
+    company = data.company.strip()
+    chunk.companies.append((company, fold(company)))
+    chunk.statuses.append(data.status)
+    chunk.sources.append(data.source)
+    tags: dict[str, str] = {}  # folded -> as given: one link per tag (records._tag_ids)
+    for name in (*data.tags, *settings.tags):
+        name = name.strip()
+        if name:
+            tags.setdefault(fold(name), name)
+    chunk.tags.append([(name, key) for key, name in tags.items()])
+    _children(settings, chunk, cid, data)
+    for info, value in parsed:
+        for r in to_rows(info, value):
+            chunk.values.append({**r, "field_id": info.id, "contact_id": cid, "company_id": None})
+
+
+def _children(settings: Settings, chunk: Chunk, cid: int, data: ContactData) -> None:
+    """Phones, e-mails, addresses, links, dates, relatives and photo, as records._write_children
+    writes them for a new contact."""
+    for pos, (ph, primary) in enumerate(zip(data.phones, _with_one_primary(data.phones),
+                                            strict=True)):
+        chunk.phones.append({
+            "contact_id": cid, "company_id": None, "label": ph.label.strip(),
+            "number": ph.number.strip(), "e164": _phone_e164(ph.number, ph.e164, settings),
+            "is_primary": primary, "position": pos})
+    for pos, (em, primary) in enumerate(zip(data.emails, _with_one_primary(data.emails),
+                                            strict=True)):
+        chunk.emails.append({
+            "contact_id": cid, "company_id": None, "label": em.label.strip(),
+            "address": em.address.strip(), "normalized": _email_key(em.address, settings.checked),
+            "is_primary": primary, "position": pos})
+    for pos, (ad, primary) in enumerate(zip(data.addresses, _with_one_primary(data.addresses),
+                                            strict=True)):
+        chunk.addresses.append({
+            "contact_id": cid, "company_id": None, "label": ad.label.strip(),
+            "street": ad.street.strip(), "city": ad.city.strip(), "region": ad.region.strip(),
+            "postcode": ad.postcode.strip(), "country": ad.country.strip().upper(),
+            "is_primary": primary, "position": pos})
+    if data.links:  # (most have none)
+        for pos, (ln, primary) in enumerate(zip(data.links, _with_one_primary(data.links),
+                                                strict=True)):
+            chunk.links.append({
+                "contact_id": cid, "company_id": None, "label": ln.label.strip(),
+                "url": ln.url.strip(), "is_primary": primary, "position": pos})
+    for pos, d in enumerate(data.dates):
+        chunk.dates.append({"contact_id": cid, "label": d.label.strip(), "year": d.year,
+                            "month": d.month, "day": d.day, "position": pos})
+    for pos, r in enumerate(data.relatives):
+        chunk.relatives.append({"contact_id": cid, "relation": r.relation.strip(),
+                                "name": r.name.strip(), "related_contact_id": r.contact_id,
+                                "position": pos})
+    if data.photo:
+        chunk.photos.append({"contact_id": cid, "data": data.photo,
+                             "mime_type": data.photo_mime or "image/jpeg"})
+
+
+def sized(records: Sequence[Any] | Any) -> int | None:
+    """How many records there are, when that can be known without reading them."""
+    try:
+        return len(records)
+    except TypeError:
+        return None
