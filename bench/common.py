@@ -26,9 +26,13 @@ from crmdesk.core.storage.database import Database
 
 OUT = Path(__file__).resolve().parent / "out"
 PACKAGE = Path(crmdesk.__file__).resolve().parent
-# The code whose change makes a cached demo file stale.
-FINGERPRINTED = ("core/demo/*.py", "core/models.py", "core/search.py", "core/text.py",
-                 "core/collation.py", "core/migrations/versions/*.py")
+# The code whose change makes a cached demo file stale: the generator, the bulk
+# write path, and everything below the services that decides what is stored
+# (models and migrations, folding and collation, the search index, custom fields,
+# history).
+FINGERPRINTED = ("core/demo/*.py", "core/contacts/*.py", "core/history/*.py",
+                 "core/fields/*.py", "core/search/*.py", "core/storage/*.py",
+                 "core/storage/migrations/versions/*.py", "core/text/*.py")
 
 
 @dataclass

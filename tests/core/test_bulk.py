@@ -363,7 +363,7 @@ def test_a_single_create_in_the_same_unit_of_work_follows(db):
 def test_raw_inserts_store_what_the_orm_stores(db):
     """Dates and yes/no values pass through SQLAlchemy's own conversions, however many
     statements the rows take."""
-    from crmdesk.core.contacts.raw_inserts import insert_rows
+    from crmdesk.core.storage.raw_inserts import insert_rows
 
     when = [datetime(2026, 1, 2, 3, 4, 5), datetime(2026, 1, 2, 3, 4, 5, 678)]
     with db.session() as s:

@@ -4,7 +4,7 @@ Creating contacts one at a time (records.create_contact_in) costs about 10 ms
 each in ORM flushes and per-row statements: a quarter of an hour for an import
 of 100,000. Here the same records become the same rows (bulk_rows.py applies
 the single create's rules), written a few thousand at a time, hundreds of rows
-to an INSERT (raw_inserts.py), and indexed for search with search.build_rows,
+to an INSERT (storage/raw_inserts.py), and indexed for search with search.build_rows,
 so what a bulk-made contact stores is what create_contact would have stored. Everything happens in the caller's transaction and nothing
 is committed here: an error, or a progress callback that raises to cancel,
 leaves the file as it was once the caller's unit of work rolls back.
@@ -42,7 +42,6 @@ from crmdesk.core.contacts.bulk_rows import (
     make_chunk,
     sized,
 )
-from crmdesk.core.contacts.raw_inserts import insert_rows
 from crmdesk.core.contacts.records import ContactData
 from crmdesk.core.errors import Problem
 from crmdesk.core.fields.service import CONTACT, FieldValue, fields_by_key
@@ -68,6 +67,7 @@ from crmdesk.core.storage.models import (
     contact_tag,
     utcnow,
 )
+from crmdesk.core.storage.raw_inserts import insert_rows
 from crmdesk.core.storage.settings import get_setting
 
 __all__ = ["CHUNK", "BulkResult", "InvalidRecordError", "NewContact", "add_contacts",

@@ -31,7 +31,6 @@ from sqlalchemy import Table, func, insert, select
 from sqlalchemy.orm import Session
 
 from crmdesk.core.contacts.bulk import add_contacts, big_cache
-from crmdesk.core.contacts.raw_inserts import insert_rows
 from crmdesk.core.contacts.records import ContactData
 from crmdesk.core.demo.history import history_lists
 from crmdesk.core.demo.maker import TABLES, Batch, Maker, Setup, cumulative
@@ -63,6 +62,7 @@ from crmdesk.core.storage.models import (
     Tag,
     interaction_contact,
 )
+from crmdesk.core.storage.raw_inserts import insert_rows
 from crmdesk.core.storage.settings import get_setting, set_setting
 from crmdesk.core.text.folding import fold
 
