@@ -6,7 +6,7 @@ way the search box reads them: a text that is not a valid lookup is plain words.
 from __future__ import annotations
 
 import pytest
-from hypothesis import given, settings
+from hypothesis import example, given, settings
 from hypothesis import strategies as st
 
 from crmdesk.core.contacts.records import (
@@ -179,13 +179,21 @@ def test_phone_like_names_are_found_as_typed_too(db):
 
 @settings(max_examples=50, deadline=None)
 @given(st.text(alphabet=st.characters(blacklist_categories=("Cs",)), min_size=1, max_size=30))
-def test_any_name_is_found_by_itself(tmp_path_factory, text):
+@example("\\")  # a name that is one backslash
+@example('say "hi"')  # quotes inside the name
+@example('\\"')
+def test_any_name_is_found_by_itself(tmp_path_factory, migrated_template, text):
+    import shutil
+
     from crmdesk.core.storage.database import Database
 
-    if not fold(text) or '"' in text:
+    if not fold(text):
         return
+    # The lookup language's phrase: a backslash escapes a quote or a backslash.
+    phrase = '"' + text.replace("\\", "\\\\").replace('"', '\\"') + '"'
     path = tmp_path_factory.mktemp("h") / "h.crmdesk"
+    shutil.copy(migrated_template, path)
     with Database.open(path) as db:
         cid = create_contact(db, ContactData(given_name=text, family_name="X"))
         with db.reading() as s:
-            assert cid in search_contact_ids(s, '"' + text + '"')
+            assert cid in search_contact_ids(s, phrase)
