@@ -12,6 +12,7 @@ from sqlalchemy.orm import Session
 
 from crmdesk.core.errors import NotFoundError
 from crmdesk.core.fields.info import FieldInfo, OptionInfo, SectionInfo, check_entity
+from crmdesk.core.fields.keys import label_key, reserved_keys
 from crmdesk.core.fields.types import decode_setting
 from crmdesk.core.i18n import _
 from crmdesk.core.storage.field_models import FieldDef, FieldOption, FieldSection
@@ -84,6 +85,28 @@ def describe_fields(session: Session, entity: str, *,
 def fields_by_key(session: Session, entity: str) -> dict[str, FieldInfo]:
     """{key: FieldInfo} for every field of ``entity``, archived ones included."""
     return {f.key: f for f in all_fields(session, entity)}
+
+
+def label_aliases(session: Session, entities: tuple[str, ...],
+                  builtin: frozenset[str] = frozenset()) -> dict[str, FieldInfo]:
+    """{label written as a key (keys.label_key): field} for the fields of ``entities``.
+
+    A key always wins: an alias that is a built-in name (``builtin`` or a
+    reserved key) or any of these fields' keys is not offered, nor one that two
+    fields' labels share.
+    """
+    fields = [f for entity in entities for f in all_fields(session, entity)]
+    taken = {f.key for f in fields} | builtin | reserved_keys()
+    found: dict[str, FieldInfo] = {}
+    shared: set[str] = set()
+    for f in fields:
+        alias = label_key(f.label)
+        if not alias or alias in taken:
+            continue
+        if alias in found:
+            shared.add(alias)
+        found[alias] = f
+    return {alias: f for alias, f in found.items() if alias not in shared}
 
 
 def field_by_key(session: Session, entity: str, key: str) -> FieldInfo | None:

@@ -66,6 +66,16 @@ def slug(label: str) -> str:
     return text[:MAX_KEY].rstrip("_")
 
 
+def label_key(label: str) -> str:
+    """A field's label written as a key, in any script: folded, its words joined by "_"
+    ("Дата договора" -> ``дата_договора``, "合同日期" -> ``合同日期``), or "".
+
+    Lookups accept it beside the field's stable key (catalog.lookup_names); it
+    follows the label, so a renamed field is found by its new name.
+    """
+    return re.sub(r"\W+", "_", fold(label)).strip("_")
+
+
 def _with_suffix(base: str, n: int) -> str:
     suffix = f"_{n}"
     return base[: MAX_KEY - len(suffix)].rstrip("_") + suffix

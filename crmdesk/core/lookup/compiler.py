@@ -27,8 +27,9 @@ from sqlalchemy import ColumnElement, and_, not_, or_, true
 from sqlalchemy.orm import Session
 
 from crmdesk.core.errors import QuerySyntaxError
-from crmdesk.core.fields.catalog import all_fields
+from crmdesk.core.fields.catalog import all_fields, label_aliases
 from crmdesk.core.fields.info import FieldInfo
+from crmdesk.core.fields.keys import label_key
 from crmdesk.core.fields.query import filter_expression, presence_expression
 from crmdesk.core.i18n import _
 from crmdesk.core.lookup.company_fields import COMPANIES
@@ -103,6 +104,7 @@ class _Compiler:
                                  sqlite=session.get_bind().dialect.name == "sqlite",
                                  ranged=ranged)
         self._custom: dict[str, tuple[FieldInfo, Via]] | None = None
+        self._aliases: dict[str, tuple[FieldInfo, Via]] | None = None
 
     # -- resolving keys ---------------------------------------------------------------
 
@@ -117,6 +119,19 @@ class _Compiler:
             self._custom = found
         return self._custom
 
+    def custom_field(self, key: str) -> tuple[FieldInfo, Via] | None:
+        """The custom field named by its key, else by its label written as a key
+        (``дата_договора``; catalog.label_aliases: a key always wins)."""
+        found = self.custom_fields().get(key)
+        if found is not None:
+            return found
+        if self._aliases is None:
+            vias = self.registry.custom
+            self._aliases = {
+                alias: (f, vias[f.entity]) for alias, f in label_aliases(
+                    self.session, tuple(vias), frozenset(self.registry.fields)).items()}
+        return self._aliases.get(label_key(key))
+
     def own_field(self, node: Node) -> FieldInfo | None:
         """The custom field of the entity's own that the lookup is all about, if it is
         one ``key<op>value`` or ``has:key`` on one."""
@@ -124,7 +139,7 @@ class _Compiler:
             return None
         if node.key in self.registry.fields:
             return None
-        found = self.custom_fields().get(node.key)
+        found = self.custom_field(node.key)
         if found is None or found[1] is not same:
             return None
         return found[0]
@@ -162,7 +177,7 @@ class _Compiler:
         try:
             if builtin is not None:
                 return builtin.condition(self.ctx, node.op, node.value)
-            found = self.custom_fields().get(node.key)
+            found = self.custom_field(node.key)
             if found is None:
                 raise self._unknown(node.key, node.pos)
             field, via = found
@@ -175,7 +190,7 @@ class _Compiler:
         if builtin is not None:
             cond = builtin.present(self.ctx)
         else:
-            found = self.custom_fields().get(node.key)
+            found = self.custom_field(node.key)
             if found is None:
                 raise self._unknown(node.key, node.pos + (4 if node.present else 8))
             field, via = found

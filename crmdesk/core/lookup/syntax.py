@@ -30,7 +30,9 @@ from crmdesk.core.i18n import _
 MAX_DEPTH = 64
 MAX_LENGTH = 10_000
 KEYWORDS = ("OR", "AND", "NOT")
-_KEY = re.compile(r"[A-Za-z][A-Za-z0-9_]*")
+# A key starts with a letter of any script: a field is also named by its label
+# written as a key (дата_договора, 合同日期; fields/catalog.label_aliases).
+_KEY = re.compile(r"[^\W\d_]\w*")
 _OPS = ("<=", ">=", ":", "=", "<", ">")
 
 
