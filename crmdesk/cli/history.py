@@ -46,7 +46,8 @@ def add_parser(sub: Subparsers) -> None:
     p.add_argument("--outcome", action="append", default=[], metavar="O",
                    help=_("only this outcome (repeat for several)"))
     p.add_argument("--text", default="", metavar="T",
-                   help=_("only entries whose subject or details hold these words"))
+                   help=_("only entries matching these words (subject, details, the "
+                          "people's names) or a lookup: kind:call outcome:reached ivanov"))
     p.add_argument("--limit", type=int, metavar="N", help=_("at most the N newest entries"))
     p.add_argument("--json", action="store_true", help=_("print JSON instead of a table"))
     p.add_argument("--csv", metavar="FILE", help=_("write a CSV file (UTF-8, for Excel)"))
@@ -82,7 +83,8 @@ def run(args: argparse.Namespace) -> int:
     if args.limit is not None and args.limit < 0:
         raise CrmdeskError(_("--limit cannot be negative."))
     with Database.open(db_path(args), readonly=True) as db, db.reading() as s:
-        ids = history.history_ids(s, _filter(s, args))
+        # A malformed lookup is the user's error: exit 1, saying what and where.
+        ids = history.history_ids(s, _filter(s, args), strict=True)
         if args.limit is not None:
             ids = ids[:args.limit]
         found = history.history_rows(s, ids)

@@ -174,3 +174,18 @@ def test_no_entries_says_so(filled):
     out = crmdesk("history", "--db", str(path))
     assert out.returncode == 0 and out.stdout == ""
     assert "No history entries match." in out.stderr
+
+
+def test_text_takes_the_historys_lookups_and_says_what_is_wrong(filled):
+    path, (maria, wang, _ruta) = filled
+    db = ("--db", str(path))
+    for kind, subject in (("call", "Price list"), ("meeting", "Visit")):
+        out = crmdesk("log", *db, "--contact", str(maria), "--kind", kind, "--subject", subject)
+        assert out.returncode == 0, out.stderr
+    out = crmdesk("history", *db, "--text", "kind:meeting", "--json")
+    assert out.returncode == 0, out.stderr
+    assert [e["subject"] for e in json.loads(out.stdout)] == ["Visit"]
+    out = crmdesk("history", *db, "--text", "kund:call")
+    assert out.returncode == 1
+    assert "Unknown field 'kund'" in out.stderr and "did you mean kind" in out.stderr
+    assert out.stderr.count("\n") == 1  # one line, no traceback
