@@ -7,6 +7,11 @@ changes asks the form (maybe_save); when the user says Cancel the selection
 goes back to the record being edited. After a save the list reloads if rows
 came or went and then selects the saved record, or, when the save happened
 because the user was moving on, the row they moved to.
+
+The first time it is shown the list gets most of the width and the form what
+it needs; afterwards the user's split is kept. An empty search result says so
+over the list (empty_text). A view may show a panel for a selection of several
+records instead of one record's form (build_selection_panel).
 """
 
 from __future__ import annotations
@@ -15,7 +20,7 @@ from collections.abc import Callable
 from typing import Any
 
 from PySide6.QtCore import QModelIndex, Qt, QTimer
-from PySide6.QtGui import QAction, QKeySequence
+from PySide6.QtGui import QAction, QKeySequence, QShowEvent
 from PySide6.QtWidgets import (
     QFrame,
     QLabel,
@@ -69,6 +74,9 @@ class ListFormView(RecordView):
         self.detail = QStackedWidget()
         self.detail.addWidget(self.placeholder)
         self.detail.addWidget(scroll)
+        self.selection_panel = self.build_selection_panel()
+        if self.selection_panel is not None:
+            self.detail.addWidget(self.selection_panel)
 
         self.splitter = QSplitter(Qt.Orientation.Horizontal)
         self.splitter.setObjectName(f"splitter_{self.list_key}")
@@ -78,7 +86,8 @@ class ListFormView(RecordView):
         self.splitter.setStretchFactor(1, 2)
         self.splitter.setChildrenCollapsible(False)
         state = settings.state(self.splitter.objectName())
-        if state is None or not self.splitter.restoreState(state):
+        self._split_pending = state is None or not self.splitter.restoreState(state)
+        if self._split_pending:
             self.splitter.setSizes([620, 420])
         self.splitter.splitterMoved.connect(self._save_splitter)
         layout = QVBoxLayout(self)
@@ -88,6 +97,8 @@ class ListFormView(RecordView):
         self._build_context_menu()
         self.list.selectionModel().currentRowChanged.connect(self._current_changed)
         self.list.selection_changed.connect(self.selection_changed.emit)
+        self.list.selection_changed.connect(self._selection_shown)
+        model.reloaded.connect(self._show_empty_text)
         self.list.text_typed.connect(self.text_typed.emit)
         self.list.record_activated.connect(self._activated)
         model.reloaded.connect(self._reloaded)
@@ -102,6 +113,15 @@ class ListFormView(RecordView):
     def build_detail(self, detail: QWidget) -> QWidget:
         """The right-hand side; Companies adds the company's people below the form."""
         return detail
+
+    def empty_text(self, query: str) -> str:
+        """What an empty search result says (and what to try); "" for nothing."""
+        return ""
+
+    def build_selection_panel(self) -> Any:
+        """A widget with set_count(n) shown instead of the form while several
+        records are selected; None for none."""
+        return None
 
     def saved_signal(self) -> Any:
         raise NotImplementedError
@@ -166,6 +186,20 @@ class ListFormView(RecordView):
             self.list.select_row(min(row, self.model.rowCount() - 1))
         self.counts_changed.emit()
 
+    def _show_empty_text(self) -> None:
+        query = self.model.query.strip()
+        empty = query and self.model.rowCount() == 0
+        self.list.set_empty_text(self.empty_text(query) if empty else "")
+
+    def showEvent(self, event: QShowEvent) -> None:
+        super().showEvent(event)
+        if self._split_pending and self.splitter.width() > 0:
+            # The first time: the form gets what it needs, the list the rest.
+            self._split_pending = False
+            total = self.splitter.width() - self.splitter.handleWidth()
+            form = max(340, min(440, total * 36 // 100))
+            self.splitter.setSizes([total - form, form])
+
     def _load_failed(self, exc: object) -> None:
         from crmdesk.ui.common import errors
         assert isinstance(exc, BaseException)
@@ -174,7 +208,24 @@ class ListFormView(RecordView):
     # -- the form -------------------------------------------------------------------
     def _show_form(self, shown: bool) -> None:
         self._form_shown = shown
-        self.detail.setCurrentIndex(1 if shown else 0)
+        self._selection_shown()
+
+    def several_selected(self) -> int:
+        """How many records are selected when that is several (the panel shows), else 0."""
+        if self.selection_panel is None or self._asking:
+            return 0
+        if self._form_shown and self.form.current_id() is None:
+            return 0  # a new record being typed
+        n = self.list.selected_count()
+        return n if n > 1 else 0
+
+    def _selection_shown(self) -> None:
+        n = self.several_selected()
+        if n and not self.is_dirty():
+            self.selection_panel.set_count(n)
+            self.detail.setCurrentWidget(self.selection_panel)
+        else:
+            self.detail.setCurrentIndex(1 if self._form_shown else 0)
 
     def _current_changed(self, current: QModelIndex, _previous: QModelIndex) -> None:
         record_id = self.model.id_at(current.row()) if current.isValid() else None

@@ -6,6 +6,13 @@ Home/End go to the first/last record, Enter opens it, typing letters starts a
 search, the header's context menu shows and hides columns, and the choice of
 columns, their order, widths and the sort order are kept in QSettings per
 list. The selection is remembered by record id across a new search.
+
+Columns without a width of the user's own are fitted to their content, measured
+on the first screenful of rows only (the model is a lazy list of 100,000).
+The Name column stays first, and a new search scrolls back to it. Ctrl+C copies
+the selected rows as a table (tab-separated, a header line of the visible
+titles, values as shown, also as HTML), which spreadsheets paste as cells. An
+empty result can show a message over the list (set_empty_text).
 """
 
 from __future__ import annotations
@@ -19,8 +26,22 @@ from PySide6.QtCore import (
     QTimer,
     Signal,
 )
-from PySide6.QtGui import QAction, QKeyEvent
-from PySide6.QtWidgets import QAbstractItemView, QHeaderView, QMenu, QTableView, QWidget
+from PySide6.QtGui import (
+    QAction,
+    QGuiApplication,
+    QKeyEvent,
+    QKeySequence,
+    QPalette,
+    QResizeEvent,
+)
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QHeaderView,
+    QLabel,
+    QMenu,
+    QTableView,
+    QWidget,
+)
 
 from crmdesk.core.i18n import _
 from crmdesk.ui.common.settings import UiSettings
@@ -28,6 +49,10 @@ from crmdesk.ui.contacts.table_model import RecordTableModel
 
 # Selections bigger than this are not restored row by row after a new search.
 MAX_RESTORE = 2000
+# Rows measured when fitting columns to their content (a screenful and a bit).
+FIT_ROWS = 50
+# A column fitted to its content is never wider than this (in average characters).
+FIT_MAX_CHARS = 40
 
 
 class RecordListView(QTableView):
@@ -79,6 +104,16 @@ class RecordListView(QTableView):
         for key in model.keys:
             self.setColumnWidth(model.column_of(key),
                                 widths.get(key, model.columns_registry[key].width))
+        # Widths the user never set are fitted to the first rows once there are some.
+        self._to_fit = {k for k in model.keys if k not in widths}
+        self._last_query = model.query
+        self.empty_label = QLabel(self.viewport())
+        self.empty_label.setObjectName(f"empty_{list_key}")
+        self.empty_label.setWordWrap(True)
+        self.empty_label.setAlignment(Qt.AlignmentFlag.AlignHCenter | Qt.AlignmentFlag.AlignTop)
+        self.empty_label.setTextFormat(Qt.TextFormat.RichText)
+        self.empty_label.setAttribute(Qt.WidgetAttribute.WA_TransparentForMouseEvents)
+        self.empty_label.hide()
         sort_key, descending = model.sort_order
         header.setSortIndicator(model.column_of(sort_key), Qt.SortOrder.DescendingOrder
                                 if descending else Qt.SortOrder.AscendingOrder)
@@ -92,6 +127,10 @@ class RecordListView(QTableView):
         header.sectionMoved.connect(lambda *_a: self._save_timer.start())
         model.modelAboutToBeReset.connect(self._remember_selection)
         model.reloaded.connect(self._restore_selection)
+        model.reloaded.connect(self._after_reload)
+        header.sectionMoved.connect(self._keep_fixed_first)
+        if model.rowCount():
+            self._fit_pending()
         self.doubleClicked.connect(self._activated)
         self.selectionModel().selectionChanged.connect(lambda *_a: self.selection_changed.emit())
         model.modelReset.connect(self.selection_changed.emit)
@@ -104,7 +143,51 @@ class RecordListView(QTableView):
         logical = [header.logicalIndex(v) for v in range(header.count())]
         return [model.keys[i] for i in logical if not header.isSectionHidden(i)]
 
+    def fit_columns(self, keys: list[str] | None = None) -> None:
+        """Widen or narrow these columns (all shown) to fit their title and the first
+        FIT_ROWS rows; never reads further down the list."""
+        model = self.record_model
+        header = self.horizontalHeader()
+        metrics = self.fontMetrics()
+        head_metrics = header.fontMetrics()
+        rows = min(model.rowCount(), FIT_ROWS)
+        limit = metrics.averageCharWidth() * FIT_MAX_CHARS
+        for key in keys if keys is not None else self.shown_columns():
+            column = model.column_of(key)
+            title = str(model.headerData(column, Qt.Orientation.Horizontal) or "")
+            # the title, plus room for the sort arrow
+            width = head_metrics.horizontalAdvance(title) + 34
+            for row in range(rows):
+                text = model.data(model.index(row, column))
+                if text:
+                    width = max(width, min(limit, metrics.horizontalAdvance(str(text)) + 18))
+            self.setColumnWidth(column, width)
+
+    def _fit_pending(self) -> None:
+        keys = [k for k in self.shown_columns() if k in self._to_fit]
+        if keys:
+            self.fit_columns(keys)
+            self._to_fit.difference_update(keys)
+
+    def _after_reload(self) -> None:
+        if self._to_fit and self.record_model.rowCount():
+            self._fit_pending()
+        query = self.record_model.query
+        if query != self._last_query:
+            self._last_query = query
+            self.horizontalScrollBar().setValue(0)  # back to the names
+
+    def _keep_fixed_first(self, *_args: object) -> None:
+        """The Name column stays the first one: a row always says whose it is."""
+        header = self.horizontalHeader()
+        for target, key in enumerate(self._fixed):
+            if key in self.record_model.keys:
+                section = self.record_model.column_of(key)
+                if header.visualIndex(section) != target:
+                    header.moveSection(header.visualIndex(section), target)
+
     def _apply_columns(self, keys: list[str]) -> None:
+        keys = [k for k in self._fixed if k in keys] + [k for k in keys if k not in self._fixed]
         header = self.horizontalHeader()
         model = self.record_model
         for key in model.keys:
@@ -125,6 +208,9 @@ class RecordListView(QTableView):
         keys = self.shown_columns()
         if shown and key not in keys:
             keys.append(key)
+            if key in self._to_fit:
+                self._apply_columns(keys)
+                self._fit_pending()
         elif not shown and key in keys:
             keys.remove(key)
         self.set_shown_columns(keys)
@@ -159,6 +245,8 @@ class RecordListView(QTableView):
         for key in model.keys:
             self.setColumnWidth(model.column_of(key), model.columns_registry[key].width)
         self.set_shown_columns(self._default_columns)
+        self.fit_columns()
+        self.save_columns()
 
     def _sort_changed(self, section: int, order: Qt.SortOrder) -> None:
         model = self.record_model
@@ -244,6 +332,73 @@ class RecordListView(QTableView):
         if current_row is not None:
             self.scrollTo(model.index(current_row, 0))
 
+    # -- copy -----------------------------------------------------------------------
+    def selected_rows(self) -> list[int]:
+        rows: set[int] = set()
+        for rng in self.selectionModel().selection():
+            rows.update(range(rng.top(), rng.bottom() + 1))
+        return sorted(r for r in rows if r < self.record_model.rowCount())
+
+    def selected_count(self) -> int:
+        """How many rows are selected, counted by ranges (cheap for Select All)."""
+        return sum(rng.height() for rng in self.selectionModel().selection())
+
+    def copy_table(self) -> tuple[list[str], list[list[str]]]:
+        """The selected rows as shown: visible titles, and values in the visible order."""
+        model = self.record_model
+        columns = [model.column_of(k) for k in self.shown_columns()]
+        titles = [str(model.headerData(c, Qt.Orientation.Horizontal) or "") for c in columns]
+        rows = [[str(model.data(model.index(row, c)) or "") for c in columns]
+                for row in self.selected_rows()]
+        return titles, rows
+
+    def copy_selection(self) -> None:
+        """Put the selected rows on the clipboard as a table (text and HTML)."""
+        from html import escape
+
+        from PySide6.QtCore import QMimeData
+
+        titles, rows = self.copy_table()
+        if not rows:
+            return
+
+        def cell(text: str) -> str:  # a tab or line break would split the cell
+            return " ".join(text.replace("\t", " ").splitlines())
+
+        text = "\r\n".join("\t".join(cell(v) for v in line)
+                             for line in [titles, *rows]) + "\r\n"
+        html = ("<table><thead><tr>" + "".join(f"<th>{escape(t)}</th>" for t in titles)
+                + "</tr></thead><tbody>"
+                + "".join("<tr>" + "".join(f"<td>{escape(v)}</td>" for v in line) + "</tr>"
+                          for line in rows)
+                + "</tbody></table>")
+        mime = QMimeData()
+        mime.setText(text)
+        mime.setHtml(html)
+        QGuiApplication.clipboard().setMimeData(mime)
+
+    # -- an empty result ----------------------------------------------------------
+    def set_empty_text(self, text: str) -> None:
+        """A message over the list while it is empty ("" hides it): its first
+        paragraph as a headline, the rest (what to try) in grey below."""
+        from html import escape
+
+        head, _sep, rest = text.partition("\n\n")
+        grey = self.palette().color(QPalette.ColorGroup.Disabled,
+                                    QPalette.ColorRole.Text).name()
+        self.empty_label.setText(
+            f"<p style='font-size:large'><b>{escape(head)}</b></p>"
+            + (f"<p style='color:{grey}'>{escape(rest)}</p>" if rest else ""))
+        self.empty_label.setVisible(bool(text))
+        self._place_empty_label()
+
+    def _place_empty_label(self) -> None:
+        self.empty_label.setGeometry(self.viewport().rect().adjusted(32, 40, -32, -24))
+
+    def resizeEvent(self, event: QResizeEvent) -> None:
+        super().resizeEvent(event)
+        self._place_empty_label()
+
     # -- keys -----------------------------------------------------------------------
     def moveCursor(self, action: QAbstractItemView.CursorAction,
                    modifiers: Qt.KeyboardModifier) -> QModelIndex:
@@ -262,6 +417,10 @@ class RecordListView(QTableView):
             self.text_typed.emit(search)
 
     def keyPressEvent(self, event: QKeyEvent) -> None:
+        if event.matches(QKeySequence.StandardKey.Copy):
+            self.copy_selection()
+            event.accept()
+            return
         if event.key() in (Qt.Key.Key_Return, Qt.Key.Key_Enter) and self.current_id():
             self.record_activated.emit(self.current_id())
             return

@@ -63,6 +63,10 @@ class CompaniesView(ListFormView):
         return _("Select a company to see its details and its people,\n"
                  "or press Ctrl+N to add a new one.")
 
+    def empty_text(self, query: str) -> str:
+        return _("No company matches “{query}”.\n\nCheck the spelling, use fewer words, "
+                 "or clear the search (Esc).").format(query=query)
+
     def counts_text(self) -> str:
         model = self.model
         if model.query.strip():

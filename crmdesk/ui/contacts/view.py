@@ -1,4 +1,5 @@
-"""The Contacts view: every live contact in a big list, the selected one in the form."""
+"""The Contacts view: every live contact in a big list, the selected one in the form
+(several selected: a panel of what can be done with all of them)."""
 
 from __future__ import annotations
 
@@ -8,13 +9,19 @@ from typing import Any
 from PySide6.QtWidgets import QApplication, QWidget
 
 from crmdesk.core.changes import COMPANIES, CONTACTS, FIELDS, LISTS, SETTINGS, Changes
-from crmdesk.core.contacts.records import restore_contacts, trash_contacts
+from crmdesk.core.contacts.records import (
+    restore_contacts,
+    tag_contacts,
+    trash_contacts,
+    untag_contacts,
+)
 from crmdesk.core.i18n import _, ngettext
 from crmdesk.core.lookup import listing
 from crmdesk.core.storage.database import Database
 from crmdesk.ui.common.list_form_view import ListFormView
-from crmdesk.ui.common.record_view import FormFactory, real_contact_form
+from crmdesk.ui.common.record_view import FormFactory, real_contact_form, run_batched
 from crmdesk.ui.common.settings import UiSettings
+from crmdesk.ui.contacts.selection_panel import SelectionPanel
 from crmdesk.ui.contacts.table_model import ContactTableModel
 from crmdesk.ui.tasks.operations import Operations
 
@@ -49,6 +56,41 @@ class ContactsView(ListFormView):
     def placeholder_text(self) -> str:
         return _("Select a contact to see and edit everything about them,\n"
                  "or press Ctrl+N to add a new one.")
+
+    def empty_text(self, query: str) -> str:
+        return _("No contact matches “{query}”.\n\nCheck the spelling, use fewer words, "
+                 "or clear the search (Esc).").format(query=query)
+
+    # -- several selected -------------------------------------------------------
+    def build_selection_panel(self) -> SelectionPanel:
+        panel = SelectionPanel()
+        panel.log_requested.connect(self.log_new)
+        panel.tag_requested.connect(lambda tag: self.tag_selected(tag, add=True))
+        panel.untag_requested.connect(lambda tag: self.tag_selected(tag, add=False))
+        panel.trash_requested.connect(self.delete_selected)
+        return panel
+
+    def tag_selected(self, tag: str, *, add: bool) -> None:
+        """Add or remove a tag on every selected contact (on the writer thread)."""
+        ids = self.list.selected_ids()
+        if not ids:
+            return
+        service = tag_contacts if add else untag_contacts
+
+        def done(changes: Changes) -> None:
+            self.model.apply_change(changes.of_kind(CONTACTS))
+            self.announce(changes)
+            n = len(ids)
+            self.status_message.emit(
+                (ngettext("Tagged {n} contact “{tag}”.", "Tagged {n} contacts “{tag}”.", n)
+                 if add else
+                 ngettext("Removed the tag “{tag}” from {n} contact.",
+                          "Removed the tag “{tag}” from {n} contacts.", n)
+                 ).format(n=_num(n), tag=tag))
+
+        run_batched(self.operations, self.db, ids,
+                    lambda db, chunk: service(db, chunk, tag), done,
+                    _("Tagging…") if add else _("Removing the tag…"))
 
     def counts_text(self) -> str:
         model = self.model
