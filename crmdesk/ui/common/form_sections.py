@@ -302,6 +302,20 @@ class Section(QWidget):
                 if item is not None and item.widget() is not None:
                     item.widget().setFixedWidth(width)
 
+    def set_compact(self, compact: bool) -> None:
+        """Labels above their fields (a narrow form) or beside them."""
+        policy = (QFormLayout.RowWrapPolicy.WrapAllRows if compact
+                  else QFormLayout.RowWrapPolicy.DontWrapRows)
+        for layout in self.findChildren(QFormLayout):
+            if layout.rowWrapPolicy() != policy:
+                layout.setRowWrapPolicy(policy)
+            if not compact:
+                continue
+            for row in range(layout.rowCount()):  # above its field, a label is as wide as it is
+                item = layout.itemAt(row, QFormLayout.ItemRole.LabelRole)
+                if item is not None and item.widget() is not None:
+                    item.widget().setFixedWidth(item.widget().sizeHint().width())
+
     def label_width(self) -> int:
         widths = [0]
         for layout in self.findChildren(QFormLayout):

@@ -15,13 +15,16 @@ from __future__ import annotations
 from dataclasses import fields, replace
 from typing import Any
 
-from PySide6.QtCore import Qt, QTimer, Signal
+from PySide6.QtCore import QSize, Qt, QTimer, Signal
+from PySide6.QtGui import QResizeEvent
 from PySide6.QtWidgets import (
     QFrame,
     QHBoxLayout,
     QLabel,
+    QLayout,
     QPushButton,
     QScrollArea,
+    QSizePolicy,
     QStackedWidget,
     QTabWidget,
     QVBoxLayout,
@@ -54,6 +57,7 @@ from crmdesk.ui.common.form_sections import (
 from crmdesk.ui.fields.form_sections import CustomSection, build_sections, empty_value
 from crmdesk.ui.tasks.writes import write
 
+COMPACT_LABEL_WIDTH = 84  # a row's label box (Mobile, Home ...) in a narrow form
 READ_ONLY = {"id", "company_id", "display_name", "created_at", "updated_at", "deleted_at"}
 
 
@@ -85,6 +89,10 @@ class RecordForm(QWidget):
         self._timer.setSingleShot(True)
         self._timer.setInterval(self.VALIDATE_AFTER_MS)
         self._timer.timeout.connect(self.validate_now)
+        self._compact = False  # labels above their fields: a narrow pane
+        self._wide_width = 0  # the width the fields need with labels beside them
+        self._narrow_width = 0  # ... and with labels above them
+        self._label_width = 0  # the one label column of the wide layout
 
         self._stack = QStackedWidget(self)
         self._placeholder = muted(QLabel(self))
@@ -112,6 +120,8 @@ class RecordForm(QWidget):
         self._scroll.setWidgetResizable(True)
         self._scroll.setFrameShape(QFrame.Shape.NoFrame)
         self._scroll.setFocusPolicy(Qt.FocusPolicy.NoFocus)  # it follows the focus anyway
+        # The fields reflow to the width there is (see _reflow): never sideways scrolling.
+        self._scroll.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
         inner = QWidget(self._scroll)
         self._sections_layout = QVBoxLayout(inner)
         self._sections_layout.setContentsMargins(12, 4, 12, 12)
@@ -121,6 +131,8 @@ class RecordForm(QWidget):
         self._page_layout.addWidget(self._scroll, 1)
         self.tabs: QTabWidget | None = None  # made by add_tab(): Details | History
 
+        # The Save/Revert bar sits below the scrolling fields, outside them: always in
+        # reach, however long the record.
         rule = QFrame(page)
         rule.setFrameShape(QFrame.Shape.HLine)
         rule.setFrameShadow(QFrame.Shadow.Sunken)
@@ -182,6 +194,7 @@ class RecordForm(QWidget):
     # -- building ----------------------------------------------------------------------------
     def add_section(self, section: Section, *, pinned: bool = False) -> Section:
         """Add a part of the form: in the scrolling column, or pinned above it."""
+        section.set_compact(self._compact)
         if pinned:
             self._top.insertWidget(self._top.count() - 1, section)
         else:
@@ -204,6 +217,11 @@ class RecordForm(QWidget):
             self.tabs.addTab(self._scroll, _("Details"))
             self._page_layout.insertWidget(index, self.tabs, 1)
             self.tabs.currentChanged.connect(lambda _i: self._fix_tab_order())
+        # A page beside the fields must not make the whole form wider than the pane
+        # (the fields reflow; the page is laid out in the width there is).
+        policy = widget.sizePolicy()
+        policy.setHorizontalPolicy(QSizePolicy.Policy.Ignored)
+        widget.setSizePolicy(policy)
         return self.tabs.addTab(widget, title)
 
     def finish_layout(self) -> None:
@@ -213,13 +231,72 @@ class RecordForm(QWidget):
         self._align()
 
     def _align(self) -> None:
-        width = max([s.label_width() for s in self._sections] + [0])
-        for section in self._sections:
-            section.set_label_width(width)
+        self._label_width = max([s.label_width() for s in self._sections] + [0])
+        self._set_compact(self._compact)
+        self._measure()
         self._fix_tab_order()
+
+    # -- reflowing to the width there is -------------------------------------------------
+    def minimumSizeHint(self) -> QSize:  # noqa: N802 - Qt's name
+        """As narrow as the reflowed fields allow, so that a pane holding the form
+        never needs a horizontal scroll bar (and never hides the Save bar under one)."""
+        hint = super().minimumSizeHint()
+        if not self._narrow_width:
+            return hint
+        return QSize(self._narrow_width, hint.height())
+
+    def _measure(self) -> None:
+        """The width the scrolling fields need with labels beside them and above them."""
+        was = self._compact
+        widths = {}
+        for compact in (False, True):
+            self._set_compact(compact)
+            widths[compact] = self._fields_width()
+        self._set_compact(was)
+        self._wide_width, self._narrow_width = widths[False], widths[True]
+        self.updateGeometry()
+        self._reflow()
+
+    def _fields_width(self) -> int:
+        """The narrowest the scrolling column can be as it is laid out now."""
+        widest = 0
+        for section in self._sections:
+            if section.parentWidget() is not self._scroll.widget() or section.isHidden():
+                continue
+            for layout in [*section.findChildren(QLayout), section.layout()]:
+                layout.invalidate()  # asked for at once, not at the next paint
+            widest = max(widest, section.layout().minimumSize().width())
+        margins = self._sections_layout.contentsMargins()
+        return (widest + margins.left() + margins.right()
+                + self._scroll.verticalScrollBar().sizeHint().width()
+                + 2 * self._scroll.frameWidth())
+
+    def _set_compact(self, compact: bool) -> None:
+        self._compact = compact
+        # Narrow: labels above their fields, the row labels' boxes narrower, thin margins.
+        self._sections_layout.setContentsMargins(*((4, 4, 2, 12) if compact
+                                                   else (12, 4, 12, 12)))
+        for section in self._sections:
+            section.set_label_width(COMPACT_LABEL_WIDTH if compact else self._label_width)
+            section.set_compact(compact)
+
+    def is_compact(self) -> bool:
+        """Labels above their fields (a narrow pane) rather than beside them."""
+        return self._compact
+
+    def resizeEvent(self, event: QResizeEvent) -> None:  # noqa: N802 - Qt's name
+        super().resizeEvent(event)
+        self._reflow()
+
+    def _reflow(self) -> None:
+        if self._wide_width:
+            compact = self.width() < self._wide_width
+            if compact != self._compact:
+                self._set_compact(compact)
 
     def _rows_changed(self) -> None:
         QTimer.singleShot(0, self._fix_tab_order)  # after the new row's widgets settle
+        QTimer.singleShot(0, self._measure)
 
     def _fix_tab_order(self) -> None:
         page = self._stack.widget(1)
@@ -478,6 +555,7 @@ class RecordForm(QWidget):
             self.validate_now()  # stored data can carry warnings (a phone kept as typed)
         else:
             self._show([])
+        self._measure()  # the rows just loaded may need another width
         self._fix_tab_order()
 
     def _on_edited(self) -> None:

@@ -20,6 +20,7 @@ from PySide6.QtWidgets import (
     QLabel,
     QLineEdit,
     QSizePolicy,
+    QToolButton,
     QVBoxLayout,
     QWidget,
 )
@@ -140,12 +141,30 @@ class ContactHeader(Section):
         return self.photo if problem.field == "photo" else None
 
 
+RARE_NAME_PARTS = ("prefix", "middle_name", "suffix", "nickname", "name_order")
+
+
 class NameSection(Section):
-    """Name parts; with family name first the family name field comes first too."""
+    """Name parts; with family name first the family name field comes first too.
+
+    Most people have a given and a family name only: the rarely used parts (title,
+    middle name, suffix, nickname, name order) stay folded away until one holds a
+    value or the user asks for them ("More name fields"). Rows placed after the
+    names (the company, see add_row) stay in view.
+    """
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(_("Name"), parent)
         self.grid = self.form()
+        self._extra: list[tuple[QLabel, QWidget]] = []
+        self.more = QToolButton(self)
+        self.more.setObjectName("moreNameFields")
+        self.more.setCheckable(True)
+        self.more.setAutoRaise(True)
+        self.more.setFocusPolicy(Qt.FocusPolicy.StrongFocus)  # reachable with Tab
+        self.more.setToolButtonStyle(Qt.ToolButtonStyle.ToolButtonTextBesideIcon)
+        self.more.toggled.connect(self.unfold)
+        self.header.addWidget(self.more)
         self.order = QComboBox(self)
         self.order.addItem(_("Given name first (Anna Smith)"), GIVEN_FIRST)
         self.order.addItem(_("Family name first (王小明, Иванов Иван)"), FAMILY_FIRST)
@@ -173,6 +192,31 @@ class NameSection(Section):
         self.labels["name_order"].setBuddy(self.order)
         self.order.currentIndexChanged.connect(self._order_changed)
         self._arrange()
+        self.unfold(False)
+
+    def add_row(self, label: str, field: QWidget) -> None:
+        """A field of another section shown in this one, below the names."""
+        self._extra.append((QLabel(label, self), field))
+        self._arrange()
+
+    def is_unfolded(self) -> bool:
+        return self.more.isChecked()
+
+    def unfold(self, shown: bool = True) -> None:
+        """Show (or fold away) the rarely used name parts."""
+        if self.more.isChecked() != shown:
+            self.more.setChecked(shown)  # comes back here through toggled
+            return
+        self.more.setText(_("Fewer name fields") if shown else _("More name fields"))
+        self.more.setArrowType(Qt.ArrowType.UpArrow if shown else Qt.ArrowType.DownArrow)
+        self.more.setToolTip(_("Title, middle name, suffix, nickname and name order"))
+        self._show_rows()
+        self.rows_changed.emit()
+
+    def _show_rows(self) -> None:
+        shown = self.more.isChecked()
+        for row, key in enumerate(self._keys()):
+            self.grid.setRowVisible(row, shown or key not in RARE_NAME_PARTS)
 
     def _keys(self) -> list[str]:
         if self.order.currentData() == FAMILY_FIRST:
@@ -187,6 +231,10 @@ class NameSection(Section):
         for key in self._keys():
             field = self.order if key == "name_order" else self.edits[key]
             self.grid.addRow(self.labels[key], field)
+        for label, widget in self._extra:
+            label.setBuddy(widget)
+            self.grid.addRow(label, widget)
+        self._show_rows()
 
     def _order_changed(self) -> None:
         self._arrange()
@@ -201,6 +249,8 @@ class NameSection(Section):
             self.order.addItem(data.name_order, data.name_order)
             index = self.order.count() - 1
         self.order.setCurrentIndex(index)
+        self.unfold(any(getattr(data, key).strip() for key in RARE_NAME_PARTS
+                        if key != "name_order") or data.name_order != GIVEN_FIRST)
 
     def store(self, data: ContactData) -> None:
         for key, edit in self.edits.items():
@@ -208,12 +258,17 @@ class NameSection(Section):
         data.name_order = self.order.currentData()
 
     def widget_for(self, problem: Problem) -> QWidget | None:
+        if problem.field in RARE_NAME_PARTS and not self.is_unfolded():
+            self.unfold()  # a problem is never marked on a field out of sight
         if problem.field == "name_order":
             return self.order
         return self.edits.get(problem.field)
 
 
 class WorkSection(Section):
+    """Company, job title and department. The form shows the company with the names
+    (it is what a contact is looked for by, next to the name) and the rest lower."""
+
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(_("Work"), parent)
         grid = self.form()
@@ -232,7 +287,6 @@ class WorkSection(Section):
         self.company.setCompleter(completer)
         self.job_title = QLineEdit(self)
         self.department = QLineEdit(self)
-        grid.addRow(_("Company"), self.company)
         grid.addRow(_("Job title"), self.job_title)
         grid.addRow(_("Department"), self.department)
         self._names: list[str] = []
@@ -387,8 +441,10 @@ class ContactForm(HistoryTab, RecordForm):
                                            RelativeRow, relation_labels, _("Add relative"),
                                            self)
         self.notes = NotesSection(self)
-        for section in (self.names, self.work, self.classes, self.phones, self.emails,
-                        self.addresses, self.links, self.dates, self.relatives, self.notes):
+        self.names.add_row(_("Company"), self.work.company)
+        # Most used first: name and company, phones, e-mails, addresses, status.
+        for section in (self.names, self.phones, self.emails, self.addresses, self.classes,
+                        self.work, self.links, self.dates, self.relatives, self.notes):
             self.add_section(section)
         for combo, attr in ((self.classes.status, "status"), (self.classes.source, "source")):
             combo.list_edited.connect(lambda renamed, a=attr: self._renamed(a, renamed))
