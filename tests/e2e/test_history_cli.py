@@ -160,7 +160,10 @@ def test_hostile_subject_and_usage_errors(filled):
     assert out.returncode == 0, out.stderr
     [entry] = json.loads(crmdesk("history", *db, "--json").stdout)
     assert entry["subject"] == subject.strip()
+    # In the lookup language a lone ")" is a syntax error (said, exit 1); quoted, it is text.
     out = crmdesk("history", *db, "--text", "'); DROP", "--json")
+    assert out.returncode == 1 and "parenthesis" in out.stderr.lower(), out.stderr
+    out = crmdesk("history", *db, "--text", "\"'); DROP\"", "--json")
     assert len(json.loads(out.stdout)) == 1
     assert crmdesk("log", *db, "--kind", "call", "--subject", "x").returncode == 2
     assert crmdesk("log", *db, "--contact", "abc", "--kind", "call",
