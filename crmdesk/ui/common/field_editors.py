@@ -30,7 +30,8 @@ from crmdesk.ui.common.form_sections import COLORS, ERROR, mark
 
 
 class LabelCombo(QComboBox):
-    """The label of a phone, an address ...: a few usual ones, or whatever is typed."""
+    """The label of a phone, an address ...: a few usual ones, or whatever is typed,
+    kept as typed (letter case too)."""
 
     def __init__(self, labels: list[str], parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -40,7 +41,10 @@ class LabelCombo(QComboBox):
         self.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon)
         self.setMinimumContentsLength(6)
         self.setSizePolicy(QSizePolicy.Policy.Fixed, QSizePolicy.Policy.Fixed)
-        self.completer().setCaseSensitivity(Qt.CaseSensitivity.CaseInsensitive)
+        # Case-sensitive: QComboBox replaces the typed text by an entry that matches
+        # it the completer's way when the box loses focus, so a case-insensitive one
+        # turned a stored "home" into "Home" on a mere Tab or click through.
+        self.completer().setCaseSensitivity(Qt.CaseSensitivity.CaseSensitive)
 
     def label(self) -> str:
         return self.currentText().strip()

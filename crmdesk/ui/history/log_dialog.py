@@ -11,6 +11,7 @@ user types and are asked about once more before saving.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Sequence
 from datetime import datetime
 
@@ -20,7 +21,6 @@ from PySide6.QtWidgets import (
     QCheckBox,
     QComboBox,
     QCompleter,
-    QDateTimeEdit,
     QDialog,
     QDialogButtonBox,
     QFormLayout,
@@ -51,6 +51,7 @@ from crmdesk.core.i18n import _, ngettext
 from crmdesk.core.lists.choices import list_choices
 from crmdesk.core.storage.database import Database
 from crmdesk.core.storage.models import INTERACTION_KIND, OUTCOME
+from crmdesk.core.text.parsing import parse_date
 from crmdesk.ui.common import dialogs, errors
 from crmdesk.ui.common.form_sections import COLORS, ERROR, WARNING, ProblemsBanner, mark, when
 from crmdesk.ui.common.settings import UiSettings
@@ -59,6 +60,8 @@ from crmdesk.ui.tasks.writes import write
 KIND_KEY = "history/last_kind"
 NAMES_SHOWN = 3  # "Anna Smith, John Brown, Jonas Kazlauskas and 47 more"
 CHECK_AFTER_MS = 250
+LONGEST_CALL_MIN = 8 * 60  # longer is asked about before saving (a typo, most likely)
+LONGEST_ENTRY_MIN = 12 * 60
 
 
 def directions() -> list[tuple[str, str]]:
@@ -93,13 +96,82 @@ def _datetime_format() -> str:
     return fmt
 
 
-class _DateTimeEdit(QDateTimeEdit):
-    """Tab leaves the field (the arrow keys move between day, month, hour ...):
-    Qt's own Tab walks through the five parts first, which makes keyboard-only
-    logging five keys slower."""
+def _dayfirst() -> bool:
+    """Whether the user's own short date puts the day before the month."""
+    fmt = QLocale().dateFormat(QLocale.FormatType.ShortFormat)
+    return fmt.find("d") < fmt.find("M")
 
-    def focusNextPrevChild(self, next_: bool) -> bool:
-        return QWidget.focusNextPrevChild(self, next_)
+
+# The time at the end of what was typed: "10:00", "9.30", "10:00:15", "2:30 PM".
+_TIME = re.compile(r"(?:^|[\sT,]+)(\d{1,2})[:.](\d{2})(?:[:.](\d{2}))?(?:\s*([^\d\s:.,]+\.?))?$")
+
+
+def parse_when(text: str) -> tuple[QDate, QTime] | None:
+    """A day and a time as people type them, with whatever separators they use:
+    "2026-12-20 10:00", "20.12.2026 10:00", "12/20/2026 10:00" (an ambiguous
+    5/3/2026 is read the user's locale's way), "2026-12-20 2:30 PM"; None unless
+    both the day and the time are there."""
+    text = " ".join(text.split())
+    m = _TIME.search(text)
+    if m is None:
+        return None
+    hour, minute, second = int(m[1]), int(m[2]), int(m[3] or 0)
+    marker = (m[4] or "").replace(".", "").casefold()
+    if marker:
+        locale = QLocale()
+        am = {"am", locale.amText().replace(".", "").casefold()}
+        pm = {"pm", locale.pmText().replace(".", "").casefold()}
+        if not 1 <= hour <= 12 or marker not in am | pm:
+            return None
+        hour = hour % 12 + (12 if marker in pm else 0)
+    if hour > 23 or minute > 59 or second > 59:
+        return None
+    day = parse_date(text[:m.start()].strip(" ,"), dayfirst=_dayfirst())
+    if day is None:
+        return None
+    return QDate(day.year, day.month, day.day), QTime(hour, minute, second)
+
+
+class _WhenEdit(QLineEdit):
+    """The day and time of an entry, typed the way the user writes them.
+
+    A line of text, not Qt's date-time box: that one reads only its own format,
+    and takes a typed "-" or "/" for "next part", so "2026-12-20 10:00" went
+    partly into the next field (the duration) and saved a call at the current
+    time lasting 20 h 20 min. Here every separator stays in the field; Tab
+    leaves it. ``dateTime()`` is invalid while the text is not a day and a time.
+    """
+
+    dateTimeChanged = Signal(QDateTime)  # noqa: N815 - the name QDateTimeEdit uses
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self._format = _datetime_format()
+        self._value = QDateTime()
+        self._shown_text = ""
+        example = QLocale().toString(QDateTime(QDate(2026, 12, 20), QTime(10, 0)), self._format)
+        self.setPlaceholderText(example)
+        self.setToolTip(_("The day and the time, as you write them: {example}, "
+                          "2026-12-20 10:00 …").format(example=example))
+        self.textChanged.connect(lambda *_a: self.dateTimeChanged.emit(self.dateTime()))
+
+    def setDateTime(self, value: QDateTime) -> None:  # noqa: N802 - QDateTimeEdit's name
+        self._value = QDateTime(value)
+        self._shown_text = QLocale().toString(value, self._format)
+        self.setText(self._shown_text)
+
+    def dateTime(self) -> QDateTime:  # noqa: N802 - QDateTimeEdit's name
+        """What the field says; the value set, to the second, while it is not edited."""
+        if self.text() == self._shown_text:
+            return QDateTime(self._value)
+        typed = self.typed()
+        return QDateTime(*typed) if typed is not None else QDateTime()
+
+    def typed(self) -> tuple[QDate, QTime] | None:
+        """The day and the time as typed (None while it is not one)."""
+        if self.text() == self._shown_text and self._value.isValid():
+            return self._value.date(), self._value.time()
+        return parse_when(self.text())
 
 
 class _ChoiceBox(QComboBox):
@@ -218,10 +290,8 @@ class LogDialog(QDialog):
         self.direction.setObjectName("direction")
         for value, text in directions():
             self.direction.addItem(text, value)
-        self.when = _DateTimeEdit(self)
+        self.when = _WhenEdit(self)
         self.when.setObjectName("when")
-        self.when.setCalendarPopup(True)
-        self.when.setDisplayFormat(_datetime_format())
         self.duration = QSpinBox(self)
         self.duration.setObjectName("duration")
         self.duration.setRange(0, 24 * 60 * 7)
@@ -334,9 +404,10 @@ class LogDialog(QDialog):
     def data(self) -> InteractionData:
         """What the widgets say, as the core takes it."""
         at: datetime | None
-        if self.when.dateTime() == self._shown_at:
+        if not self.when.dateTime().isValid() or self.when.dateTime() == self._shown_at:
             # Not touched: an edited entry keeps its time to the second; a new one
             # is "now" when saved (not the minute the dialog opened: it sorts last).
+            # Text that is not a date yet changes nothing: saving is refused for it.
             at = self._original.at if self._original is not None else None
         else:
             at = self.when.dateTime().toPython().astimezone()  # local wall time, made aware
@@ -362,8 +433,39 @@ class LogDialog(QDialog):
                         for w in validate_interaction(self.data())]
         except ValidationError as exc:
             problems = list(exc.problems) if self._tried else []
+        if self._tried:
+            problems = self._when_errors() + problems
+        problems += self._doubts()
         self._show(problems)
         return problems
+
+    def _when_errors(self) -> list[Problem]:
+        """The When text when it is not a day and a time."""
+        if self.when.dateTime().isValid():
+            return []
+        return [Problem("at", _("Type the day and the time, as {example}").format(
+            example=self.when.placeholderText()), severity=ERROR)]
+
+    def _doubts(self) -> list[Problem]:
+        """What is probably a typo, asked about before saving: a time that is not the
+        one typed (the clock moved that night), or an unlikely long duration."""
+        doubts = []
+        typed, value = self.when.typed(), self.when.dateTime()
+        if typed is not None and value.isValid() and (value.date(), value.time()) != typed:
+            doubts.append(Problem("at", _(
+                "{typed} does not exist on this computer's clock (it changed that "
+                "night); it would be saved as {saved}").format(
+                    typed=typed[1].toString("HH:mm"), saved=value.time().toString("HH:mm")),
+                severity=WARNING))
+        minutes = self.duration.value()
+        is_call = self.kind.text().casefold() in {"call", _("Call").casefold()}
+        longest = LONGEST_CALL_MIN if is_call else LONGEST_ENTRY_MIN
+        if minutes > longest:
+            doubts.append(Problem("duration", _(
+                "{kind} lasting {hours} h {minutes} min?").format(
+                    kind=self.kind.text() or _("An entry"), hours=minutes // 60,
+                    minutes=minutes % 60), severity=WARNING))
+        return doubts
 
     def widget_for(self, problem: Problem) -> QWidget:
         field = problem.field
@@ -411,17 +513,24 @@ class LogDialog(QDialog):
         self._timer.stop()
         self._tried = True
         data = self.data()
+        when_errors = self._when_errors()
         try:
             warnings = validate_interaction(data)
         except ValidationError as exc:
-            self._refused(exc.problems)
+            self._refused(when_errors + list(exc.problems))
             return None
-        self._show([Problem("at", w, severity=WARNING) for w in warnings])
-        if warnings and not dialogs.confirm(
-                self, self.windowTitle(), "\n".join(warnings), _("Save Anyway"),
+        if when_errors:
+            self._refused(when_errors)
+            return None
+        doubts = self._doubts()
+        self._show([Problem("at", w, severity=WARNING) for w in warnings] + doubts)
+        if (warnings or doubts) and not dialogs.confirm(
+                self, self.windowTitle(), "\n".join([*warnings, *(d.message for d in doubts)]),
+                _("Save Anyway"),
                 informative=_("Plans belong in the calendar; the history is what "
-                              "has happened.")):
-            self.when.setFocus(Qt.FocusReason.OtherFocusReason)
+                              "has happened.") if warnings else ""):
+            first = self.when if warnings else self.widget_for(doubts[0])
+            first.setFocus(Qt.FocusReason.OtherFocusReason)
             return None
         try:
             interaction_id = self.interaction_id

@@ -81,11 +81,13 @@ _windows: list[object] = []  # the running window, kept referenced while Qt runs
 
 
 def configure_application(app: QApplication) -> None:
-    """Names for QSettings, the catalogue of the user's language, Qt's own strings."""
+    """Names for QSettings, the catalogue of the user's language, Qt's own strings,
+    and the wheel guard (the wheel scrolls forms, never changes an unfocused value)."""
     from PySide6.QtCore import QLibraryInfo, QLocale, QTranslator
 
     from crmdesk import __version__
     from crmdesk.core import i18n
+    from crmdesk.ui.common import wheel_guard
 
     app.setOrganizationName("crmdesk")
     app.setApplicationName("crmdesk")
@@ -98,6 +100,7 @@ def configure_application(app: QApplication) -> None:
     if translator.load(QLocale.system(), "qtbase", "_",
                        QLibraryInfo.path(QLibraryInfo.LibraryPath.TranslationsPath)):
         app.installTranslator(translator)
+    wheel_guard.install(app)
 
 
 def initial_path(db_path: str | None, recent: list[str]) -> tuple[Path, bool]:
