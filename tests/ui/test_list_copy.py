@@ -62,3 +62,20 @@ def test_ctrl_c_in_the_companies_list(qtbot, window_alone):
     assert len(table) == 3
     assert table[1:] == [shown(lst, 0), shown(lst, 1)]
     assert table[1][0] == "Acme Ltd"
+
+
+def test_ctrl_c_in_the_trash_list(qtbot, make_window, db, people):
+    from crmdesk.core.contacts.records import trash_contacts
+
+    trash_contacts(db, [people["Smith"], people["Brown"]])
+    window = make_window(db, stand_ins=True)
+    window.show_view(window.trash)
+    lst = window.trash.contacts_list
+    qtbot.waitUntil(lambda: lst.record_model.rowCount() == 2, timeout=5000)
+    lst.selectAll()
+    lst.setFocus()
+    qtbot.keyClick(lst, Qt.Key.Key_C, Qt.KeyboardModifier.ControlModifier)
+    table = pasted(QGuiApplication.clipboard().text())
+    assert table[0][0] == "Name" and len(table) == 3
+    assert sorted(row[0] for row in table[1:]) == ["Anna Smith", "John Brown"]
+    assert table[1:] == [shown(lst, 0), shown(lst, 1)]
