@@ -37,6 +37,7 @@ from crmdesk.core.storage.models import (
     utcnow,
 )
 from crmdesk.core.storage.settings import get_setting
+from crmdesk.core.text.company_names import company_sort_key
 from crmdesk.core.text.folding import fold
 from crmdesk.core.text.validation import (
     MAX_LONG,
@@ -104,6 +105,7 @@ def validate_company(data: CompanyData, *, region: str = "") -> list[Problem]:
 def _write(session: Session, company: Company, data: CompanyData, region: str) -> None:
     company.name = data.name.strip()
     company.name_key = fold(company.name)
+    company.sort_key = company_sort_key(company.name)
     company.industry = data.industry.strip()
     company.notes = data.notes
     company.updated_at = utcnow()
@@ -141,7 +143,8 @@ def _check(data: CompanyData, region: str) -> None:
 def create_company_in(session: Session, data: CompanyData) -> int:
     region = get_setting(session, "phone_region")
     _check(data, region)
-    company = Company(name=data.name.strip(), name_key=fold(data.name))
+    company = Company(name=data.name.strip(), name_key=fold(data.name),
+                      sort_key=company_sort_key(data.name))
     session.add(company)
     session.flush()
     _write(session, company, data, region)
@@ -223,7 +226,7 @@ def company_ids(session: Session, query: str = "", *, trash: bool = False) -> li
     )
     for word in fold(query).split():
         stmt = stmt.where(func.instr(Company.name_key, word) > 0)
-    return list(session.scalars(stmt.order_by(Company.name_key, Company.id)))
+    return list(session.scalars(stmt.order_by(Company.sort_key, Company.id)))
 
 
 def company_summaries(session: Session, ids: Sequence[int]) -> list[CompanySummary]:
@@ -254,7 +257,7 @@ def company_contact_ids(session: Session, company_id: int) -> list[int]:
 def company_names(session: Session) -> list[str]:
     """For completion in the contact form's company box."""
     return list(session.scalars(
-        select(Company.name).where(Company.deleted_at.is_(None)).order_by(Company.name_key)))
+        select(Company.name).where(Company.deleted_at.is_(None)).order_by(Company.sort_key, Company.id)))
 
 
 def trash_companies(db: Database, ids: Iterable[int]) -> Changes:

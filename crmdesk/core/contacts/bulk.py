@@ -69,6 +69,7 @@ from crmdesk.core.storage.models import (
 )
 from crmdesk.core.storage.raw_inserts import insert_rows
 from crmdesk.core.storage.settings import get_setting
+from crmdesk.core.text.company_names import company_sort_key
 
 __all__ = ["CHUNK", "BulkResult", "InvalidRecordError", "NewContact", "add_contacts",
            "big_cache"]
@@ -301,7 +302,8 @@ class _Names:
                 cid = self.companies[key] = self.next_company
                 self.next_company += 1
                 self.new_companies.append(cid)
-                rows.append({"id": cid, "name": name, "name_key": key, "industry": "",
+                rows.append({"id": cid, "name": name, "name_key": key,
+                             "sort_key": company_sort_key(name), "industry": "",
                              "notes": "", "created_at": now, "updated_at": now,
                              "deleted_at": None})
         insert_rows(self.session, _table(Company), rows)

@@ -68,6 +68,7 @@ from crmdesk.core.demo.tables import (
     City,
 )
 from crmdesk.core.storage.models import FAMILY_FIRST, GIVEN_FIRST
+from crmdesk.core.text.company_names import company_sort_key
 from crmdesk.core.text.folding import display_name, fold
 
 Row = dict[str, Any]
@@ -256,7 +257,8 @@ class Maker:
             place = make_place(rng, country, self.ru_streets, city)
             owner: Row = {"contact_id": None, "company_id": cid}
             rows["company"].append({
-                "id": cid, "name": name, "name_key": fold(name), "industry": industry,
+                "id": cid, "name": name, "name_key": fold(name), "sort_key": company_sort_key(name),
+                "industry": industry,
                 "notes": rng.choice(NOTES[country]) if rng.random() < 0.1 else "",
                 "created_at": created, "updated_at": self.between(created, self.end),
                 "deleted_at": None})

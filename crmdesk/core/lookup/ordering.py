@@ -71,7 +71,7 @@ def _by_name(stmt: Select[Any], descending: bool, ties: list[Any]) -> Select[Any
 
 def _by_company(stmt: Select[Any], descending: bool, ties: list[Any]) -> Select[Any]:
     stmt = stmt.outerjoin(Company, live_company())
-    return ordered(stmt, Company.name_key, descending, ties)
+    return ordered(stmt, Company.sort_key, descending, ties)
 
 
 def _by_lowered(column: Any) -> Sorter:
@@ -146,7 +146,7 @@ def contact_order(stmt: Select[Any], key: str, descending: bool,
 
 def _company_by_name(stmt: Select[Any], descending: bool, ties: list[Any]) -> Select[Any]:
     if descending:
-        return stmt.order_by(Company.name_key.desc(), Company.id.desc())
+        return stmt.order_by(Company.sort_key.desc(), Company.id.desc())
     return stmt.order_by(*ties)
 
 
@@ -176,7 +176,7 @@ COMPANY_SORTS: dict[str, Sorter] = {
 
 
 def company_order(stmt: Select[Any], key: str, descending: bool) -> Select[Any]:
-    return COMPANY_SORTS[key](stmt, descending, [Company.name_key, Company.id])
+    return COMPANY_SORTS[key](stmt, descending, [Company.sort_key, Company.id])
 
 
 # -- history entries --------------------------------------------------------------------
@@ -233,7 +233,7 @@ def _by_duration(stmt: Select[Any], descending: bool) -> Select[Any]:
 
 def _entry_by_company(stmt: Select[Any], descending: bool) -> Select[Any]:
     stmt = stmt.outerjoin(Company, Company.id == Interaction.company_id)
-    return _blank_last(stmt, Company.name_key, Company.id.is_(None), descending)
+    return _blank_last(stmt, Company.sort_key, Company.id.is_(None), descending)
 
 
 def _by_contacts(stmt: Select[Any], descending: bool) -> Select[Any]:

@@ -10,6 +10,7 @@ and a person's mobile share one table, one editor and one search path.
 from __future__ import annotations
 
 from datetime import UTC, datetime
+from typing import Any
 
 from sqlalchemy import (
     CheckConstraint,
@@ -27,6 +28,8 @@ from sqlalchemy import (
     false,
 )
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
+
+from crmdesk.core.text.company_names import company_sort_key
 
 NAMING = {
     "ix": "ix_%(column_0_label)s",
@@ -88,12 +91,22 @@ class Tag(Base):
     key: Mapped[str] = mapped_column(String(200), unique=True)
 
 
+def _company_sort_default(context: Any) -> str:
+    """A new company's sort key from its name, when whoever inserts it gives none."""
+    return company_sort_key(context.get_current_parameters().get("name") or "")
+
+
 class Company(Base):
     __tablename__ = "company"
 
     id: Mapped[int] = mapped_column(primary_key=True)
     name: Mapped[str] = mapped_column(String(500))
     name_key: Mapped[str] = mapped_column(String(500), index=True, default="")
+    # What the Companies list sorts by: the folded name without its legal form
+    # (text.company_names: "UAB Žalgiris" sorts as "zalgiris"). name_key is the whole
+    # folded name, by which a company is found and matched.
+    sort_key: Mapped[str] = mapped_column(String(500), index=True, default=_company_sort_default,
+                                          server_default="")
     industry: Mapped[str] = mapped_column(String(200), default="")
     notes: Mapped[str] = mapped_column(Text, default="")
     created_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
