@@ -13,6 +13,7 @@ from datetime import datetime, timedelta
 
 from crmdesk.core.storage.database import Database
 from crmdesk.core.text.collation import name_sort_key
+from crmdesk.core.text.company_names import company_sort_key
 from crmdesk.core.text.folding import digits, display_name, fold
 
 GIVEN = ["Anna", "John", "Mary", "Peter", "Jonas", "Ona", "Ivan", "Olga", "Žydrūnas",
@@ -39,11 +40,13 @@ def fill(db: Database, contacts: int, *, seed: int = 1, search: bool = True,
         # one transaction for the whole fill, not one commit per row.
         cur.execute("BEGIN")
         status_ids = [r[0] for r in cur.execute("SELECT id FROM choice WHERE kind='status'")]
+        names = [f"{rnd.choice(FAMILY)} {rnd.choice(['LLC', 'UAB', 'GmbH', 'Ltd'])} {i}"
+                 for i in range(1, companies + 1)]
         cur.executemany(
-            "INSERT INTO company (id, name, name_key, industry, notes, created_at, updated_at)"
-            " VALUES (?, ?, ?, ?, '', ?, ?)",
-            [(i, f"{rnd.choice(FAMILY)} {rnd.choice(['LLC', 'UAB', 'GmbH', 'Ltd'])} {i}",
-              "", rnd.choice(INDUSTRIES), now, now) for i in range(1, companies + 1)],
+            "INSERT INTO company (id, name, name_key, sort_key, industry, notes, created_at,"
+            " updated_at) VALUES (?, ?, ?, ?, ?, '', ?, ?)",
+            [(i, name, "", company_sort_key(name), rnd.choice(INDUSTRIES), now, now)
+             for i, name in enumerate(names, start=1)],
         )
         cur.execute("UPDATE company SET name_key = lower(name)")
         crow, prow, erow, arow, srow = [], [], [], [], []
