@@ -57,7 +57,7 @@ class CompaniesView(ListFormView):
         return _("Companies")
 
     def search_placeholder(self) -> str:
-        return _("Search companies by name or industry…")
+        return _("Search companies: name, industry:… (F1)")
 
     def placeholder_text(self) -> str:
         return _("Select a company to see its details and its people,\n"

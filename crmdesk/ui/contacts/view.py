@@ -51,7 +51,7 @@ class ContactsView(ListFormView):
         return _("Contacts")
 
     def search_placeholder(self) -> str:
-        return _("Search contacts: any part of a name, company, phone, e-mail, city…")
+        return _("Search: name, phone, city:Vilnius… (F1)")
 
     def placeholder_text(self) -> str:
         return _("Select a contact to see and edit everything about them,\n"

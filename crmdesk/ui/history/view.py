@@ -143,8 +143,7 @@ class HistoryView(RecordView):
         return _("History")
 
     def search_placeholder(self) -> str:
-        return _("Search the history: words of the subject or the details, names of "
-                 "contacts or companies…")
+        return _("Search the history: names, kind:call… (F1)")
 
     def counts_text(self) -> str:
         shown, total = self.model.rowCount(), self.model.total

@@ -27,6 +27,7 @@ from PySide6.QtWidgets import (
     QStackedWidget,
     QStyle,
     QToolBar,
+    QToolButton,
     QWidget,
 )
 
@@ -56,6 +57,7 @@ from crmdesk.ui.tasks.writes import open_database
 from crmdesk.ui.trash.view import TrashView
 from crmdesk.ui.window import about
 from crmdesk.ui.window.database_files import DatabaseFiles
+from crmdesk.ui.window.search_help import SearchHelp
 
 SEARCH_DELAY_MS = 100
 
@@ -133,6 +135,7 @@ class MainWindow(QMainWindow):
                                         "Ctrl+Shift+S")
         self.quit_action = self._action(_("Quit"), self.close, "Ctrl+Q")
         self.quit_action.setMenuRole(QAction.MenuRole.QuitRole)
+        self.search_help_action = self._action(_("Searching…"), self.show_search_help, "F1")
         self.about_action = self._action(_("About crmdesk"),
                                          lambda: about.show_about(self, self.db.path))
         self.about_action.setMenuRole(QAction.MenuRole.AboutRole)
@@ -178,6 +181,7 @@ class MainWindow(QMainWindow):
         self.phone_region_action = self.tools_menu.addAction(
             _("Phone &Country…"), self.files.choose_phone_region)
         help_menu = bar.addMenu(_("&Help"))
+        help_menu.addAction(self.search_help_action)
         help_menu.addAction(self.demo_action)
         help_menu.addSeparator()
         help_menu.addActions([self.about_action, self.about_qt_action])
@@ -201,6 +205,12 @@ class MainWindow(QMainWindow):
         self.search_box.textChanged.connect(lambda _t: self._search_timer.start())
         self.search_box.installEventFilter(self)
         tools.addWidget(self.search_box)
+        self.search_help_button = QToolButton()
+        self.search_help_button.setObjectName("search_help_button")
+        self.search_help_button.setText("?")
+        self.search_help_button.setToolTip(_("How to search (F1)"))
+        self.search_help_button.clicked.connect(self.show_search_help)
+        tools.addWidget(self.search_help_button)
         self.addToolBar(tools)
         self._search_timer = QTimer(self, singleShot=True, interval=SEARCH_DELAY_MS)
         self._search_timer.timeout.connect(self.apply_search)
@@ -538,6 +548,10 @@ class MainWindow(QMainWindow):
         dialog = ChoiceListDialog(self.db, kind, self)
         if _changed_while_open(dialog, dialog.list_changed):
             self.broadcast(Changes.of(LISTS))
+
+    def show_search_help(self) -> None:
+        """F1 or "?": the lookup language, with the user's own fields."""
+        SearchHelp(self.db, self).exec()
 
     def rebuild_views(self) -> None:
         """Build the views anew on the same file, where the user was."""
