@@ -16,7 +16,6 @@ from typing import Any
 
 from sqlalchemy import ColumnElement, and_, false, func, or_, select, true
 
-from crmdesk.core.errors import QuerySyntaxError
 from crmdesk.core.i18n import _
 from crmdesk.core.lookup.registry import (
     DATE,
@@ -36,14 +35,16 @@ from crmdesk.core.lookup.registry import (
     match,
     number_field,
     only,
+    phone_digits,
     same,
+    same_phone,
     text_field,
     value_match,
 )
 from crmdesk.core.search.fulltext import Term
 from crmdesk.core.storage.field_models import COMPANY
 from crmdesk.core.storage.models import Address, Company, Contact, Email, Link, Phone
-from crmdesk.core.text.folding import digits, fold
+from crmdesk.core.text.folding import fold
 
 
 def _words(ctx: LookupContext, terms: list[Term]) -> ColumnElement[bool]:
@@ -108,18 +109,9 @@ def _email(ctx: LookupContext, op: str, value: str) -> ColumnElement[bool]:
 
 def _phone(ctx: LookupContext, op: str, value: str) -> ColumnElement[bool]:
     only("phone", op)
-    needle = digits(value)
-    if not needle:
-        raise QuerySyntaxError(_("Phone numbers are looked up by their digits; {value!r} has "
-                                 "none.").format(value=value))
-    typed = ctx.digits(Phone.number)
-    e164 = func.coalesce(Phone.e164, "")
-    if op == "=":
-        same_number = or_(typed == needle, func.ltrim(e164, "+") == needle)
-    else:
-        same_number = or_(func.instr(e164, needle) > 0, func.instr(typed, needle) > 0)
-    result: ColumnElement[bool] = Company.id.in_(
-        select(Phone.company_id).where(Phone.company_id.is_not(None), same_number))
+    needle = phone_digits(value)
+    result: ColumnElement[bool] = Company.id.in_(select(Phone.company_id).where(
+        Phone.company_id.is_not(None), same_phone(ctx, op, needle)))
     return result
 
 

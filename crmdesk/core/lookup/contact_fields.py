@@ -20,7 +20,6 @@ from typing import Any
 
 from sqlalchemy import ColumnElement, and_, exists, false, func, or_, select, true
 
-from crmdesk.core.errors import QuerySyntaxError
 from crmdesk.core.fields.query import anniversary_condition, bad_date, date_range_of
 from crmdesk.core.i18n import _
 from crmdesk.core.lookup.registry import (
@@ -42,7 +41,9 @@ from crmdesk.core.lookup.registry import (
     datetime_field,
     match,
     only,
+    phone_digits,
     same,
+    same_phone,
 )
 from crmdesk.core.search.fulltext import Term, text_filter
 from crmdesk.core.storage.field_models import COMPANY, CONTACT
@@ -59,7 +60,7 @@ from crmdesk.core.storage.models import (
     Tag,
     contact_tag,
 )
-from crmdesk.core.text.folding import digits, fold
+from crmdesk.core.text.folding import fold
 
 __all__ = ["BUILTINS", "CONTACTS", "DATE", "BuiltinField", "builtin_keys", "register",
            "words_filter"]
@@ -175,18 +176,9 @@ def _email(ctx: LookupContext, op: str, value: str) -> ColumnElement[bool]:
 
 def _phone(ctx: LookupContext, op: str, value: str) -> ColumnElement[bool]:
     only("phone", op)
-    needle = digits(value)
-    if not needle:
-        raise QuerySyntaxError(_("Phone numbers are looked up by their digits; {value!r} has "
-                                 "none.").format(value=value))
-    typed = ctx.digits(Phone.number)
-    e164 = func.coalesce(Phone.e164, "")
-    if op == "=":
-        same_number = or_(typed == needle, func.ltrim(e164, "+") == needle)
-    else:
-        same_number = or_(func.instr(e164, needle) > 0, func.instr(typed, needle) > 0)
+    needle = phone_digits(value)
     return and_(prefilter(ctx, needle),
-                exists().where(Phone.contact_id == Contact.id, same_number))
+                exists().where(Phone.contact_id == Contact.id, same_phone(ctx, op, needle)))
 
 
 def _tag(ctx: LookupContext, op: str, value: str) -> ColumnElement[bool]:

@@ -23,14 +23,14 @@ from functools import cache
 from typing import Any
 
 from babel import Locale
-from sqlalchemy import ColumnElement, and_, false, func, literal, select, true
+from sqlalchemy import ColumnElement, and_, false, func, literal, or_, select, true
 from sqlalchemy.orm import Session
 
 from crmdesk.core.errors import QuerySyntaxError
 from crmdesk.core.fields.query import bad_date, date_condition, date_range_of
 from crmdesk.core.i18n import _
 from crmdesk.core.search.fulltext import Term
-from crmdesk.core.storage.models import Choice
+from crmdesk.core.storage.models import Choice, Phone
 from crmdesk.core.text.collation import system_language
 from crmdesk.core.text.dateranges import DateRange
 from crmdesk.core.text.folding import digits, fold
@@ -317,3 +317,22 @@ def country_codes(op: str, value: str) -> list[str]:
         if name == needle or (op == ":" and len(needle) >= 3 and name.startswith(needle)):
             codes |= found
     return sorted(codes)
+
+
+def phone_digits(value: str) -> str:
+    """The digits ``phone:value`` looks for; a value without any is the user's error."""
+    needle = digits(value)
+    if not needle:
+        raise QuerySyntaxError(_("Phone numbers are looked up by their digits; {value!r} has "
+                                 "none.").format(value=value))
+    return needle
+
+
+def same_phone(ctx: LookupContext, op: str, needle: str) -> ColumnElement[bool]:
+    """A phone row that is the number ``needle`` (``=``) or holds its digits (``:``), as
+    typed or in its international form, whoever owns it (a contact or a company)."""
+    typed = ctx.digits(Phone.number)
+    e164 = func.coalesce(Phone.e164, "")
+    if op == "=":
+        return or_(typed == needle, func.ltrim(e164, "+") == needle)
+    return or_(func.instr(e164, needle) > 0, func.instr(typed, needle) > 0)
