@@ -105,7 +105,7 @@ def validate_company(data: CompanyData, *, region: str = "") -> list[Problem]:
 def _write(session: Session, company: Company, data: CompanyData, region: str) -> None:
     company.name = data.name.strip()
     company.name_key = fold(company.name)
-    company.sort_key = company_sort_key(company.name)
+    company.sort_key = company_sort_key(company.name, get_setting(session, "collation"))
     company.industry = data.industry.strip()
     company.notes = data.notes
     company.updated_at = utcnow()
@@ -144,7 +144,7 @@ def create_company_in(session: Session, data: CompanyData) -> int:
     region = get_setting(session, "phone_region")
     _check(data, region)
     company = Company(name=data.name.strip(), name_key=fold(data.name),
-                      sort_key=company_sort_key(data.name))
+                      sort_key=company_sort_key(data.name, get_setting(session, "collation")))
     session.add(company)
     session.flush()
     _write(session, company, data, region)

@@ -167,7 +167,7 @@ def add_contacts(session: Session, records: Iterable[Record], *,
         now=utcnow(), tags=tuple(tags), checked=checked, keep_ids=keep_ids,
         keep_dates=keep_dates, keep_invalid=keep_invalid, skip_invalid=skip_invalid)
     numbering = Numbering((session.scalar(select(func.max(Contact.id))) or 0) + 1)
-    names = _Names(session)
+    names = _Names(session, settings.collation)
     numbered: Iterator[tuple[int, Record]] = iter(enumerate(records))
     ids: list[int] = []
     problems: dict[int, list[Problem]] = {}
@@ -227,8 +227,9 @@ class _Names:
     """Company, tag and list ids for the names in the records, found or made, remembered
     for the whole call (one query per few hundred new names, not one per contact)."""
 
-    def __init__(self, session: Session) -> None:
+    def __init__(self, session: Session, collation: str) -> None:
         self.session = session
+        self.collation = collation
         self.companies: dict[str, int] = {}  # folded name -> id
         self.tags: dict[str, int] = {}  # folded name -> id
         self.choices: dict[tuple[str, str], int | None] = {}
@@ -303,7 +304,7 @@ class _Names:
                 self.next_company += 1
                 self.new_companies.append(cid)
                 rows.append({"id": cid, "name": name, "name_key": key,
-                             "sort_key": company_sort_key(name), "industry": "",
+                             "sort_key": company_sort_key(name, self.collation), "industry": "",
                              "notes": "", "created_at": now, "updated_at": now,
                              "deleted_at": None})
         insert_rows(self.session, _table(Company), rows)

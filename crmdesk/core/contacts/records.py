@@ -45,6 +45,7 @@ from crmdesk.core.storage.models import (
     utcnow,
 )
 from crmdesk.core.storage.settings import get_setting, set_setting
+from crmdesk.core.storage.sort_keys import recompute_sort_keys
 from crmdesk.core.text.collation import name_sort_key
 from crmdesk.core.text.folding import display_name, fold
 from crmdesk.core.text.validation import (
@@ -652,14 +653,8 @@ def all_tags(session: Session) -> list[str]:
 
 
 def set_collation(db: Database, language: str) -> int:
-    """Sort lists by another language's alphabet: recompute every sort key."""
+    """Sort lists by another language's alphabet: recompute every sort key (contacts
+    and companies). Returns how many contacts there are."""
     with db.session() as s:
         set_setting(s, "collation", language)
-        rows = s.execute(select(Contact.id, Contact.given_name, Contact.middle_name,
-                                Contact.family_name, Contact.display_name)).all()
-        s.execute(update(Contact), [
-            {"id": r[0], "sort_key": name_sort_key(given=r[1], middle=r[2], family=r[3],
-                                                   fallback=r[4], language=language)}
-            for r in rows
-        ])
-        return len(rows)
+        return recompute_sort_keys(s.connection(), language)

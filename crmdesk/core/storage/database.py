@@ -52,7 +52,7 @@ from crmdesk.core.text.collation import system_language, system_region
 # "CRMD": written into the SQLite header so that crmdesk knows its own files.
 APPLICATION_ID = 0x43524D44
 # Bumped with every migration that changes the schema (see migrations/).
-SCHEMA_VERSION = 4
+SCHEMA_VERSION = 5
 SQLITE_MAGIC = b"SQLite format 3\x00"
 FILE_SUFFIX = ".crmdesk"
 

@@ -83,6 +83,27 @@ def fold(text: str | None) -> str:
     return " ".join(unicodedata.normalize("NFC", folded).split())
 
 
+def fold_with_positions(text: str) -> tuple[str, list[int]]:
+    """``text`` folded letter by letter, with the position in ``text`` each folded
+    character came from: to find a folded match and show or keep the text as
+    typed ("Žalgirio" is found by "zalgir" at the same place). Runs of white space
+    become one space; the result may differ from fold(text) only there and at
+    its ends. Give it NFC text (as typed text nearly always is): the positions
+    are into the text as given."""
+    out: list[str] = []
+    positions: list[int] = []
+    for i, ch in enumerate(text):
+        if ch.isspace() or ord(ch) < 32 or ord(ch) == 127:
+            if out and out[-1] != " ":
+                out.append(" ")
+                positions.append(i)
+            continue
+        for c in fold(ch):
+            out.append(c)
+            positions.append(i)
+    return "".join(out), positions
+
+
 def digits(text: str | None) -> str:
     """Only the digits of ``text`` ("+7 (495) 123-45-67" -> "74951234567")."""
     if not text:
