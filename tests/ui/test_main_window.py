@@ -165,3 +165,23 @@ def test_tools_phone_country_sets_the_region_for_new_numbers(window_alone, db, d
     window.phone_region_action.trigger()
     with db.reading() as s:
         assert get_setting(s, "phone_region") == ""
+
+
+def test_a_long_path_gives_way_to_the_count(qtbot, window_alone, db, pictures):
+    window = window_alone
+    window.resize(1024, 600)
+    window.show()
+    qtbot.waitExposed(window)
+    long_path = "/home/shop/" + "very long folder name/" * 8 + "customers.crmdesk"
+    window.file_label.setText(long_path)
+    window.file_label.setToolTip(long_path)
+    window.statusBar().layout().activate()
+    qtbot.wait(50)
+    count = window.count_label
+    # the count is shown whole, the path cut in the middle with its file name kept
+    assert count.width() >= count.fontMetrics().horizontalAdvance(count.text())
+    assert count.geometry().right() <= window.statusBar().width()
+    shown = window.file_label.shown_text()
+    assert "…" in shown and shown.endswith("customers.crmdesk") and shown.startswith("/home")
+    assert window.file_label.text() == long_path
+    pictures.grab(window.statusBar(), "status_bar_long_path")

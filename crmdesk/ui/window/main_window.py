@@ -39,6 +39,7 @@ from crmdesk.core.search.short_fragments import remember_texts
 from crmdesk.core.storage.database import Database
 from crmdesk.core.storage.models import INTERACTION_KIND, OUTCOME, SOURCE, STATUS
 from crmdesk.ui.common import dialogs, errors
+from crmdesk.ui.common.elided_label import ElidedLabel
 from crmdesk.ui.common.record_view import (
     FormFactory,
     RecordView,
@@ -236,11 +237,11 @@ class MainWindow(QMainWindow):
     def _build_status_bar(self) -> None:
         self.count_label = QLabel()
         self.count_label.setObjectName("count_label")
-        self.file_label = QLabel()
+        # The count always shows; a long path gives way to it, cut in the middle.
+        self.file_label = ElidedLabel()
         self.file_label.setObjectName("file_label")
-        self.file_label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
         self.statusBar().addPermanentWidget(self.count_label)
-        self.statusBar().addPermanentWidget(self.file_label)
+        self.statusBar().addPermanentWidget(self.file_label, 1)
 
     def _build_views(self) -> None:
         ops = self.operations
