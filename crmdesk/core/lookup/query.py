@@ -65,6 +65,7 @@ from crmdesk.core.lookup.syntax import (
 )
 from crmdesk.core.search import fulltext as search
 from crmdesk.core.search import short_fragments as short_search
+from crmdesk.core.search.fulltext import Term
 from crmdesk.core.storage.field_models import COMPANY, CONTACT
 from crmdesk.core.storage.models import Company, Contact, Interaction
 from crmdesk.core.storage.name_order import name_ordered_ids, remembered
@@ -115,6 +116,12 @@ def _tree(text: str, strict: bool) -> Node:
         if strict:
             raise
         return plain_words(text)
+
+
+def search_terms(text: str) -> tuple[Term, ...]:
+    """The words every match of ``text`` contains, as the search reads them (a
+    malformed lookup as plain words): what search.where_found explains."""
+    return terms_of(_tree(text, strict=False))
 
 
 def _compiled(session: Session, entity: str, text: str, tree: Node, *, strict: bool,
