@@ -149,3 +149,11 @@ def test_keys_are_plain_text_sql_can_order(lang):
     by_key = sorted(words, key=lambda w: collation_key(w, lang))
     by_bytes = sorted(words, key=lambda w: collation_key(w, lang).encode("utf-8"))
     assert by_key == by_bytes
+
+
+def test_plain_ascii_names_keep_the_languages_own_letters():
+    # Lithuanian Y is a letter of its own, right after I: even in all-ASCII names
+    assert order(["Jonaitis", "Ylakis", "Ivanauskas"], "lt") == \
+        ["Ivanauskas", "Ylakis", "Jonaitis"]
+    assert order(["Jonaitis", "Ylakis", "Ivanauskas"], "en") == \
+        ["Ivanauskas", "Jonaitis", "Ylakis"]

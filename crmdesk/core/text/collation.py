@@ -137,6 +137,12 @@ def _letters(language: str) -> dict[str, str]:
     return {**_TAILORING["ru"], **_TAILORING.get(language, {})}
 
 
+@cache
+def _tailors_ascii(language: str) -> bool:
+    """Does the language move a plain ASCII letter (Lithuanian Y after I)?"""
+    return any(letter.isascii() for letter in _TAILORING.get(language, {}))
+
+
 def system_locale() -> str:
     """The user's locale name ("lt_LT"), from the environment or the OS."""
     import locale
@@ -179,9 +185,9 @@ def collation_key(text: str, language: str = "", *, surname: bool = False) -> st
     is read as a surname.
     """
     lang = language_of(language) if language else ""
-    if text.isascii():  # the common case
-        return fold(text)
     table = _letters(lang)
+    if text.isascii() and not _tailors_ascii(lang):  # the common case
+        return fold(text)
     pinyin_han = lang not in _HAN_BY_CODE_POINT
     out: list[str] = []
     first = True
