@@ -175,6 +175,9 @@ def test_a_long_path_gives_way_to_the_count(qtbot, window_alone, db, pictures):
     long_path = "/home/shop/" + "very long folder name/" * 8 + "customers.crmdesk"
     window.file_label.setText(long_path)
     window.file_label.setToolTip(long_path)
+    window.focus_search()
+    qtbot.keyClicks(window.search_box, "o")  # a longer count: "n of 8 contacts"
+    qtbot.waitUntil(lambda: " of 8 contacts" in window.count_label.text(), timeout=5000)
     window.statusBar().layout().activate()
     qtbot.wait(50)
     count = window.count_label

@@ -45,7 +45,7 @@ def snippet(text: str, spellings: Sequence[str], width: int = SNIPPET) -> str:
         if spelling and (found := folded.find(spelling)) >= 0:
             at, length = found, len(spelling)
             break
-    if len(line) <= width:
+    if len(line) <= width + 8:  # cutting would save next to nothing
         return line
     if at < 0:
         start = 0
@@ -54,8 +54,10 @@ def snippet(text: str, spellings: Sequence[str], width: int = SNIPPET) -> str:
         last = positions[min(at + length, len(positions)) - 1] + 1
         # the match with some of what comes before it, most of what follows
         start = max(0, min(first - (width - (last - first)) // 3, len(line) - width))
-        if start:  # begin at a word where one is near
+        if start:  # begin at a word: one just before, else the next one
             space = line.rfind(" ", max(0, start - 10), start + 1)
+            if space < 0:
+                space = line.find(" ", start, first)
             if space >= 0:
                 start = space + 1
     end = min(len(line), start + width)

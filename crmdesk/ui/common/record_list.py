@@ -44,6 +44,7 @@ from PySide6.QtWidgets import (
 )
 
 from crmdesk.core.i18n import _
+from crmdesk.ui.common.found_delegate import FoundDelegate
 from crmdesk.ui.common.settings import UiSettings
 from crmdesk.ui.contacts.table_model import RecordTableModel
 
@@ -107,6 +108,13 @@ class RecordListView(QTableView):
         # Widths the user never set are fitted to the first rows once there are some.
         self._to_fit = {k for k in model.keys if k not in widths}
         self._last_query = model.query
+        # While a search's words are explained in the Name cell, that column may be
+        # widened for it; the user's own width is kept here and comes back after.
+        self._name_width: int | None = None
+        self._widening = False
+        if "name" in model.keys:
+            self._found_delegate = FoundDelegate(self)
+            self.setItemDelegateForColumn(model.column_of("name"), self._found_delegate)
         self.empty_label = QLabel(self.viewport())
         self.empty_label.setObjectName(f"empty_{list_key}")
         self.empty_label.setWordWrap(True)
@@ -123,7 +131,7 @@ class RecordListView(QTableView):
 
         self._save_timer = QTimer(self, singleShot=True, interval=400)
         self._save_timer.timeout.connect(self.save_columns)
-        header.sectionResized.connect(lambda *_a: self._save_timer.start())
+        header.sectionResized.connect(self._section_resized)
         header.sectionMoved.connect(lambda *_a: self._save_timer.start())
         model.modelAboutToBeReset.connect(self._remember_selection)
         model.reloaded.connect(self._restore_selection)
@@ -176,6 +184,46 @@ class RecordListView(QTableView):
         if query != self._last_query:
             self._last_query = query
             self.horizontalScrollBar().setValue(0)  # back to the names
+            self._fit_found()
+
+    def _section_resized(self, section: int, _old: int, _new: int) -> None:
+        model = self.record_model
+        if (not self._widening and "name" in model.keys
+                and section == model.column_of("name")):
+            self._name_width = None  # the user's own width now
+        self._save_timer.start()
+
+    def _fit_found(self) -> None:
+        """Widen the Name column for the first rows' "found in" texts (up to about
+        half the list), or give it back its width once the search has none."""
+        model = self.record_model
+        if "name" not in model.keys:
+            return
+        column = model.column_of("name")
+        metrics = self.fontMetrics()
+        want = 0
+        if model.search_words:
+            rows = min(model.rowCount(), FIT_ROWS)
+            for row in range(rows):
+                found = model.found_text(row)
+                if found:
+                    name = str(model.data(model.index(row, column)) or "")
+                    want = max(want, metrics.horizontalAdvance(name)
+                               + metrics.averageCharWidth() * 3
+                               + metrics.horizontalAdvance(found) + 24)
+        want = min(want, max(self.viewport().width() // 2, self.columnWidth(column)))
+        current = self.columnWidth(column)
+        self._widening = True
+        try:
+            if want > current:
+                if self._name_width is None:
+                    self._name_width = current
+                self.setColumnWidth(column, want)
+            elif not want and self._name_width is not None:
+                self.setColumnWidth(column, self._name_width)
+                self._name_width = None
+        finally:
+            self._widening = False
 
     def _keep_fixed_first(self, *_args: object) -> None:
         """The Name column stays the first one: a row always says whose it is."""
@@ -218,8 +266,10 @@ class RecordListView(QTableView):
     def save_columns(self) -> None:
         model = self.record_model
         self.settings.set_columns(self.list_key, self.shown_columns())
-        self.settings.set_widths(self.list_key, {
-            key: self.columnWidth(model.column_of(key)) for key in self.shown_columns()})
+        widths = {key: self.columnWidth(model.column_of(key)) for key in self.shown_columns()}
+        if self._name_width is not None and "name" in widths:
+            widths["name"] = self._name_width  # not the width a search lent it
+        self.settings.set_widths(self.list_key, widths)
 
     def _header_menu(self, pos: QPoint) -> None:
         self.header_menu().exec(self.horizontalHeader().mapToGlobal(pos))

@@ -39,18 +39,26 @@ from PySide6.QtCore import (
 from sqlalchemy.orm import Session
 
 from crmdesk.core.changes import KindChanges
+from crmdesk.core.i18n import _
 from crmdesk.core.lookup import listing
 from crmdesk.core.lookup.listing import COUNT, CUSTOM_NUMBER, DATETIME, DAY, ListColumn
+from crmdesk.core.lookup.query import search_terms
+from crmdesk.core.search.found_in import Found, where_found
+from crmdesk.core.search.fulltext import Term
 from crmdesk.core.storage.database import Database
+from crmdesk.core.text.folding import fold
 from crmdesk.ui.tasks.worker import Worker, shared
 
 BLOCK = 64
 MAX_CACHED_ROWS = 3000
 IdRole = Qt.ItemDataRole.UserRole + 1
+# Where the search words were found, when not in a shown column ("Address: Žalgirio g. 5").
+FoundRole = Qt.ItemDataRole.UserRole + 2
 _DISPLAY = int(Qt.ItemDataRole.DisplayRole)
 _TOOLTIP = int(Qt.ItemDataRole.ToolTipRole)
 _ALIGN = int(Qt.ItemDataRole.TextAlignmentRole)
 _ID = int(IdRole)
+_FOUND = int(FoundRole)
 _LEFT = int(Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter)
 _RIGHT = int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
 
@@ -131,6 +139,10 @@ class RecordTableModel(QAbstractTableModel):
         self._inbox.loaded.connect(self._on_loaded)
         self._inbox.failed.connect(self._on_failed)
         self.block_queries = 0  # how many row blocks were read (tests, bench)
+        # The words of the search the rows answer, and for rows read since: where
+        # they were found if no shown column holds them ("" when one does).
+        self._terms: tuple[Term, ...] = ()
+        self._found: dict[int, str] = {}
 
     # -- what subclasses provide ---------------------------------------------
     def _query_ids(self, session: Session, query: str, sort_key: str,
@@ -143,6 +155,11 @@ class RecordTableModel(QAbstractTableModel):
 
     def _query_total(self, session: Session) -> int:
         raise NotImplementedError
+
+    def _where_found(self, session: Session, ids: Sequence[int],
+                     terms: Sequence[Term]) -> dict[int, dict[Term, Found]]:
+        """Where each search word was found in these records (none by default)."""
+        return {}
 
     def _load(self, session: Session, query: str, sort_key: str,
               descending: bool) -> tuple[list[int], int | None]:
@@ -189,6 +206,7 @@ class RecordTableModel(QAbstractTableModel):
             return
         added = visible - self._visible
         self._visible = visible
+        self._found.clear()  # a word may now be in a shown column, or no longer
         if added and self._ids:
             self._cache.clear()
             self.dataChanged.emit(self.index(0, 0),
@@ -243,6 +261,11 @@ class RecordTableModel(QAbstractTableModel):
             self.load_failed.emit(exc)
 
     def _apply(self, ids: list[int], total: int | None) -> None:
+        # The ids answer the current query (an older answer is dropped unapplied).
+        terms = search_terms(self._query) if self._query.strip() else ()
+        if terms != self._terms:
+            self._terms = terms
+            self._found.clear()
         if total is not None:
             self._total = total
             self._total_stale = False
@@ -279,11 +302,13 @@ class RecordTableModel(QAbstractTableModel):
             return
         if ids is None:
             self._cache.clear()
+            self._found.clear()
             self.dataChanged.emit(self.index(0, 0),
                                   self.index(len(self._ids) - 1, len(self._keys) - 1))
             return
         for record_id in ids:
             self._cache.pop(record_id, None)
+            self._found.pop(record_id, None)
             row = self.row_of(record_id)
             if row is not None:
                 self.dataChanged.emit(self.index(row, 0), self.index(row, len(self._keys) - 1))
@@ -301,6 +326,7 @@ class RecordTableModel(QAbstractTableModel):
     def reload_everything(self) -> None:
         """Rows may have come or gone: forget every row read and count again."""
         self._cache.clear()
+        self._found.clear()
         self._total_stale = True
         self.reload()
 
@@ -339,6 +365,48 @@ class RecordTableModel(QAbstractTableModel):
     def cached_rows(self) -> int:
         return len(self._cache)
 
+    # -- why a row matched -------------------------------------------------------------
+    @property
+    def search_words(self) -> tuple[Term, ...]:
+        """The words of the search the rows answer (not under OR or NOT)."""
+        return self._terms
+
+    def found_text(self, row: int) -> str:
+        """Where the search words were found in this row's record, if no shown
+        column holds them ("Address: Žalgirio g. 5"); "" otherwise."""
+        if not self._terms or not 0 <= row < len(self._ids):
+            return ""
+        text = self._found.get(self._ids[row])
+        if text is None:
+            self._explain_block(row)
+            text = self._found.get(self._ids[row], "")
+        return text
+
+    def _explain_block(self, row: int) -> None:
+        start = row - row % BLOCK
+        missing: dict[int, list[Term]] = {}
+        for r in range(start, min(start + BLOCK, len(self._ids))):
+            record_id = self._ids[r]
+            if record_id in self._found:
+                continue
+            cells = [fold(v) for k, v in zip(self._keys, self._values(r), strict=False)
+                     if v and k in self._visible]
+            lacking = [t for t in self._terms
+                       if not any(sp in c for c in cells for sp in t.spellings())]
+            if lacking:
+                missing[record_id] = lacking
+            else:
+                self._found[record_id] = ""
+        if missing:
+            with self.db.reading() as session:
+                places = self._where_found(session, list(missing), self._terms)
+            for record_id, lacking in missing.items():
+                found = places.get(record_id, {})
+                texts = list(dict.fromkeys(str(found[t]) for t in lacking if t in found))
+                self._found[record_id] = "  ·  ".join(texts[:2])
+        while len(self._found) > MAX_CACHED_ROWS:
+            del self._found[next(iter(self._found))]
+
     def _format(self, column: ListColumn, value: Any) -> str:
         if value is None or value == "":
             return ""
@@ -373,8 +441,13 @@ class RecordTableModel(QAbstractTableModel):
                 return None
             text = self._values(row)[index.column()]
             if role == _TOOLTIP:
+                found = self.found_text(row) if self._keys[index.column()] == "name" else ""
+                if found:
+                    return _("{name}\nFound in {where}").format(name=text, where=found)
                 return text if len(text) > 30 else None
             return text
+        if role == _FOUND:
+            return self.found_text(index.row()) if index.isValid() else None
         if role == _ID:
             return self._ids[index.row()] if 0 <= index.row() < len(self._ids) else None
         if role == _ALIGN:
@@ -426,6 +499,10 @@ class ContactTableModel(RecordTableModel):
 
     def _query_total(self, session: Session) -> int:
         return listing.count_all(session, trash=self.trash)
+
+    def _where_found(self, session: Session, ids: Sequence[int],
+                     terms: Sequence[Term]) -> dict[int, dict[Term, Found]]:
+        return where_found(session, ids, terms)
 
 
 class CompanyContactsModel(ContactTableModel):

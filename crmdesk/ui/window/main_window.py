@@ -237,7 +237,8 @@ class MainWindow(QMainWindow):
     def _build_status_bar(self) -> None:
         self.count_label = QLabel()
         self.count_label.setObjectName("count_label")
-        # The count always shows; a long path gives way to it, cut in the middle.
+        # The count always shows whole; a long path gives way to it, cut in the middle.
+        self.count_label.setSizePolicy(QSizePolicy.Policy.Minimum, QSizePolicy.Policy.Preferred)
         self.file_label = ElidedLabel()
         self.file_label.setObjectName("file_label")
         self.statusBar().addPermanentWidget(self.count_label)
