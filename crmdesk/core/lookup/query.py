@@ -118,6 +118,17 @@ def _tree(text: str, strict: bool) -> Node:
         return plain_words(text)
 
 
+def lookup_problem(session: Session, entity: str, text: str) -> QuerySyntaxError | None:
+    """What is wrong with ``text`` as a lookup of ``entity`` records (a malformed
+    lookup, an unknown field, a date that is none), or None. The search box still
+    searches such text as plain words; this is what it says beside the box."""
+    try:
+        compile_text(session, entity, text, strict=True)
+    except QuerySyntaxError as exc:
+        return exc
+    return None
+
+
 def search_terms(text: str) -> tuple[Term, ...]:
     """The words every match of ``text`` contains, as the search reads them (a
     malformed lookup as plain words): what search.where_found explains."""

@@ -141,7 +141,12 @@ class RecordListView(QTableView):
             self._fit_pending()
         self.doubleClicked.connect(self._activated)
         self.selectionModel().selectionChanged.connect(lambda *_a: self.selection_changed.emit())
-        model.modelReset.connect(self.selection_changed.emit)
+        # A method of the view, not the signal's emit: Qt drops the connection when
+        # the view is deleted, while the model (which outlives it) may still reset.
+        model.modelReset.connect(self._model_reset)
+
+    def _model_reset(self) -> None:
+        self.selection_changed.emit()
 
     # -- columns ---------------------------------------------------------------------
     def shown_columns(self) -> list[str]:

@@ -109,6 +109,11 @@ class RecordView(QWidget):
     def search_placeholder(self) -> str:
         return ""
 
+    def lookup_entity(self) -> str | None:
+        """Which records the search box looks up here (lookup.query's CONTACT,
+        COMPANY or HISTORY), for saying what is wrong with a lookup; None: none."""
+        return None
+
     def counts_text(self) -> str:
         return ""
 

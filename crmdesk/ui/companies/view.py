@@ -17,6 +17,7 @@ from crmdesk.core.changes import COMPANIES, CONTACTS, FIELDS, HISTORY, Changes
 from crmdesk.core.companies.records import restore_companies, trash_companies
 from crmdesk.core.i18n import _, ngettext
 from crmdesk.core.lookup import listing
+from crmdesk.core.lookup import query as lookup_query
 from crmdesk.core.storage.database import Database
 from crmdesk.ui.common.list_form_view import ListFormView
 from crmdesk.ui.common.record_view import FormFactory, real_company_form
@@ -55,6 +56,9 @@ class CompaniesView(ListFormView):
 
     def title(self) -> str:
         return _("Companies")
+
+    def lookup_entity(self) -> str | None:
+        return lookup_query.COMPANY
 
     def search_placeholder(self) -> str:
         return _("Search companies: name, industry:… (F1)")

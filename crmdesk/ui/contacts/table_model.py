@@ -99,9 +99,16 @@ def _id_job(model: RecordTableModel, generation: int, params: tuple[str, str, bo
             listing.prepare_sorting(session)
             ids, total = model._load(session, *params)
     except BaseException as exc:  # noqa: BLE001 - handed to the GUI thread
-        inbox.failed.emit(generation, exc)
+        _answer(inbox.failed.emit, generation, exc)
     else:
-        inbox.loaded.emit(generation, ids, total)
+        _answer(inbox.loaded.emit, generation, ids, total)
+
+
+def _answer(emit: Any, *args: object) -> None:
+    try:
+        emit(*args)
+    except RuntimeError:  # "Signal source has been deleted": the list was closed meanwhile
+        pass
 
 
 class RecordTableModel(QAbstractTableModel):

@@ -17,6 +17,7 @@ from crmdesk.core.contacts.records import (
 )
 from crmdesk.core.i18n import _, ngettext
 from crmdesk.core.lookup import listing
+from crmdesk.core.lookup import query as lookup_query
 from crmdesk.core.storage.database import Database
 from crmdesk.ui.common.list_form_view import ListFormView
 from crmdesk.ui.common.record_view import FormFactory, real_contact_form, run_batched
@@ -49,6 +50,9 @@ class ContactsView(ListFormView):
 
     def title(self) -> str:
         return _("Contacts")
+
+    def lookup_entity(self) -> str | None:
+        return lookup_query.CONTACT
 
     def search_placeholder(self) -> str:
         return _("Search: name, phone, city:Vilnius… (F1)")

@@ -31,6 +31,7 @@ from crmdesk.core.errors import CrmdeskError
 from crmdesk.core.history import records as history
 from crmdesk.core.i18n import _, ngettext
 from crmdesk.core.lookup import listing
+from crmdesk.core.lookup import query as lookup_query
 from crmdesk.core.storage.database import Database
 from crmdesk.ui.common import dialogs
 from crmdesk.ui.common.record_list import RecordListView
@@ -141,6 +142,9 @@ class HistoryView(RecordView):
     # -- what the window shows -----------------------------------------------------------
     def title(self) -> str:
         return _("History")
+
+    def lookup_entity(self) -> str | None:
+        return lookup_query.HISTORY
 
     def search_placeholder(self) -> str:
         return _("Search the history: names, kind:call… (F1)")

@@ -23,6 +23,7 @@ from crmdesk.core.companies.records import purge_companies, restore_companies
 from crmdesk.core.contacts.records import purge_contacts, restore_contacts
 from crmdesk.core.i18n import _, ngettext
 from crmdesk.core.lookup import listing
+from crmdesk.core.lookup import query as lookup_query
 from crmdesk.core.storage.database import Database
 from crmdesk.ui.common import dialogs
 from crmdesk.ui.common.record_list import RecordListView
@@ -131,6 +132,9 @@ class TrashView(RecordView):
             contacts=ngettext("{n} contact", "{n} contacts", contacts).format(n=_num(contacts)),
             companies=ngettext("{n} company", "{n} companies", companies).format(
                 n=_num(companies)))
+
+    def lookup_entity(self) -> str | None:
+        return lookup_query.CONTACT if self.tabs.currentIndex() == 0 else lookup_query.COMPANY
 
     def set_query(self, text: str) -> None:
         for model in self._models():

@@ -35,6 +35,7 @@ from crmdesk.core.changes import COMPANIES, CONTACTS, FIELDS, LISTS, Changes
 from crmdesk.core.errors import CrmdeskError
 from crmdesk.core.i18n import _
 from crmdesk.core.lookup import listing
+from crmdesk.core.lookup.query import lookup_problem
 from crmdesk.core.search.short_fragments import remember_texts
 from crmdesk.core.storage.database import Database
 from crmdesk.core.storage.models import INTERACTION_KIND, OUTCOME, SOURCE, STATUS
@@ -61,6 +62,8 @@ from crmdesk.ui.window.database_files import DatabaseFiles
 from crmdesk.ui.window.search_help import SearchHelp
 
 SEARCH_DELAY_MS = 100
+# How long typing pauses before a malformed lookup is pointed out.
+PROBLEM_DELAY_MS = 600
 
 
 class MainWindow(QMainWindow):
@@ -197,6 +200,16 @@ class MainWindow(QMainWindow):
         spacer = QWidget()
         spacer.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Preferred)
         tools.addWidget(spacer)
+        # What is wrong with a lookup, beside the box; typing goes on meanwhile.
+        self.lookup_problem = ElidedLabel(mode=Qt.TextElideMode.ElideRight, minimum_chars=24)
+        self.lookup_problem.setObjectName("lookup_problem")
+        self.lookup_problem.setTextFormat(Qt.TextFormat.PlainText)
+        self.lookup_problem.setAlignment(Qt.AlignmentFlag.AlignRight
+                                         | Qt.AlignmentFlag.AlignVCenter)
+        self.lookup_problem.setStyleSheet("QLabel#lookup_problem { color: #b3261e; "
+                                          "padding-right: 6px; }")
+        self._lookup_problem_action = tools.addWidget(self.lookup_problem)
+        self._lookup_problem_action.setVisible(False)
         self.search_box = QLineEdit()
         self.search_box.setObjectName("search_box")
         self.search_box.setClearButtonEnabled(True)
@@ -215,6 +228,10 @@ class MainWindow(QMainWindow):
         self.addToolBar(tools)
         self._search_timer = QTimer(self, singleShot=True, interval=SEARCH_DELAY_MS)
         self._search_timer.timeout.connect(self.apply_search)
+        # A problem is shown once typing pauses, so a half-typed `status:` is not flagged.
+        self._problem_timer = QTimer(self, singleShot=True, interval=PROBLEM_DELAY_MS)
+        self._problem_timer.timeout.connect(self.check_lookup)
+        self.search_box.textChanged.connect(self._lookup_edited)
 
     def _build_central(self) -> None:
         self.sidebar = QListWidget()
@@ -321,6 +338,7 @@ class MainWindow(QMainWindow):
         self.search_box.setText(self._queries.get(view.key, ""))
         self.search_box.blockSignals(False)
         self.search_box.setPlaceholderText(view.search_placeholder())
+        self.check_lookup()
         view.activate()
         self._counts_changed(view)
         self._update_actions()
@@ -385,6 +403,35 @@ class MainWindow(QMainWindow):
         self._search_timer.stop()
         if self.views:
             self.current_view().set_query(self.search_box.text())
+
+    def _lookup_edited(self, _text: str) -> None:
+        if self._lookup_problem_action.isVisible():
+            self.check_lookup()  # a fixed lookup loses its message at once
+        self._problem_timer.start()
+
+    def check_lookup(self) -> None:
+        """Say beside the search box what is wrong with the lookup typed (with its
+        position), or nothing; the list meanwhile shows the words as typed."""
+        self._problem_timer.stop()
+        text = self.search_box.text()
+        entity = self.current_view().lookup_entity() if self.views else None
+        problem = None
+        if entity and text.strip():
+            try:
+                with self.db.reading() as session:
+                    problem = lookup_problem(session, entity, text)
+            except Exception:  # noqa: BLE001 - a database gone is said elsewhere
+                problem = None
+        if problem is None:
+            self.lookup_problem.clear()
+            self._lookup_problem_action.setVisible(False)
+            return
+        message = str(problem)
+        self.lookup_problem.setText(message)
+        self.lookup_problem.setToolTip(_("{problem}\nMeanwhile the list shows what the words "
+                                         "find as plain text. F1: how to search.")
+                                       .format(problem=message))
+        self._lookup_problem_action.setVisible(True)
 
     def focus_search(self) -> None:
         self.search_box.setFocus(Qt.FocusReason.ShortcutFocusReason)
