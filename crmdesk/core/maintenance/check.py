@@ -15,6 +15,7 @@ from dataclasses import dataclass, field
 from sqlalchemy import func, select, text
 from sqlalchemy.orm import Session
 
+from crmdesk.core.errors import NotADatabaseError
 from crmdesk.core.history.last_contact import newest_at, reach_conditions
 from crmdesk.core.i18n import _, ngettext
 from crmdesk.core.search.fulltext import build_rows, has_fts
@@ -52,10 +53,38 @@ def check_database(db: Database, *, deep: bool = False) -> CheckReport:
     stored one (slow on big files; the plain check compares counts).
     """
     report = CheckReport()
+    try:
+        report.problems += _integrity_problems(db)
+    except NotADatabaseError as exc:
+        report.problems.append(_damage(exc))
+        return report
+    try:
+        _check_contents(db, report, deep=deep)
+    except NotADatabaseError as exc:
+        report.problems.append(_damage(exc))
+    return report
+
+
+def _damage(exc: NotADatabaseError) -> str:
+    """What SQLite said of the part it could not read, else our own words."""
+    cause = exc.__cause__
+    said = str(getattr(cause, "orig", None) or cause or exc.message)
+    return _("The file is damaged: SQLite cannot read all of it ({error}).").format(error=said)
+
+
+def _integrity_problems(db: Database) -> list[str]:
+    """SQLite's own check of every page, one problem a line (the first 100)."""
+    problems: list[str] = []
     with db.reading() as s:
-        for (line,) in s.execute(text("PRAGMA integrity_check")):
-            if line != "ok":
-                report.problems.append(_("SQLite integrity: {line}").format(line=line))
+        for (found,) in s.execute(text("PRAGMA integrity_check(100)")):
+            for line in str(found).splitlines():
+                if line != "ok" and not line.startswith("*** in database"):
+                    problems.append(_("SQLite integrity: {line}").format(line=line))
+    return problems
+
+
+def _check_contents(db: Database, report: CheckReport, *, deep: bool) -> None:
+    with db.reading() as s:
         for row in s.execute(text("PRAGMA foreign_key_check")):
             report.problems.append(
                 _("Broken link in table {table}, row {rowid}").format(table=row[0], rowid=row[1])
@@ -99,7 +128,6 @@ def check_database(db: Database, *, deep: bool = False) -> CheckReport:
                             id=fresh["contact_id"]
                         )
                     )
-    return report
 
 
 def _history_problems(s: Session, *, deep: bool) -> list[str]:

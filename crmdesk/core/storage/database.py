@@ -25,12 +25,12 @@ from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from datetime import datetime
 from pathlib import Path
-from typing import Any
+from typing import Any, NoReturn
 
 import platformdirs
 from filelock import FileLock, Timeout
 from sqlalchemy import Engine, create_engine, event, text
-from sqlalchemy.exc import DBAPIError, OperationalError
+from sqlalchemy.exc import DBAPIError
 from sqlalchemy.orm import Session, sessionmaker
 from sqlalchemy.pool import QueuePool
 
@@ -55,6 +55,25 @@ APPLICATION_ID = 0x43524D44
 SCHEMA_VERSION = 5
 SQLITE_MAGIC = b"SQLite format 3\x00"
 FILE_SUFFIX = ".crmdesk"
+# Files crmdesk makes (the database, its lock, backups) are the user's alone.
+OWNER_ONLY = 0o600
+# What SQLite and crmdesk put beside a database file while it is open.
+BESIDE = ("-wal", "-shm", "-journal", ".lock")
+
+
+def _beside(path: Path) -> list[Path]:
+    return [Path(str(path) + suffix) for suffix in BESIDE]
+
+
+def create_owner_only(path: Path) -> None:
+    """Make ``path`` as a new, empty file only its owner may read (POSIX); SQLite
+    then gives the -wal and -shm it makes beside it the same permissions.
+    An existing file is left as it is."""
+    try:
+        fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, OWNER_ONLY)
+    except FileExistsError:
+        return
+    os.close(fd)
 
 
 def default_path() -> Path:
@@ -68,7 +87,8 @@ def default_path() -> Path:
 def read_header(path: Path) -> tuple[int, int] | None:
     """(application_id, user_version) from the file's header; None for an empty file.
 
-    Raises NotADatabaseError when the file is not SQLite at all.
+    Raises NotADatabaseError when the file is not SQLite at all, or when its
+    header says it is longer than it is (a copy that did not finish).
     """
     with open(path, "rb") as fh:
         head = fh.read(100)
@@ -80,9 +100,46 @@ def read_header(path: Path) -> tuple[int, int] | None:
                 path=path
             )
         )
+    _check_size(path, head)
     user_version = struct.unpack(">i", head[60:64])[0]
     app_id = struct.unpack(">i", head[68:72])[0]
     return app_id, user_version
+
+
+def _damaged(path: Path) -> NotADatabaseError:
+    return NotADatabaseError(
+        _("{path} is damaged: it ends before its last page, as a copy that did not finish "
+          "does. It was not changed; open a backup or a whole copy instead.").format(path=path)
+    )
+
+
+def _check_size(path: Path, head: bytes) -> None:
+    """Refuse a file cut short, from its header alone (before SQLite touches it).
+
+    The page size must be a power of two from 512 to 65536 (1 means 65536) and
+    the file a whole number of pages; and where the header's own page count is
+    valid (its "valid for" number equals the change counter) the file must hold
+    that many pages. Only with no write-ahead log beside it: then the header
+    tells the file's length; with one, the log may hold the rest.
+    """
+    page_size = struct.unpack(">H", head[16:18])[0]
+    if page_size == 1:
+        page_size = 65536
+    if page_size < 512 or page_size & (page_size - 1):
+        raise NotADatabaseError(
+            _("{path} is damaged: its header is not that of a whole database file. It was "
+              "not changed.").format(path=path)
+        )
+    size = path.stat().st_size
+    if size % page_size:
+        raise _damaged(path)
+    wal = Path(str(path) + "-wal")
+    if wal.exists() and wal.stat().st_size > 0:
+        return
+    change_counter, pages = struct.unpack(">II", head[24:32])
+    valid_for = struct.unpack(">I", head[92:96])[0]
+    if pages and valid_for == change_counter and size < pages * page_size:
+        raise _damaged(path)
 
 
 # How long a writer waits for another one (a script logging a call while the
@@ -115,7 +172,9 @@ def _pragmas(dbapi_conn: Any, _record: Any, *, readonly: bool) -> None:
     cur = dbapi_conn.cursor()
     cur.execute("PRAGMA foreign_keys=ON")
     cur.execute(f"PRAGMA busy_timeout={BUSY_TIMEOUT_MS:d}")
-    if not readonly:
+    if readonly:
+        cur.execute("PRAGMA query_only=ON")
+    else:
         cur.execute("PRAGMA synchronous=FULL")
     cur.close()
 
@@ -142,6 +201,11 @@ def _begin(conn: Any) -> None:
         conn.exec_driver_sql("BEGIN")
 
 
+# What SQLite says of a file that is damaged (a page that is not what it should
+# be; the full-text index's own pages unreadable).
+_DAMAGED = ("not a database", "malformed", "vtable constructor failed")
+
+
 def translate_error(exc: BaseException, path: Path | str) -> BaseException:
     """Turn SQLite's words for a full disk or a read-only file into ours."""
     original = exc.orig if isinstance(exc, DBAPIError) else exc
@@ -161,11 +225,20 @@ def translate_error(exc: BaseException, path: Path | str) -> BaseException:
                 path=path
             )
         )
-    if "not a database" in msg or "malformed" in msg:
+    if any(word in msg for word in _DAMAGED):
         return NotADatabaseError(
-            _("{path} is damaged or is not a crmdesk database.").format(path=path)
+            _("{path} is damaged: part of it cannot be read. It was not changed; restore "
+              "a backup of it, or open a whole copy.").format(path=path)
         )
     return exc
+
+
+def _raise_translated(exc: DBAPIError | sqlite3.Error, path: Path | str) -> NoReturn:
+    """Raise ours for what SQLite said (a full disk, a damaged file ...), else ``exc``."""
+    ours = translate_error(exc, path)
+    if ours is exc:
+        raise exc
+    raise ours from exc
 
 
 class Database:
@@ -176,6 +249,7 @@ class Database:
         self.path = path
         self.readonly = readonly
         self._lock = lock
+        self._lock_made = False
         self._sessions = sessionmaker(engine, expire_on_commit=False, info={"database": self})
         self._write_sessions = sessionmaker(engine.execution_options(**{_WRITE: True}),
                                             expire_on_commit=False, info={"database": self})
@@ -218,6 +292,9 @@ class Database:
                       "open it; the file was not changed.").format(path=path)
                 )
 
+        # What is beside the file now: whatever opening it adds is taken away
+        # again if the file is refused.
+        beside_before = {p for p in _beside(path) if p.exists()}
         lock = None
         if not readonly:
             if exists and not os.access(path, os.W_OK):
@@ -232,7 +309,8 @@ class Database:
                 )
             # Not thread-local: the window may open a file on its worker thread
             # and close it on the GUI thread.
-            lock = FileLock(str(path) + ".lock", timeout=0, thread_local=False)
+            lock = FileLock(str(path) + ".lock", timeout=0, thread_local=False,
+                            mode=OWNER_ONLY)
             try:
                 lock.acquire()
             except Timeout:
@@ -240,29 +318,48 @@ class Database:
                     _("{path} is already open in another crmdesk window. Close it there "
                       "first, or open a different file.").format(path=path)
                 ) from None
+        engine = None
         try:
+            if not exists:
+                create_owner_only(path)
             engine = cls._make_engine(path, readonly=readonly)
             db = cls(engine, path, readonly=readonly, lock=lock)
+            db._lock_made = lock is not None and Path(lock.lock_file) not in beside_before
             if not readonly:
                 db._prepare(new=header is None)
             else:
                 db._check_revision()
             return db
         except BaseException:
+            if engine is not None:
+                engine.dispose()
             if lock is not None:
                 lock.release()
+            if exists:
+                for extra in _beside(path):
+                    if extra not in beside_before:
+                        extra.unlink(missing_ok=True)
             raise
 
     @staticmethod
     def _make_engine(path: Path, *, readonly: bool) -> Engine:
-        if readonly:
+        if readonly and not (os.access(path, os.W_OK) and os.access(path.parent, os.W_OK)):
+            # A file the user may not change: SQLite's read-only mode. With no
+            # write-ahead log beside it the file holds everything, and nobody can
+            # be changing it, so it is read as immutable: nothing (no -shm) is
+            # made beside it, which a read-only connection could not remove.
             uri = path.as_uri() + "?mode=ro"
+            if not Path(str(path) + "-wal").exists():
+                uri += "&immutable=1"
 
             def creator() -> sqlite3.Connection:
                 return sqlite3.connect(uri, uri=True, check_same_thread=False)
 
             engine = create_engine("sqlite://", creator=creator, poolclass=QueuePool)
         else:
+            # A reader of a file it may change still connects read-write, with
+            # query_only on: then the last connection to close folds the -wal back
+            # into the file and removes -wal and -shm, which a read-only one cannot.
 
             def creator() -> sqlite3.Connection:
                 return sqlite3.connect(str(path), check_same_thread=False)
@@ -318,14 +415,14 @@ class Database:
                         # file was made on; Settings can change it later.
                         set_setting(s, "collation", system_language())
                         set_setting(s, "phone_region", system_region())
-        except OperationalError as exc:
-            raise translate_error(exc, self.path or "") from exc
+        except (DBAPIError, sqlite3.Error) as exc:
+            _raise_translated(exc, self.path or "")
 
     def _check_revision(self) -> None:
         try:
             current = migrate.current_revision(self.engine)
-        except OperationalError as exc:
-            raise translate_error(exc, self.path or "") from exc
+        except (DBAPIError, sqlite3.Error) as exc:
+            _raise_translated(exc, self.path or "")
         if current is None:
             raise NotADatabaseError(_("{path} is not a crmdesk database.").format(path=self.path))
         if not migrate.is_known(current):
@@ -357,9 +454,9 @@ class Database:
             yield s
             s.commit()
             self.generation += 1
-        except OperationalError as exc:
+        except (DBAPIError, sqlite3.Error) as exc:
             s.rollback()
-            raise translate_error(exc, self.path or "") from exc
+            _raise_translated(exc, self.path or "")
         except BaseException:
             s.rollback()
             raise
@@ -372,8 +469,8 @@ class Database:
         s = self._sessions()
         try:
             yield s
-        except OperationalError as exc:
-            raise translate_error(exc, self.path or "") from exc
+        except (DBAPIError, sqlite3.Error) as exc:
+            _raise_translated(exc, self.path or "")
         finally:
             s.rollback()
             s.close()
@@ -385,6 +482,8 @@ class Database:
             raise DatabaseFileError(_("A copy cannot replace the file itself."))
         tmp = target.with_name(target.name + ".part")
         try:
+            tmp.unlink(missing_ok=True)
+            create_owner_only(tmp)
             raw = self.engine.raw_connection()
             try:
                 dest = sqlite3.connect(str(tmp))
@@ -404,6 +503,10 @@ class Database:
     def close(self) -> None:
         self.engine.dispose()
         if self._lock is not None:
+            if self._lock_made:
+                # The lock file this open made goes with it: nothing is left
+                # beside the file (SQLite removed its -wal and -shm on close).
+                Path(self._lock.lock_file).unlink(missing_ok=True)
             self._lock.release()
             self._lock = None
 
