@@ -129,11 +129,20 @@ def log_file() -> Path:
 def _write_traceback(exc: BaseException) -> Path | None:
     """Append ``exc`` with its traceback to the log file; its path, or None if it
     cannot be written (then the traceback goes to the debug log only)."""
-    from crmdesk import __version__
-
     path = log_file()
     file_log = logging.getLogger("crmdesk.cli.crash")
     file_log.propagate = False  # the file only: stderr gets one line
+    # Owner-only, also the file a rollover starts anew (the handler opens it).
+    umask = os.umask(0o077)
+    try:
+        return _append_traceback(path, file_log, exc)
+    finally:
+        os.umask(umask)
+
+
+def _append_traceback(path: Path, file_log: logging.Logger, exc: BaseException) -> Path | None:
+    from crmdesk import __version__
+
     try:
         path.parent.mkdir(parents=True, exist_ok=True)
         os.close(os.open(path, os.O_WRONLY | os.O_CREAT | os.O_APPEND, 0o600))  # owner-only
