@@ -234,3 +234,23 @@ def test_a_card_without_its_end_and_an_agent_inside_a_card():
     assert names(result) == ["No End", "Boss"]
     assert [p.phones[0].number for p in result.records[1:]] == ["123"]
     assert [p.line for p in result.problems] == [1]
+
+
+def test_relatives_under_their_many_names():
+    result = read_vcards(shared("syncevolution/vcard21.vcf"))
+    john = next(r for r in result.records if r.relatives)
+    assert [(r.relation, r.name) for r in john.relatives] == [
+        ("manager", "John Doe Senior"), ("assistant", "John Doe Junior"), ("spouse", "Joan Doe")]
+    card = ("BEGIN:VCARD\nVERSION:4.0\nFN:Anna\nRELATED;TYPE=child:text:Ona\n"
+            "RELATED;TYPE=spouse:urn:uuid:03a0e51f-d1aa-4385-8a53-e29025acd8af\n"
+            "item1.X-ABRELATEDNAMES:Jonas\nitem1.X-ABLabel:_$!<Brother>!$_\nEND:VCARD\n")
+    (anna,) = read_vcards(card.encode()).records
+    assert [(r.relation, r.name) for r in anna.relatives] == [("child", "Ona"),
+                                                              ("brother", "Jonas")]
+
+
+def test_an_address_given_only_as_printed_lines():
+    card = (b"BEGIN:VCARD\r\nVERSION:2.1\r\nFN:Ona\r\n"
+            b"LABEL;HOME;ENCODING=QUOTED-PRINTABLE:Gedimino pr. 1=0D=0AVilnius\r\nEND:VCARD\r\n")
+    (ona,) = read_vcards(card).records
+    assert [(a.street, a.label) for a in ona.addresses] == [("Gedimino pr. 1\nVilnius", "home")]

@@ -301,7 +301,7 @@ class MappedRows:
 
 
 def _values(cell: str, target: Target) -> list[str]:
-    if target.field in LISTED:
+    if target.field in LISTED and ":::" in cell:
         return [v for v in _MULTI.split(cell) if v.strip()]
     return [cell]
 
@@ -451,8 +451,10 @@ class _Row:
             year, month, day
 
     def address(self, entry: dict[str, list[str]], label: str) -> None:
-        parts = {p: "\n".join(v.strip() for v in entry.get(p, []) if v.strip())
-                 for p in (*ADDRESS_PARTS, "whole")}
+        parts = {p: "\n".join(values) if len(values) > 1 else values[0]
+                 for p, values in entry.items() if p != "label" and values}
+        for p in (*ADDRESS_PARTS, "whole"):
+            parts.setdefault(p, "")
         if not any(parts[p] for p in ADDRESS_PARTS):
             parts["street"] = parts["whole"]  # the whole address in one cell
         # else the parts say it better than Google's "Formatted" copy of them

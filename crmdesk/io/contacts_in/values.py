@@ -73,7 +73,8 @@ def split_full_name(text: str, order: str = GIVEN_FIRST) -> tuple[str, str, str]
 
 def name_order_of(data: ContactData) -> str:
     """Family first for a name written in CJK characters, given first for the rest."""
-    if has_cjk(data.family_name + data.given_name):
+    text = data.family_name + data.given_name
+    if not text.isascii() and has_cjk(text):
         return FAMILY_FIRST
     return GIVEN_FIRST
 

@@ -32,6 +32,7 @@ from crmdesk.core.contacts.records import (
     EmailData,
     LinkData,
     PhoneData,
+    RelativeData,
 )
 from crmdesk.core.i18n import _
 from crmdesk.io.contacts_in.values import (
@@ -51,8 +52,18 @@ _BEGIN = re.compile(rb"\s*BEGIN\s*:\s*VCARD\s*", re.IGNORECASE)
 _END = re.compile(rb"\s*END\s*:\s*VCARD\s*", re.IGNORECASE)
 _AGENT = re.compile(rb"\s*(?:[\w-]+\.)?AGENT[^:]*:\s*", re.IGNORECASE)
 _QP = re.compile(rb"QUOTED-PRINTABLE", re.IGNORECASE)
+# Relatives under the names programs give them: vCard 4.0's RELATED, Apple's labelled
+# X-ABRELATEDNAMES, and the X- properties of Evolution, KAddressBook and Outlook.
+_RELATIVES = {"X-SPOUSE": "spouse", "X-EVOLUTION-SPOUSE": "spouse", "X-MS-SPOUSE": "spouse",
+              "X-KADDRESSBOOK-X-SPOUSENAME": "spouse", "X-ASSISTANT": "assistant",
+              "X-EVOLUTION-ASSISTANT": "assistant", "X-MS-ASSISTANT": "assistant",
+              "X-KADDRESSBOOK-X-ASSISTANTSNAME": "assistant", "X-MANAGER": "manager",
+              "X-EVOLUTION-MANAGER": "manager", "X-MS-MANAGER": "manager",
+              "X-KADDRESSBOOK-X-MANAGERSNAME": "manager", "X-MS-CHILD": "child",
+              "X-CHILD": "child", "RELATED": "", "X-ABRELATEDNAMES": ""}
 _READ = frozenset({"N", "FN", "NICKNAME", "ORG", "TITLE", "TEL", "EMAIL", "ADR", "URL", "BDAY",
-                   "ANNIVERSARY", "X-ANNIVERSARY", "NOTE", "CATEGORIES"})
+                   "ANNIVERSARY", "X-ANNIVERSARY", "NOTE", "CATEGORIES", "LABEL",
+                   *_RELATIVES})
 _ENCODINGS = frozenset({"QUOTED-PRINTABLE", "BASE64", "B", "8BIT", "7BIT"})
 
 
@@ -295,6 +306,7 @@ def _card_to_contact(card: _Card, forced: str | None,
     data = ContactData()
     full_name = ""
     notes: list[str] = []
+    labels: list[tuple[_Property, str]] = []
     for prop in props:
         label = group_labels.get(prop.group) if prop.group else None
         name = prop.name
@@ -346,10 +358,24 @@ def _card_to_contact(card: _Card, forced: str | None,
             note = _unescape(text).strip()
             if note:
                 notes.append(note)
+        elif name in _RELATIVES:
+            who = _uri_value(_unescape(text), "text").strip()
+            relation = _RELATIVES[name] or (label or label_of(prop.types) or "relative").lower()
+            if who and not who.lower().startswith(("urn:", "http:", "https:", "mailto:")):
+                data.relatives.append(RelativeData(relation, who))
+        elif name == "LABEL":
+            labels.append((prop, _unescape(text)))
         elif name == "CATEGORIES":
             for tag in stringToTextValues(text):
                 if tag.strip() and tag.strip() not in data.tags:
                     data.tags.append(tag.strip())
+    if not data.addresses:  # a 2.1 card may give its address only as printed lines
+        for prop, text in labels:
+            lines = [x.strip() for x in text.splitlines() if x.strip()]
+            if lines:
+                data.addresses.append(AddressData(street="\n".join(lines),
+                                                  label=label_of(prop.types),
+                                                  primary=_pref(prop)))
     if not (data.given_name or data.family_name or data.middle_name) and full_name:
         data.given_name, data.middle_name, data.family_name = split_full_name(full_name)
     data.notes = "\n\n".join(notes)
