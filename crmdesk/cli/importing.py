@@ -11,6 +11,10 @@ prints are the ones the real run would give.
 from __future__ import annotations
 
 import argparse
+import sys
+import tempfile
+import time
+from contextlib import ExitStack
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -180,6 +184,29 @@ def _check_custom_keys(session: Any, read: _Read) -> None:
                                  keys=", ".join(repr(k) for k in missing)))
 
 
+class _Progress:
+    """Records done, their rate and the time left, on one line of a terminal's stderr."""
+
+    def __init__(self) -> None:
+        self.start = time.monotonic()
+        self.shown = False
+
+    def __call__(self, done: int, total: int) -> None:
+        if not total or done == 0:
+            return
+        spent = max(time.monotonic() - self.start, 1e-6)
+        rate = done / spent
+        left = (total - done) / rate if rate else 0
+        print("\r" + _("{done}/{total} contacts, {rate:.0f}/s, {left:.0f} s left").format(
+            done=done, total=total, rate=rate, left=left) + "   ", end="", file=sys.stderr,
+            flush=True)
+        self.shown = True
+
+    def close(self) -> None:
+        if self.shown:
+            print(file=sys.stderr)
+
+
 def run(args: argparse.Namespace) -> int:
     from crmdesk.core.contacts.bulk import BulkResult, add_contacts
     from crmdesk.core.storage.database import Database
@@ -187,15 +214,25 @@ def run(args: argparse.Namespace) -> int:
     path = Path(args.file)
     read = _read(args, path)
     result: BulkResult
-    with Database.open(db_path(args)) as db:
+    target = db_path(args)
+    with ExitStack() as stack:
+        if args.dry_run and not target.exists():
+            # A dry run leaves no new file behind: it tries a new one in a temporary folder.
+            target = Path(stack.enter_context(tempfile.TemporaryDirectory())) / target.name
+        db = stack.enter_context(Database.open(target))
+        progress = _Progress() if sys.stderr.isatty() else None
         try:
             with db.session() as s:
                 _check_custom_keys(s, read)
-                result = add_contacts(s, read.records, skip_invalid=True, keep_invalid=True)
+                result = add_contacts(s, read.records, skip_invalid=True, keep_invalid=True,
+                                      progress=progress)
                 if args.dry_run:
                     raise _DryRun(result)  # rolls the unit of work back
         except _DryRun as dry:
             result = dry.result
+        finally:
+            if progress is not None:
+                progress.close()
     problems = list(read.problems)
     for index, found in sorted(result.problems.items()):
         line = read.lines[index]

@@ -40,7 +40,13 @@ def test_dry_run_reports_and_writes_nothing(db_path, ru_csv):
                         "Дата рождения → birthday")
     assert lines[2:] == ["  line 3: 'mobile' has no digits: it is not a phone number.",
                          "  line 3: This contact was left out."]
-    assert names(db_path) == []
+    assert not db_path.exists()  # not even a new empty file
+    crmdesk("import", "--db", str(db_path), str(ru_csv), "--map", "ФИО=ignore",
+            "--map", "Эл. почта=email")
+    assert names(db_path) == ["ivan@example.ru", "ruta@example.lt"]
+    out = crmdesk("import", "--db", str(db_path), str(ru_csv), "--dry-run", "--json")
+    assert json.loads(out.stdout)["new"] == 2
+    assert names(db_path) == ["ivan@example.ru", "ruta@example.lt"]  # left as it was
 
 
 def test_real_run_writes_in_one_go(db_path, ru_csv):
@@ -157,3 +163,18 @@ def test_bad_input_gets_a_plain_message(db_path, tmp_path):
     assert out.returncode == 1 and "--map" in out.stderr
     assert crmdesk("import", str(csv), "--format", "docx").returncode == 2
     assert "Traceback" not in out.stderr
+
+
+def test_progress_on_a_terminal(capsys):
+    from crmdesk.cli.importing import _Progress
+
+    progress = _Progress()
+    progress(0, 4)
+    progress(2, 4)
+    progress.close()
+    err = capsys.readouterr().err
+    assert err.startswith("\r2/4 contacts, ") and " s left" in err and err.endswith("\n")
+    quiet = _Progress()
+    quiet(0, 0)
+    quiet.close()
+    assert capsys.readouterr().err == ""

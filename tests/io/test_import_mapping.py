@@ -192,6 +192,8 @@ def test_suggestions_for_known_headers():
     assert suggest_target("El. paštas") == Target("email")
     assert suggest_target("手机") == Target("phone", "mobile")
     assert suggest_target("Gender") is None
+    assert suggest_target("E-mail Display Name") is None  # Outlook's, not an address
+    assert suggest_target("Краткое имя эл. почты") is None
 
 
 def test_full_names_in_every_order():

@@ -179,7 +179,7 @@ def suggest_target(header: str) -> Target | None:
         return google
     known = _KNOWN.get(_key(header))
     if known:
-        return parse_target(known)
+        return parse_target(known)  # None for a column known to hold nothing to keep
     m = _LABELLED.fullmatch(header.strip())
     if m:
         kind = m.group(1).lower().replace("-", "")
