@@ -254,3 +254,14 @@ def test_an_address_given_only_as_printed_lines():
             b"LABEL;HOME;ENCODING=QUOTED-PRINTABLE:Gedimino pr. 1=0D=0AVilnius\r\nEND:VCARD\r\n")
     (ona,) = read_vcards(card).records
     assert [(a.street, a.label) for a in ona.addresses] == [("Gedimino pr. 1\nVilnius", "home")]
+
+
+def test_cards_without_a_charset_are_read_in_the_files_encoding_and_say_so():
+    people = ["Иванов;Иван", "Петрова;Мария", "Сидоров;Пётр", "Кузнецова;Ольга",
+              "Смирнов;Алексей"]
+    data = b"".join(b"BEGIN:VCARD\r\nVERSION:2.1\r\nN:" + p.encode("cp1251")
+                    + b"\r\nEND:VCARD\r\n" for p in people)
+    result = read_vcards(data)
+    assert names(result) == ["Иван Иванов", "Мария Петрова", "Пётр Сидоров", "Ольга Кузнецова",
+                             "Алексей Смирнов"]
+    assert [(p.line, "cp1251" in p.message) for p in result.problems] == [(0, True)]

@@ -35,6 +35,7 @@ from crmdesk.core.contacts.records import (
     RelativeData,
 )
 from crmdesk.core.i18n import _
+from crmdesk.io.contacts_in.encodings import detect_encoding
 from crmdesk.io.contacts_in.values import (
     ContactsRead,
     ReadProblem,
@@ -216,20 +217,11 @@ def _property(number: int, line: bytes, problems: list[ReadProblem]) -> _Propert
     return _Property(number, name.upper(), (group or "").upper(), types, params, raw)
 
 
-def _fallback_encoding(props: list[_Property], forced: str | None) -> str:
-    """The encoding of values that say none and are not UTF-8: the one the user chose,
-    else what charset-normalizer makes of all of them together, else Windows-1252."""
-    if forced:
-        return forced
-    odd = b"\n".join(p.raw for p in props if "CHARSET" not in p.params and
-                     p.params.get("ENCODING", "").upper() not in ("B", "BASE64") and
-                     not _is_utf8(p.raw))
-    if not odd:
-        return "utf-8"
-    from charset_normalizer import from_bytes
-
-    best = from_bytes(odd).best()
-    return best.encoding if best is not None else "cp1252"
+def _odd_bytes(props: list[_Property]) -> list[bytes]:
+    """Values that name no CHARSET and are not UTF-8: their encoding must be guessed."""
+    return [p.raw for p in props if "CHARSET" not in p.params and
+            p.params.get("ENCODING", "").upper() not in ("B", "BASE64") and
+            p.name in _READ and not _is_utf8(p.raw)]
 
 
 def _is_utf8(raw: bytes) -> bool:
@@ -296,11 +288,8 @@ def _uri_value(text: str, scheme: str) -> str:
     return value
 
 
-def _card_to_contact(card: _Card, forced: str | None,
+def _card_to_contact(card: _Card, props: list[_Property], fallback: str,
                      problems: list[ReadProblem]) -> ContactData | None:
-    props = [p for number, line in card.lines
-             if (p := _property(number, line, problems)) is not None]
-    fallback = _fallback_encoding(props, forced)
     group_labels = {p.group: apple_label(_unescape(_text(p, fallback, problems)))
                     for p in props if p.name == "X-ABLABEL" and p.group}
     data = ContactData()
@@ -466,11 +455,22 @@ def read_vcards(data: bytes, *, encoding: str | None = None) -> ContactsRead:
     if not cards:
         result.problems.append(ReadProblem(0, _("The file holds no vCard (no BEGIN:VCARD "
                                                 "line).")))
-    for card in cards:
+    props = [[p for number, line in card.lines
+              if (p := _property(number, line, result.problems)) is not None]
+             for card in cards]
+    # One guess for the whole file: a single short name says too little about its bytes.
+    odd = [raw for card_props in props for raw in _odd_bytes(card_props)]
+    fallback = encoding or (detect_encoding(b"\n".join(odd)) if odd else "utf-8")
+    if odd and not encoding:
+        result.problems.append(ReadProblem(0, _(
+            "Some values do not say their character set and are not UTF-8; they were read "
+            "as {encoding}. If names look wrong, choose the file's encoding.").format(
+                encoding=fallback)))
+    for card, card_props in zip(cards, props, strict=True):
         if not card.closed:
             result.problems.append(ReadProblem(card.line, _(
                 "The card that begins here has no END:VCARD; what it holds was read.")))
-        contact = _card_to_contact(card, encoding, result.problems)
+        contact = _card_to_contact(card, card_props, fallback, result.problems)
         if contact is not None:
             result.records.append(contact)
             result.lines.append(card.line)
