@@ -19,11 +19,16 @@ os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 # New files take their alphabet and phone region from the locale: make it the
 # same on every machine that runs the tests (tests that need another set it).
 os.environ["LANG"] = "C.UTF-8"
-for _var in ("LC_ALL", "LC_COLLATE"):
+# gettext reads LANGUAGE and LC_MESSAGES before LANG: a developer's Lithuanian
+# desktop must not turn the English-asserting tests Lithuanian.
+for _var in ("LC_ALL", "LC_COLLATE", "LANGUAGE", "LC_MESSAGES"):
     os.environ.pop(_var, None)
 # Tests never touch the user's own database.
 os.environ.setdefault("CRMDESK_DB", str(Path(os.environ.get("TMPDIR", "/tmp")) /
                                        f"crmdesk-test-{os.getpid()}.crmdesk"))
+# ... nor the user's own backups folder (files opened to write are backed up).
+os.environ.setdefault("CRMDESK_BACKUP_DIR", str(Path(os.environ.get("TMPDIR", "/tmp")) /
+                                               f"crmdesk-test-backups-{os.getpid()}"))
 
 ROOT = Path(__file__).resolve().parents[1]
 SHARED_DATA = ROOT.parent / "shared" / "data"

@@ -240,7 +240,10 @@ class Section(QWidget):
         font = self.title_label.font()
         font.setBold(True)
         self.title_label.setFont(font)
-        self.header.addWidget(self.title_label)
+        # A long title (Lithuanian "Žiniatinklis ir socialiniai tinklai") wraps in a
+        # narrow pane rather than widening the form past it.
+        self.title_label.setWordWrap(True)
+        self.header.addWidget(self.title_label, 1)
         self.header.addStretch(1)
         if title:
             outer.addLayout(self.header)

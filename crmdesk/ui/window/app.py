@@ -88,6 +88,7 @@ def configure_application(app: QApplication) -> None:
     from crmdesk import __version__
     from crmdesk.core import i18n
     from crmdesk.ui.common import wheel_guard
+    from crmdesk.ui.window.qt_words import CatalogueTranslator
 
     app.setOrganizationName("crmdesk")
     app.setApplicationName("crmdesk")
@@ -96,6 +97,9 @@ def configure_application(app: QApplication) -> None:
     if not any(os.environ.get(v) for v in ("LANGUAGE", "LC_ALL", "LC_MESSAGES", "LANG")):
         # Windows and macOS tell Qt, not the environment, which language the user reads.
         i18n.install([lang.replace("-", "_") for lang in QLocale.system().uiLanguages()])
+    # crmdesk's catalogue for Qt's standard buttons first; Qt's own, where it has
+    # one for the language, is asked before it (the last installed is asked first).
+    app.installTranslator(CatalogueTranslator(app))
     translator = QTranslator(app)
     if translator.load(QLocale.system(), "qtbase", "_",
                        QLibraryInfo.path(QLibraryInfo.LibraryPath.TranslationsPath)):
