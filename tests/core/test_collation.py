@@ -137,8 +137,10 @@ def test_a_version_4_file_gets_the_new_keys(db_path):
             company_key = s.scalar(select(Company.sort_key))
         assert shown == ["Zuikis", "Žalys", "李娜", "王小明", "张伟"]
         assert company_key == company_sort_key("北京有限公司", "lt")
-    # the version-4 file was kept beside it before the upgrade
-    assert any(".before-0004-" in p.name for p in db_path.parent.iterdir())
+    # the version-4 file was backed up before the upgrade
+    from crmdesk.core.storage.backups import list_backups
+
+    assert any(b.reason == "before-0004" for b in list_backups(db_path))
 
 
 @pytest.mark.parametrize("lang", ["", "lt", "ru", "zh"])

@@ -242,7 +242,9 @@ def test_older_file_is_backed_up_then_upgraded(db_path):
         assert migrate.current_revision(db.engine) == migrate.head()
         assert db.execute_scalar("SELECT display_name FROM contact") == "Old Friend"
     assert read_header(db_path) == (APPLICATION_ID, SCHEMA_VERSION)
-    backups = list(db_path.parent.glob(db_path.name + ".before-0001-*.bak"))
+    from crmdesk.core.storage.backups import list_backups
+
+    backups = [b.path for b in list_backups(db_path) if b.reason == "before-0001"]
     assert len(backups) == 1
     backup = sqlite3.connect(backups[0])
     assert backup.execute("SELECT version_num FROM alembic_version").fetchone() == ("0001",)

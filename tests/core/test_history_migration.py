@@ -79,7 +79,9 @@ def test_a_version_2_file_is_backed_up_then_upgraded(db_path):
         problems = check_database(db, deep=True).problems
         assert not [p for p in problems if "history" in p or "last contact" in p]
     assert read_header(db_path) == (APPLICATION_ID, SCHEMA_VERSION)
-    backups = list(db_path.parent.glob(db_path.name + ".before-0002-*.bak"))
+    from crmdesk.core.storage.backups import list_backups
+
+    backups = [b.path for b in list_backups(db_path) if b.reason == "before-0002"]
     assert len(backups) == 1
     backup = sqlite3.connect(backups[0])
     assert backup.execute("SELECT version_num FROM alembic_version").fetchone() == ("0002",)

@@ -17,13 +17,15 @@ write lock before its first read, so what it checks is what it changes.
 
 from __future__ import annotations
 
+import logging
 import os
 import shutil
 import sqlite3
 import struct
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
-from datetime import datetime
+from dataclasses import dataclass
+from datetime import datetime, timedelta
 from pathlib import Path
 from typing import Any, NoReturn
 
@@ -44,10 +46,13 @@ from crmdesk.core.errors import (
     ReadOnlyError,
 )
 from crmdesk.core.i18n import _
-from crmdesk.core.storage import migrate
+from crmdesk.core.storage import backups, migrate
+from crmdesk.core.storage.backups import OWNER_ONLY, BackupError, BackupInfo
 from crmdesk.core.storage.defaults import seed_defaults
 from crmdesk.core.storage.settings import set_setting
 from crmdesk.core.text.collation import system_language, system_region
+
+log = logging.getLogger(__name__)
 
 # "CRMD": written into the SQLite header so that crmdesk knows its own files.
 APPLICATION_ID = 0x43524D44
@@ -55,8 +60,6 @@ APPLICATION_ID = 0x43524D44
 SCHEMA_VERSION = 5
 SQLITE_MAGIC = b"SQLite format 3\x00"
 FILE_SUFFIX = ".crmdesk"
-# Files crmdesk makes (the database, its lock, backups) are the user's alone.
-OWNER_ONLY = 0o600
 # What SQLite and crmdesk put beside a database file while it is open.
 BESIDE = ("-wal", "-shm", "-journal", ".lock")
 
@@ -65,15 +68,9 @@ def _beside(path: Path) -> list[Path]:
     return [Path(str(path) + suffix) for suffix in BESIDE]
 
 
-def create_owner_only(path: Path) -> None:
-    """Make ``path`` as a new, empty file only its owner may read (POSIX); SQLite
-    then gives the -wal and -shm it makes beside it the same permissions.
-    An existing file is left as it is."""
-    try:
-        fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, OWNER_ONLY)
-    except FileExistsError:
-        return
-    os.close(fd)
+# A new database file is made owner-only before SQLite opens it: SQLite then
+# gives the -wal and -shm it makes beside it the same permissions.
+create_owner_only = backups.create_owner_only
 
 
 def default_path() -> Path:
@@ -141,6 +138,9 @@ def _check_size(path: Path, head: bytes) -> None:
     if pages and valid_for == change_counter and size < pages * page_size:
         raise _damaged(path)
 
+
+# Backups on close after changes: at most one in this long.
+CLOSE_QUIET = timedelta(minutes=5)
 
 # How long a writer waits for another one (a script logging a call while the
 # window saves) before it is told the file is busy.
@@ -250,6 +250,9 @@ class Database:
         self.readonly = readonly
         self._lock = lock
         self._lock_made = False
+        # Whether to back the file up on close, and whether it was changed.
+        self._backups = False
+        self._changed = False
         self._sessions = sessionmaker(engine, expire_on_commit=False, info={"database": self})
         self._write_sessions = sessionmaker(engine.execution_options(**{_WRITE: True}),
                                             expire_on_commit=False, info={"database": self})
@@ -261,9 +264,13 @@ class Database:
     # -- opening -----------------------------------------------------------
     @classmethod
     def open(
-        cls, path: str | os.PathLike[str], *, create: bool = True, readonly: bool = False
+        cls, path: str | os.PathLike[str], *, create: bool = True, readonly: bool = False,
+        backup: bool = True,
     ) -> Database:
-        """Open (or create) a crmdesk file, refusing anything that is not safe to use."""
+        """Open (or create) a crmdesk file, refusing anything that is not safe to use.
+
+        Opened to write, an existing file is backed up on its first open of the day,
+        and again on close if anything was changed (``backup=False``: neither)."""
         path = Path(path).expanduser().absolute()
         if not path.parent.is_dir():
             raise FolderMissingError(
@@ -327,6 +334,9 @@ class Database:
             db._lock_made = lock is not None and Path(lock.lock_file) not in beside_before
             if not readonly:
                 db._prepare(new=header is None)
+                db._backups = backup
+                if backup and header is not None:
+                    db._daily_backup()
             else:
                 db._check_revision()
             return db
@@ -437,12 +447,55 @@ class Database:
             )
 
     def backup_before_migration(self, revision: str) -> Path:
-        """Copy the file aside before a migration touches it."""
+        """A verified backup before a migration touches the file (none, no migration)."""
+        return self.back_up(f"before-{revision}").path
+
+    # -- backups -------------------------------------------------------------
+    def back_up(self, reason: str = backups.ON_DEMAND, *,
+                to: str | os.PathLike[str] | None = None) -> BackupInfo:
+        """A verified backup: into the file's backup folder (rotated), or to ``to``
+        (a new file, never one that exists, kept out of rotation)."""
         assert self.path is not None
-        stamp = datetime.now().strftime("%Y%m%d-%H%M%S")
-        target = self.path.with_name(f"{self.path.name}.before-{revision}-{stamp}.bak")
-        self.copy_to(target)
-        return target
+        raw = self.engine.raw_connection()
+        try:
+            source: sqlite3.Connection = raw.driver_connection  # type: ignore[assignment]
+            if to is None:
+                return backups.make_backup(source, self.path, reason)
+            target = Path(to).expanduser().absolute()
+            if target == self.path:
+                raise BackupError(_("A backup cannot replace the file itself."))
+            contacts = backups.write_backup(source, target)
+            return BackupInfo(target, datetime.now().replace(microsecond=0),
+                              target.stat().st_size, contacts, reason)
+        finally:
+            raw.close()
+
+    def _daily_backup(self) -> None:
+        """The first open of the day backs up a file that holds anything. A backup
+        that fails does not keep the file from opening; it is logged."""
+        assert self.path is not None
+        made = backups.newest(self.path)
+        if made is not None and made.date() == datetime.now().date():
+            return
+        if not self.execute_scalar("SELECT EXISTS (SELECT 1 FROM contact) "
+                                   "OR EXISTS (SELECT 1 FROM company)"):
+            return
+        try:
+            self.back_up(backups.DAILY)
+        except BackupError:
+            log.warning("the daily backup of %s failed", self.path, exc_info=True)
+
+    def _backup_on_close(self) -> None:
+        """After changes, a backup on close; but at most one every CLOSE_QUIET, so a
+        script that logs a call a minute does not copy the file each time."""
+        assert self.path is not None
+        made = backups.newest(self.path, reason=backups.ON_CLOSE)
+        if made is not None and datetime.now() - made < CLOSE_QUIET:
+            return
+        try:
+            self.back_up(backups.ON_CLOSE)
+        except (BackupError, DatabaseFileError):
+            log.warning("the backup of %s on close failed", self.path, exc_info=True)
 
     # -- use ---------------------------------------------------------------
     @contextmanager
@@ -452,6 +505,8 @@ class Database:
         s = self._write_sessions()
         try:
             yield s
+            if s.in_transaction() and has_written(s):
+                self._changed = True
             s.commit()
             self.generation += 1
         except (DBAPIError, sqlite3.Error) as exc:
@@ -501,6 +556,9 @@ class Database:
         return target
 
     def close(self) -> None:
+        if self._backups and self._changed and self._lock is not None:
+            self._changed = False
+            self._backup_on_close()
         self.engine.dispose()
         if self._lock is not None:
             if self._lock_made:
@@ -520,3 +578,107 @@ class Database:
         """A constant SQL statement (never built from input), for checks and tests."""
         with self.engine.connect() as conn:
             return conn.execute(text(sql)).scalar()
+
+
+# -- restoring -----------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Restored:
+    contacts: int  # in the file now
+    kept: Path | None  # where the file as it was before the restore is kept
+
+
+def check_backup(backup: Path) -> int:
+    """The contacts in ``backup`` if it is a whole crmdesk file this version can open;
+    else BackupError, saying why."""
+    backup = Path(backup)
+    if not backup.is_file():
+        raise BackupError(_("There is no backup at {path}.").format(path=backup))
+    try:
+        header = read_header(backup)
+    except NotADatabaseError as exc:
+        raise BackupError(
+            _("The backup {path} is damaged or is not a crmdesk database: nothing was "
+              "restored.").format(path=backup)) from exc
+    if header is None or header[0] != APPLICATION_ID:
+        raise BackupError(_("{path} is not a crmdesk backup: nothing was restored.").format(
+            path=backup))
+    if header[1] > SCHEMA_VERSION:
+        raise BackupError(_("The backup {path} was made by a newer version of crmdesk: "
+                            "nothing was restored.").format(path=backup))
+    try:
+        return backups.verify(backup)
+    except BackupError as exc:
+        raise BackupError(exc.message + " " + _("Nothing was restored.")) from exc
+
+
+def restore_backup(path: str | os.PathLike[str], backup: str | os.PathLike[str]) -> Restored:
+    """Put ``backup`` in the place of the database file ``path``.
+
+    The backup is checked first, whole; then the file is locked as a writer locks
+    it (no window or command may have it open to write) and backed up itself (a
+    damaged file is kept as it is, byte for byte); only then is the backup copied
+    beside it and renamed over it, so that a failure at any point leaves either
+    the old file or the restored one, never a mixture.
+    """
+    path = Path(path).expanduser().absolute()
+    backup = Path(backup).expanduser().absolute()
+    if backup == path:
+        raise BackupError(_("A file cannot be restored from itself."))
+    contacts = check_backup(backup)
+    lock_path = Path(str(path) + ".lock")
+    lock_made = not lock_path.exists()
+    lock = FileLock(str(lock_path), timeout=0, thread_local=False, mode=OWNER_ONLY)
+    try:
+        lock.acquire()
+    except Timeout:
+        raise AlreadyOpenError(
+            _("{path} is open in crmdesk (a window or a command). Close it there, then "
+              "restore; nothing was restored.").format(path=path)) from None
+    try:
+        kept = _keep_current(path) if path.exists() else None
+        tmp = path.with_name(path.name + ".restoring")
+        tmp.unlink(missing_ok=True)
+        create_owner_only(tmp)
+        try:
+            source = sqlite3.connect(backup.as_uri() + "?mode=ro&immutable=1", uri=True)
+            try:
+                dest = sqlite3.connect(str(tmp))
+                try:
+                    source.backup(dest)
+                    dest.execute("PRAGMA journal_mode=DELETE")
+                finally:
+                    dest.close()
+            finally:
+                source.close()
+            if backups.verify(tmp) != contacts:
+                raise BackupError(_("The restored copy does not match the backup; nothing "
+                                    "was restored."))
+            # The old file's log and index must not be read with the new file.
+            for suffix in ("-wal", "-shm"):
+                Path(str(path) + suffix).unlink(missing_ok=True)
+            os.replace(tmp, path)
+        except (OSError, sqlite3.Error) as exc:
+            raise translate_error(exc, path) from exc
+        finally:
+            tmp.unlink(missing_ok=True)
+    finally:
+        if lock_made:
+            lock_path.unlink(missing_ok=True)
+        lock.release()
+    return Restored(contacts, kept)
+
+
+def _keep_current(path: Path) -> Path:
+    """Back up the file about to be replaced: verified if SQLite can read it whole,
+    else copied byte for byte (a damaged file may still hold what the user needs)."""
+    try:
+        read_header(path)
+        source = sqlite3.connect(str(path), isolation_level=None)
+        try:
+            return backups.make_backup(source, path, backups.BEFORE_RESTORE).path
+        finally:
+            source.close()
+    except (NotADatabaseError, BackupError, sqlite3.Error):
+        return backups.keep_aside(path, backups.DAMAGED)

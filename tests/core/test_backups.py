@@ -1,0 +1,297 @@
+"""Backups: made with SQLite's backup API, verified, rotated, listed, restored."""
+
+from __future__ import annotations
+
+import os
+import sqlite3
+import stat
+import struct
+from datetime import datetime, timedelta
+from pathlib import Path
+
+import pytest
+
+from crmdesk.core.contacts.records import ContactData, EmailData, PhoneData, create_contact
+from crmdesk.core.errors import AlreadyOpenError
+from crmdesk.core.storage import backups
+from crmdesk.core.storage.backups import BackupError, list_backups, rotate, to_keep
+from crmdesk.core.storage.database import Database, restore_backup
+
+
+@pytest.fixture(autouse=True)
+def backup_root(tmp_path, monkeypatch) -> Path:
+    root = tmp_path / "backups"
+    monkeypatch.setenv(backups.BACKUP_DIR_ENV, str(root))
+    return root
+
+
+def dump(path: Path) -> list[str]:
+    """Every table's rows and the schema, as SQL text: equal dumps, equal data."""
+    conn = sqlite3.connect(path.as_uri() + "?mode=ro", uri=True)
+    try:
+        return list(conn.iterdump())
+    finally:
+        conn.close()
+
+
+def add_people(db: Database, *names: str) -> None:
+    for name in names:
+        create_contact(db, ContactData(given_name=name, family_name="Иванова",
+                                       phones=[PhoneData("+7 495 123-45-67")],
+                                       emails=[EmailData(f"{name.lower()}@example.ru")],
+                                       company="ООО Ромашка", notes="заметка " * 20))
+
+
+def reasons(db_path: Path) -> list[str]:
+    return [b.reason for b in list_backups(db_path)]
+
+
+def test_a_backup_then_a_restore_give_identical_data(db_path, new_db_file):
+    new_db_file(db_path)
+    with Database.open(db_path, backup=False) as db:
+        add_people(db, "Мария", "Анна", "Rūta")
+        before = dump(db_path)
+        info = db.back_up()
+        assert info.contacts == 3 and info.reason == "manual"
+        add_people(db, "Later")
+    assert dump(db_path) != before
+    restored = restore_backup(db_path, info.path)
+    assert restored.contacts == 3
+    assert dump(db_path) == before
+    # The file as it was before the restore is kept, and is itself whole.
+    assert restored.kept is not None
+    assert backups.verify(restored.kept) == 4
+    with Database.open(db_path) as db:
+        assert db.execute_scalar("SELECT count(*) FROM contact") == 3
+    assert sorted(p.name for p in db_path.parent.iterdir()) == ["backups", db_path.name]
+
+
+def test_a_backup_is_verified_owner_only_and_listed(db, backup_root):
+    add_people(db, "Мария", "Анна")
+    info = db.back_up()
+    assert info.path.parent.parent == backup_root
+    assert info.path.name.startswith("contacts-") and info.path.name.endswith("-manual.crmdesk")
+    if os.name == "posix":
+        assert stat.S_IMODE(info.path.stat().st_mode) == 0o600
+    assert backups.verify(info.path) == 2
+    listed = list_backups(db.path)
+    assert [(b.path, b.contacts, b.size) for b in listed] == [
+        (info.path, 2, info.path.stat().st_size)]
+    assert abs(listed[0].made - datetime.now()) < timedelta(minutes=1)
+    # Nothing is left half-written beside it.
+    assert [p.name for p in info.path.parent.iterdir()] == [info.path.name]
+
+
+def test_two_files_with_the_same_name_have_their_own_backups(tmp_path, new_db_file):
+    one = new_db_file(tmp_path / "contacts.crmdesk")
+    (tmp_path / "other").mkdir()
+    two = new_db_file(tmp_path / "other" / "contacts.crmdesk")
+    for path in (one, two):
+        with Database.open(path, backup=False) as db:
+            add_people(db, "Мария")
+            db.back_up()
+    assert len(list_backups(one)) == len(list_backups(two)) == 1
+    assert list_backups(one)[0].path != list_backups(two)[0].path
+
+
+def test_a_backup_to_a_chosen_file_never_overwrites(db, tmp_path):
+    add_people(db, "Мария")
+    target = tmp_path / "copy for the accountant.crmdesk"
+    info = db.back_up(to=target)
+    assert info.path == target and info.contacts == 1
+    assert backups.verify(target) == 1
+    with pytest.raises(BackupError) as err:
+        db.back_up(to=target)
+    assert "already exists" in err.value.message
+    with pytest.raises(BackupError):
+        db.back_up(to=db.path)
+    assert list_backups(db.path) == []  # a chosen file is not in the rotation
+
+
+def test_a_file_opened_only_to_read_can_be_backed_up(db_path, new_db_file):
+    new_db_file(db_path)
+    with Database.open(db_path, backup=False) as db:
+        add_people(db, "Мария")
+    with Database.open(db_path, readonly=True) as reader:
+        assert reader.back_up().contacts == 1
+
+
+def test_the_first_open_of_the_day_backs_up_a_file_with_contacts(db_path, new_db_file):
+    new_db_file(db_path)
+    with Database.open(db_path):
+        pass
+    assert reasons(db_path) == []  # nothing in it yet: nothing to back up
+    with Database.open(db_path, backup=False) as db:
+        add_people(db, "Мария")
+    with Database.open(db_path):
+        pass
+    assert reasons(db_path) == ["daily"]
+    with Database.open(db_path):
+        pass
+    with Database.open(db_path, readonly=True):
+        pass
+    assert reasons(db_path) == ["daily"]
+
+
+def test_close_after_changes_backs_up(db_path, new_db_file, monkeypatch):
+    new_db_file(db_path)
+    with Database.open(db_path) as db:
+        add_people(db, "Мария")
+    assert reasons(db_path) == ["close"]
+    assert list_backups(db_path)[0].contacts == 1
+    with Database.open(db_path) as db, db.reading() as s:
+        s.execute(sqlite_text("SELECT count(*) FROM contact"))
+    assert reasons(db_path) == ["close"]  # nothing changed, no new backup (and the
+    # file was backed up today already)
+    with Database.open(db_path) as db:
+        add_people(db, "Анна")
+    # A second change within a few minutes: not backed up again on close.
+    assert reasons(db_path) == ["close"]
+    from crmdesk.core.storage import database
+
+    monkeypatch.setattr(database, "CLOSE_QUIET", timedelta(0))
+    with Database.open(db_path) as db:
+        add_people(db, "Rūta")
+    assert reasons(db_path) == ["close", "close"]
+    assert list_backups(db_path)[0].contacts == 3
+
+
+def sqlite_text(sql: str):
+    from sqlalchemy import text
+
+    return text(sql)
+
+
+def test_a_failed_backup_does_not_keep_the_file_from_opening(db_path, new_db_file,
+                                                             backup_root):
+    new_db_file(db_path)
+    with Database.open(db_path, backup=False) as db:
+        add_people(db, "Мария")
+    backup_root.write_text("a file where the folder should be")
+    with Database.open(db_path) as db:
+        assert db.execute_scalar("SELECT count(*) FROM contact") == 1
+
+
+# -- rotation ---------------------------------------------------------------------
+
+
+def test_rotation_keeps_the_last_days_weeks_and_months():
+    end = datetime(2026, 12, 5, 12, 0)  # a Saturday
+    made = [end - timedelta(days=d) for d in range(400)]
+    kept = sorted(made[i].date().isoformat() for i in to_keep(made))
+    days = [f"2026-11-{d}" for d in range(29, 31)] + [f"2026-12-0{d}" for d in range(1, 6)]
+    weeks = ["2026-11-15", "2026-11-22", "2026-11-29"]  # Sundays, each its week's newest
+    months = ["2026-01-31", "2026-02-28", "2026-03-31", "2026-04-30", "2026-05-31",
+              "2026-06-30", "2026-07-31", "2026-08-31", "2026-09-30", "2026-10-31",
+              "2026-11-30"]
+    assert kept == sorted(set(days + weeks + months))
+
+
+def test_rotation_keeps_the_newest_few_of_one_day():
+    end = datetime(2026, 12, 5, 18, 0)
+    made = [end - timedelta(minutes=10 * i) for i in range(20)]
+    assert to_keep(made) == set(range(backups.KEEP_LAST))
+
+
+def test_rotate_removes_only_backups_rotation_does_not_keep(tmp_path):
+    folder = tmp_path / "contacts-0123456789"
+    folder.mkdir()
+    end = datetime(2026, 12, 5, 12, 0)
+    for d in range(60):
+        stamp = (end - timedelta(days=d)).strftime("%Y-%m-%d_%H%M%S")
+        (folder / f"contacts-{stamp}-daily.crmdesk").write_bytes(b"")
+    (folder / "my notes.txt").write_text("keep me")
+    (folder / "contacts-old.crmdesk").write_bytes(b"")
+    removed = rotate(folder)
+    left = sorted(p.name for p in folder.iterdir())
+    assert "my notes.txt" in left and "contacts-old.crmdesk" in left
+    assert len(removed) == 60 - (len(left) - 2)
+    assert "contacts-2026-12-05_120000-daily.crmdesk" in left
+    assert "contacts-2026-10-31_120000-daily.crmdesk" in left  # October's newest
+    assert "contacts-2026-10-30_120000-daily.crmdesk" not in left
+
+
+def test_making_backups_rotates_the_folder(db, monkeypatch):
+    add_people(db, "Мария")
+    start = datetime(2026, 1, 1, 9, 0)
+    for day in range(40):
+        backups.make_backup(db.engine.raw_connection().driver_connection, db.path, "daily",
+                            now=start + timedelta(days=day))
+    assert len(list_backups(db.path)) == len(to_keep(
+        [start + timedelta(days=d) for d in reversed(range(40))]))
+
+
+# -- restoring --------------------------------------------------------------------
+
+
+@pytest.fixture
+def backed_up(db_path, new_db_file):
+    new_db_file(db_path)
+    with Database.open(db_path, backup=False) as db:
+        add_people(db, "Мария", "Анна")
+        info = db.back_up()
+    return db_path, info.path
+
+
+def damage(path: Path, how: str) -> None:
+    data = path.read_bytes()
+    if how == "cut":
+        path.write_bytes(data[: len(data) // 2])
+    elif how == "page zeroed":
+        path.write_bytes(data[:4096] + bytes(4096) + data[8192:])
+    elif how == "text":
+        path.write_text("not a backup at all\n")
+    elif how == "newer":
+        path.write_bytes(data[:60] + struct.pack(">i", 999) + data[64:])
+
+
+@pytest.mark.parametrize("how", ["cut", "page zeroed", "text", "newer"])
+def test_a_damaged_backup_is_refused_and_nothing_changes(backed_up, how):
+    db_path, backup = backed_up
+    damage(backup, how)
+    before = db_path.read_bytes()
+    listed = list_backups(db_path)
+    with pytest.raises(BackupError) as err:
+        restore_backup(db_path, backup)
+    message = err.value.message
+    assert str(backup) in message and "nothing was restored" in message.lower()
+    assert db_path.read_bytes() == before
+    assert list_backups(db_path) == listed  # not even a safety copy was needed
+    assert sorted(p.name for p in db_path.parent.iterdir()) == ["backups", db_path.name]
+
+
+def test_a_damaged_backup_is_listed_without_a_count(backed_up):
+    db_path, backup = backed_up
+    damage(backup, "text")
+    assert [b.contacts for b in list_backups(db_path)] == [None]
+
+
+def test_restore_waits_for_nobody_it_refuses_while_the_file_is_open(backed_up):
+    db_path, backup = backed_up
+    with Database.open(db_path, backup=False) as db:
+        with pytest.raises(AlreadyOpenError) as err:
+            restore_backup(db_path, backup)
+        assert "Close it there" in err.value.message
+        add_people(db, "Still")
+    with Database.open(db_path, readonly=True) as db:
+        assert db.execute_scalar("SELECT count(*) FROM contact") == 3
+
+
+def test_a_damaged_file_is_kept_byte_for_byte_and_replaced(backed_up):
+    db_path, backup = backed_up
+    damage(db_path, "cut")
+    damaged = db_path.read_bytes()
+    restored = restore_backup(db_path, backup)
+    assert restored.contacts == 2
+    assert restored.kept is not None and restored.kept.read_bytes() == damaged
+    assert "damaged" in restored.kept.name
+    with Database.open(db_path) as db:
+        assert db.execute_scalar("SELECT count(*) FROM contact") == 2
+
+
+def test_a_missing_file_is_restored(backed_up):
+    db_path, backup = backed_up
+    db_path.unlink()
+    assert restore_backup(db_path, backup).kept is None
+    with Database.open(db_path, readonly=True) as db:
+        assert db.execute_scalar("SELECT count(*) FROM contact") == 2
