@@ -15,12 +15,12 @@ import sys
 from collections.abc import Sequence
 
 from crmdesk import __version__
-from crmdesk.cli import check, demo, fields, gui, history, importing, log, search
+from crmdesk.cli import backup, check, demo, fields, gui, history, importing, log, search
 from crmdesk.cli.common import add_db_option, configure_logging, handle_errors
 from crmdesk.core.i18n import _
 
 # In the order `crmdesk --help` lists them.
-COMMANDS = (gui, search, check, demo, fields, history, log, importing)
+COMMANDS = (gui, search, check, demo, fields, history, log, importing, backup)
 
 
 def build_parser() -> argparse.ArgumentParser:
