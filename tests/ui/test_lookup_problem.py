@@ -82,3 +82,25 @@ def test_a_long_message_fits_beside_the_box(qtbot, window_alone):
     assert window.search_box.width() >= 300
     assert label.geometry().right() <= window.search_box.mapTo(
         label.parentWidget(), window.search_box.rect().topLeft()).x()
+
+
+def test_a_date_that_could_swap_is_said_as_read(qtbot, window_alone, db, monkeypatch):
+    from crmdesk.core.fields import service as fields
+    from crmdesk.core.storage.field_models import DATE
+    from crmdesk.core.text.parsing import system_dayfirst
+
+    monkeypatch.setenv("LANG", "en_US.UTF-8")
+    system_dayfirst.cache_clear()
+    try:
+        with db.session() as s:
+            key = fields.add_field(s, "contact", "Renewal", DATE).key
+        window = window_alone
+        type_into(qtbot, window, f"{key}<6/1/2026")
+        qtbot.waitUntil(lambda: problem_shown(window), timeout=3000)
+        assert window.lookup_problem.text() == \
+            "6/1/2026 is read as June 1, 2026, not January 6, 2026."
+        window.search_box.clear()
+        type_into(qtbot, window, f"{key}<2026-06-01")
+        qtbot.waitUntil(lambda: not window.lookup_problem.isVisible(), timeout=3000)
+    finally:
+        system_dayfirst.cache_clear()

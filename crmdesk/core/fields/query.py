@@ -88,7 +88,7 @@ def date_range_of(text: str, today: date) -> DateRange | None:
     found = parse_date_range(text, today)
     if found is not None:
         return found
-    day = parse_date(text, dayfirst=True)
+    day = parse_date(text)  # the user's locale's order, as in every other box
     return None if day is None else DateRange(day, day)
 
 

@@ -28,7 +28,7 @@ from typing import Any
 
 from babel import numbers as babel_numbers
 
-from crmdesk.core.errors import Problem
+from crmdesk.core.errors import WARNING, Problem
 from crmdesk.core.fields.info import (
     CHOICE,
     DATE,
@@ -48,10 +48,14 @@ from crmdesk.core.fields.info import (
 from crmdesk.core.i18n import _
 from crmdesk.core.text.folding import digits, fold
 from crmdesk.core.text.parsing import (
+    format_day,
+    format_number,
     parse_bool,
     parse_date,
-    parse_money,
     parse_number,
+    read_date,
+    read_money,
+    read_number,
 )
 from crmdesk.core.text.validation import MAX_LONG, MAX_SHORT, normalize_email, normalize_phone
 
@@ -136,6 +140,7 @@ def _parse_numeric(field: FieldInfo, value: Any) -> tuple[Decimal | None, list[P
     if isinstance(value, bool):
         return None, [_problem(field, _("{label}: yes/no is not a number.").format(
             label=field.label))]
+    understood: list[Problem] = []  # a number that could be read two ways, as read
     if isinstance(value, Decimal | int):
         number: Decimal | None = Decimal(value)
     elif isinstance(value, float):
@@ -143,17 +148,29 @@ def _parse_numeric(field: FieldInfo, value: Any) -> tuple[Decimal | None, list[P
     else:
         text = str(value)
         if field.type == MONEY:
-            number, meant = parse_money(text)
-            if number is not None and meant and field.currency and field.currency not in meant:
+            reading, meant = read_money(text)
+            if (reading.value is not None and meant and field.currency
+                    and field.currency not in meant):
                 return None, [_problem(field, _(
                     "{label} is kept in {currency}; {value!r} is in another currency."
                 ).format(label=field.label, currency=field.currency, value=text))]
         else:
-            number = parse_number(text)
+            reading = read_number(text)
+        number = reading.value
+        if number is None and reading.ambiguous:
+            first, second = (format_number(r) for r in reading.readings[:2])
+            return None, [_problem(field, _(
+                "{label}: {value!r} could be {first} or {second}; type it as one of them."
+            ).format(label=field.label, value=text, first=first, second=second))]
         if number is None:
             return None, [_problem(field, _(
                 "{label}: {value!r} is not a number (write it like 1234.50 or 1 234,50)."
             ).format(label=field.label, value=text))]
+        if reading.ambiguous:
+            understood = [_problem(field, _(
+                "{label}: {value!r} was read as {number} (not {other})."
+            ).format(label=field.label, value=text, number=format_number(number),
+                     other=format_number(reading.readings[1])), WARNING)]
     if number is None or not number.is_finite() or abs(number) >= MAX_MAGNITUDE:
         return None, [_problem(field, _("{label}: the number is too large.").format(
             label=field.label))]
@@ -169,7 +186,7 @@ def _parse_numeric(field: FieldInfo, value: Any) -> tuple[Decimal | None, list[P
                     label=field.label, n=limit)
             return None, [_problem(field, msg)]
         number = normalized
-    return number, []
+    return number, understood
 
 
 def _parse_text(field: FieldInfo, value: Any, region: str) -> tuple[str | None, list[Problem]]:
@@ -230,11 +247,17 @@ def parse_value(field: FieldInfo, value: Any, *, region: str = "",
         elif isinstance(value, date):
             result = value
         else:
-            result = parse_date(str(value), dayfirst=dayfirst)
+            reading = read_date(str(value), dayfirst=dayfirst)
+            result = reading.value
             if result is None:
                 problems = [_problem(field, _(
                     "{label}: {value!r} is not a date (write it like 2026-03-31)."
                 ).format(label=field.label, value=str(value)))]
+            elif reading.other is not None:
+                problems = [_problem(field, _(
+                    "{label}: {value!r} was read as {date} (not {other})."
+                ).format(label=field.label, value=str(value), date=format_day(result),
+                         other=format_day(reading.other)), WARNING)]
     elif field.type == YES_NO:
         result = value if isinstance(value, bool) else parse_bool(str(value))
         if result is None:

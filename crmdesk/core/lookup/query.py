@@ -41,6 +41,7 @@ from sqlalchemy.orm import Session
 from crmdesk.core.errors import QuerySyntaxError
 from crmdesk.core.fields import service as fields
 from crmdesk.core.fields.query import owner_ids, value_condition
+from crmdesk.core.i18n import _
 from crmdesk.core.lookup.compiler import CompiledLookup, compile_lookup, registry_of, terms_of
 from crmdesk.core.lookup.contact_fields import CONTACTS
 from crmdesk.core.lookup.history_fields import HISTORY
@@ -57,6 +58,7 @@ from crmdesk.core.lookup.syntax import (
     Cond,
     Everything,
     Node,
+    Not,
     Or,
     Text,
     has_conditions,
@@ -70,6 +72,7 @@ from crmdesk.core.storage.field_models import COMPANY, CONTACT
 from crmdesk.core.storage.models import Company, Contact, Interaction
 from crmdesk.core.storage.name_order import name_ordered_ids, remembered
 from crmdesk.core.storage.raw_rows import raw_rows
+from crmdesk.core.text.parsing import format_day, read_date
 
 __all__ = ["COMPANY", "CONTACT", "CUSTOM_PREFIX", "HISTORY", "Within", "compile_text",
            "fetch_ids", "find_ids", "text_memory"]
@@ -127,6 +130,33 @@ def lookup_problem(session: Session, entity: str, text: str) -> QuerySyntaxError
     except QuerySyntaxError as exc:
         return exc
     return None
+
+
+def lookup_notes(text: str) -> list[str]:
+    """How the lookup's dates were read where the day and the month could swap
+    ("renewal<6/1/2026" on a US PC: 6/1/2026 is June 1, 2026, not January 6), for
+    the search box to say; nothing for a lookup it cannot parse."""
+    try:
+        tree = parse(text)
+    except QuerySyntaxError:
+        return []
+    notes: list[str] = []
+
+    def walk(node: Node) -> None:
+        if isinstance(node, Cond):
+            reading = read_date(node.value)
+            if reading.value is not None and reading.other is not None:
+                notes.append(_("{value} is read as {date}, not {other}.").format(
+                    value=node.value, date=format_day(reading.value),
+                    other=format_day(reading.other)))
+        elif isinstance(node, And | Or):
+            for item in node.items:
+                walk(item)
+        elif isinstance(node, Not):
+            walk(node.item)
+
+    walk(tree)
+    return list(dict.fromkeys(notes))
 
 
 def search_terms(text: str) -> tuple[Term, ...]:

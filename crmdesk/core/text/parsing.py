@@ -11,15 +11,17 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from dataclasses import dataclass
 from datetime import date, datetime
 from decimal import Decimal, InvalidOperation
 from functools import lru_cache
 
+from babel import Locale
 from babel import numbers as babel_numbers
 from dateutil import parser as date_parser
 
 from crmdesk.core.i18n import _
-from crmdesk.core.text.collation import system_language
+from crmdesk.core.text.collation import system_language, system_locale
 from crmdesk.core.text.folding import fold
 
 MIN_YEAR = 1000
@@ -30,6 +32,9 @@ MAX_YEAR = 9999
 _SPACES = re.compile(r"[\s\u00a0\u202f\u2009'\u2019_]")
 _PLAIN = re.compile(r"[+-]?(\d+(\.\d*)?|\.\d+)")
 _GROUPED = {",": re.compile(r"\d{1,3}(,\d{3})+"), ".": re.compile(r"\d{1,3}(\.\d{3})+")}
+# One mark and exactly three digits after it, the whole part not a lone 0:
+# "1,500" is fifteen hundred in Boston and one and a half in Vilnius.
+_THOUSANDS_OR_DECIMAL = re.compile(r"(?!0[,.])\d{1,3}[,.]\d{3}")
 
 # Currency signs people type, and the ISO codes each can mean.
 _SIGNS: dict[str, frozenset[str]] = {
@@ -89,52 +94,139 @@ def default_currency() -> str:
     return "EUR"
 
 
-def parse_number(text: str) -> Decimal | None:
+@dataclass(frozen=True)
+class NumberReading:
+    """What a typed number was read as.
+
+    ``value``: the number, or None. ``readings``: when the text can be read two
+    ways ("1,500": one and a half, or fifteen hundred), both, the one taken
+    first; then ``value`` is the one the user's locale means, or None when the
+    locale does not settle it ("1.500" for a Lithuanian, whose decimal mark is a
+    comma and whose thousands are grouped with a space).
+    """
+
+    value: Decimal | None
+    readings: tuple[Decimal, ...] = ()
+
+    @property
+    def ambiguous(self) -> bool:
+        return len(self.readings) > 1
+
+
+def number_locale() -> str:
+    """The locale numbers are read and shown in: the user's ("lt_LT"), else English."""
+    name = system_locale()
+    if not name or name.upper() in ("C", "POSIX"):
+        return "en_US"
+    return name
+
+
+@lru_cache(maxsize=16)
+def number_symbols(locale: str) -> tuple[str, str]:
+    """(decimal mark, group mark) of a locale: (",", "\u00a0") for lt_LT, (".", ",") for en_US."""
+    try:
+        parsed = Locale.parse(locale.replace("-", "_"))
+        return (babel_numbers.get_decimal_symbol(parsed),
+                babel_numbers.get_group_symbol(parsed))
+    except (ValueError, TypeError, LookupError):
+        return ".", ","
+
+
+def read_number(text: str, *, locale: str | None = None) -> NumberReading:
     """A number as people type it: "1 234,5", "1,234.50", "1.234,5", "-7", "12,5".
 
     One comma or one dot is the decimal mark; with both, the last one is; a
     mark that repeats ("1,234,567") groups thousands. Spaces, apostrophes and
-    underscores group digits too. No exponents, no NaN: None if it is not a
-    plain number.
+    underscores group digits too. A single mark followed by exactly three
+    digits ("1,500", "2.750") could be either: it is read as ``locale`` (the
+    user's by default) uses that mark, and both readings are given; when the
+    mark is neither the locale's decimal nor its group mark, the value is None.
+    No exponents, no NaN: a value of None and no readings if it is not a plain
+    number.
     """
     s = unicodedata.normalize("NFKC", text).strip().replace("\u2212", "-")
     s = _SPACES.sub("", s)
     if not s:
-        return None
+        return NumberReading(None)
     sign = ""
     if s[0] in "+-":
         sign, s = s[0], s[1:]
+    other: str | None = None
     if "," in s and "." in s:
         decimal_mark = "," if s.rfind(",") > s.rfind(".") else "."
         group = "." if decimal_mark == "," else ","
         whole, _sep, frac = s.rpartition(decimal_mark)
         if not _GROUPED[group].fullmatch(whole) or not frac.isdigit():
-            return None
+            return NumberReading(None)
         s = whole.replace(group, "") + "." + frac
     elif s.count(",") > 1 or s.count(".") > 1:
         mark = "," if "," in s else "."
         if not _GROUPED[mark].fullmatch(s):
-            return None
+            return NumberReading(None)
         s = s.replace(mark, "")
+    elif _THOUSANDS_OR_DECIMAL.fullmatch(s):
+        mark = "," if "," in s else "."
+        decimal, group = number_symbols(locale or number_locale())
+        as_decimal, as_thousands = s.replace(mark, "."), s.replace(mark, "")
+        if mark == decimal:
+            s, other = as_decimal, as_thousands
+        elif mark == group:
+            s, other = as_thousands, as_decimal
+        else:
+            readings = (_decimal(sign + as_thousands), _decimal(sign + as_decimal))
+            return NumberReading(None, tuple(r for r in readings if r is not None))
     else:
         s = s.replace(",", ".")
     if not _PLAIN.fullmatch(s) or not s.isascii():
-        return None
+        return NumberReading(None)
+    value = _decimal(sign + s)
+    if value is None:
+        return NumberReading(None)
+    if other is not None:
+        second = _decimal(sign + other)
+        return NumberReading(value, (value, second) if second is not None else ())
+    return NumberReading(value)
+
+
+def _decimal(text: str) -> Decimal | None:
     try:
-        value = Decimal(sign + s)
-    except InvalidOperation:  # pragma: no cover - the pattern admits only digits
+        value = Decimal(text)
+    except InvalidOperation:
         return None
     return value if value.is_finite() else None
 
 
-def parse_money(text: str) -> tuple[Decimal | None, frozenset[str]]:
+def parse_number(text: str, *, locale: str | None = None) -> Decimal | None:
+    """read_number's value: the number ``text`` means in ``locale``, or None."""
+    return read_number(text, locale=locale).value
+
+
+def format_number(value: Decimal, *, locale: str | None = None) -> str:
+    """``value`` as the user's locale writes it ("1 500", "1,5"), every digit kept."""
+    try:
+        return str(babel_numbers.format_decimal(value, locale=locale or number_locale(),
+                                                decimal_quantization=False))
+    except (ValueError, TypeError, LookupError):
+        return str(value)
+
+
+def parse_money(text: str, *, locale: str | None = None
+                ) -> tuple[Decimal | None, frozenset[str]]:
     """(amount, the currencies the typed code or sign can mean; empty if none typed)."""
+    reading, found = read_money(text, locale=locale)
+    return reading.value, found
+
+
+def read_money(text: str, *, locale: str | None = None
+               ) -> tuple[NumberReading, frozenset[str]]:
+    """read_number's reading of the amount, and the currencies the typed code or
+    sign can mean (empty if none was typed)."""
     m = _CODE_OR_SIGN.match(unicodedata.normalize("NFKC", text))
     if not m:
-        return None, frozenset()
+        return NumberReading(None), frozenset()
     pre, num, post = m.group("pre"), m.group("num"), m.group("post")
     if pre and post:
-        return None, frozenset()
+        return NumberReading(None), frozenset()
     mark = (pre or post or "").strip()
     found: frozenset[str] = frozenset()
     if mark:
@@ -143,8 +235,8 @@ def parse_money(text: str) -> tuple[Decimal | None, frozenset[str]]:
         elif mark.upper() in currencies():
             found = frozenset({mark.upper()})
         else:
-            return None, frozenset()
-    return parse_number(num), found
+            return NumberReading(None), frozenset()
+    return read_number(num, locale=locale), found
 
 
 # -- dates -----------------------------------------------------------------------
@@ -197,10 +289,14 @@ def system_dayfirst() -> bool:
             return True
         language = name
     try:
-        pattern = get_date_format("short", locale=Locale.parse(language.replace("-", "_")))
-        text = pattern.pattern
+        parsed = Locale.parse(language.replace("-", "_"))
+        text = get_date_format("short", locale=parsed).pattern
     except (ValueError, TypeError, LookupError):
         return True
+    if text.lstrip("'").startswith("y"):
+        # Year first (lt 2026-01-06, sv, hu; zh 2026/1/6): that says nothing of a
+        # typed 6/1/2026. Europe writes it day first; China, Japan and Korea month first.
+        return parsed.language not in ("zh", "ja", "ko")
     return text.find("d") < text.find("M")
 
 
@@ -209,6 +305,44 @@ def _make_date(y: int, m: int, d: int) -> date | None:
         return date(y, m, d) if MIN_YEAR <= y <= MAX_YEAR else None
     except ValueError:
         return None
+
+
+@dataclass(frozen=True)
+class DateReading:
+    """What a typed date was read as: ``value``, and ``other`` when the day and
+    the month could swap ("6/1/2026": 6 January, or 1 June) and were read the
+    user's locale's way."""
+
+    value: date | None
+    other: date | None = None
+
+
+# Numbers only, day and month in either order: the one form whose order is a guess.
+_SWAPPABLE = re.compile(r"(\d{1,2})\s*[/\-]\s*(\d{1,2})\s*[/\-]\s*(\d{4})")
+
+
+def read_date(text: str, *, dayfirst: bool | None = None) -> DateReading:
+    """parse_date's date, and the other reading when day and month could swap."""
+    value = parse_date(text, dayfirst=dayfirst)
+    m = _SWAPPABLE.fullmatch(unicodedata.normalize("NFKC", text).strip())
+    if value is None or m is None:
+        return DateReading(value)
+    first, second = int(m.group(1)), int(m.group(2))
+    if first == second or first > 12 or second > 12:
+        return DateReading(value)
+    other = _make_date(value.year, value.day, value.month)
+    return DateReading(value, other if other != value else None)
+
+
+def format_day(value: date, *, locale: str | None = None) -> str:
+    """A day as the user's locale writes it in words ("2026 m. birželio 1 d.",
+    "June 1, 2026"): for saying which of two readings was taken."""
+    from babel.dates import format_date
+
+    try:
+        return str(format_date(value, format="long", locale=locale or number_locale()))
+    except (ValueError, TypeError, LookupError):
+        return value.isoformat()
 
 
 def parse_date(text: str, *, dayfirst: bool | None = None) -> date | None:

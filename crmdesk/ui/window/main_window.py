@@ -35,7 +35,7 @@ from crmdesk.core.changes import COMPANIES, CONTACTS, FIELDS, LISTS, Changes
 from crmdesk.core.errors import CrmdeskError
 from crmdesk.core.i18n import _
 from crmdesk.core.lookup import listing
-from crmdesk.core.lookup.query import lookup_problem
+from crmdesk.core.lookup.query import lookup_notes, lookup_problem
 from crmdesk.core.search.short_fragments import remember_texts
 from crmdesk.core.storage.database import Database
 from crmdesk.core.storage.models import INTERACTION_KIND, OUTCOME, SOURCE, STATUS
@@ -62,6 +62,8 @@ from crmdesk.ui.window.database_files import DatabaseFiles
 from crmdesk.ui.window.search_help import SearchHelp
 
 SEARCH_DELAY_MS = 100
+_PROBLEM_STYLE = "QLabel#lookup_problem { color: #b3261e; padding-right: 6px; }"
+_NOTE_STYLE = "QLabel#lookup_problem { color: #5f6368; padding-right: 6px; }"
 # How long typing pauses before a malformed lookup is pointed out.
 PROBLEM_DELAY_MS = 600
 
@@ -206,8 +208,7 @@ class MainWindow(QMainWindow):
         self.lookup_problem.setTextFormat(Qt.TextFormat.PlainText)
         self.lookup_problem.setAlignment(Qt.AlignmentFlag.AlignRight
                                          | Qt.AlignmentFlag.AlignVCenter)
-        self.lookup_problem.setStyleSheet("QLabel#lookup_problem { color: #b3261e; "
-                                          "padding-right: 6px; }")
+        self.lookup_problem.setStyleSheet(_PROBLEM_STYLE)
         self._lookup_problem_action = tools.addWidget(self.lookup_problem)
         self._lookup_problem_action.setVisible(False)
         self.search_box = QLineEdit()
@@ -423,10 +424,15 @@ class MainWindow(QMainWindow):
             except Exception:  # noqa: BLE001 - a database gone is said elsewhere
                 problem = None
         if problem is None:
-            self.lookup_problem.clear()
-            self._lookup_problem_action.setVisible(False)
+            # Nothing wrong; a date whose day and month could swap is said as read.
+            notes = lookup_notes(text) if entity and text.strip() else []
+            self.lookup_problem.setStyleSheet(_NOTE_STYLE if notes else _PROBLEM_STYLE)
+            self.lookup_problem.setText(" ".join(notes))
+            self.lookup_problem.setToolTip(" ".join(notes))
+            self._lookup_problem_action.setVisible(bool(notes))
             return
         message = str(problem)
+        self.lookup_problem.setStyleSheet(_PROBLEM_STYLE)
         self.lookup_problem.setText(message)
         self.lookup_problem.setToolTip(_("{problem}\nMeanwhile the list shows what the words "
                                          "find as plain text. F1: how to search.")
