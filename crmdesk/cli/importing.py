@@ -93,7 +93,7 @@ def _format_of(path: Path, data: bytes, chosen: str | None) -> str:
     if chosen:
         return chosen
     by_name = _EXTENSIONS.get(path.suffix.lower())
-    if by_name:
+    if by_name and path.suffix.lower() != ".txt":  # a .txt may hold anything
         return by_name
     head = data[:4096].lstrip(b"\xef\xbb\xbf \t\r\n")
     if head[:11].upper() == b"BEGIN:VCARD" or b"B\x00E\x00G\x00I\x00N\x00:" in head[:40]:
@@ -141,6 +141,8 @@ def _read(args: argparse.Namespace, path: Path) -> _Read:
             raise CrmdeskError(_("--map is for tables (CSV, XLSX, ODS); a vCard's fields "
                                  "are its own."))
         found = read_vcards(data, encoding=args.encoding)
+        if not found.records and found.problems and found.problems[0].line == 0:
+            raise CrmdeskError(found.problems[0].message)  # no card in it at all
         return _Read(kind, list(found.records), found.lines,
                      [(p.line, p.message) for p in found.problems])
     sheet: str | int | None = args.sheet

@@ -97,7 +97,7 @@ def test_a_custom_field_column(db_path, tmp_path):
 
 
 def test_vcards_from_a_phone(db_path, tmp_path):
-    path = tmp_path / "phone.vcf"
+    path = tmp_path / "phone.txt"  # a .txt that holds vCards is read as vCards
     path.write_bytes(b"BEGIN:VCARD\r\nVERSION:2.1\r\nN;CHARSET=SHIFT_JIS:"
                      + "山田;太郎".encode("shift_jis") + b"\r\nTEL;CELL:+81 90-1234-5678\r\n"
                      b"END:VCARD\r\nBEGIN:VCARD\r\nVERSION:3.0\r\nbroken line\r\n"
@@ -105,7 +105,7 @@ def test_vcards_from_a_phone(db_path, tmp_path):
     out = crmdesk("import", "--db", str(db_path), str(path))
     assert out.returncode == 0, out.stderr
     assert out.stdout.splitlines() == [
-        "Imported 2 contacts from phone.vcf. 1 row with problems:",
+        "Imported 2 contacts from phone.txt. 1 row with problems:",
         "  line 8: This line is not a vCard property and was skipped: broken line"]
     assert names(db_path) == ["Second Card", "山田太郎"]
 
@@ -161,6 +161,8 @@ def test_bad_input_gets_a_plain_message(db_path, tmp_path):
     odd.write_text("Foo,Bar\n1,2\n", encoding="utf-8")
     out = crmdesk("import", "--db", str(db_path), str(odd))
     assert out.returncode == 1 and "--map" in out.stderr
+    out = crmdesk("import", "--db", str(db_path), str(csv), "--format", "vcard")
+    assert out.returncode == 1 and "The file holds no vCard" in out.stderr
     assert crmdesk("import", str(csv), "--format", "docx").returncode == 2
     assert "Traceback" not in out.stderr
 
