@@ -9,7 +9,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from wheel_fixture import wheel_guard  # noqa: F401 - autouse: the wheel guard on the app
+from wheel_fixture import plain_text_guard, wheel_guard  # noqa: F401 - autouse, on the app
 from write_guard import gui_writes  # noqa: F401 - autouse: no write on the GUI thread
 
 from crmdesk.core.contacts.records import (

@@ -129,3 +129,35 @@ def check_day(
             field, _("{label}: that month has no day {d}.").format(label=label, d=day)
         )
     return None
+
+
+# What a link in a record may open: a web page, a new e-mail, a call.
+OPENABLE_SCHEMES = ("http", "https", "mailto", "tel")
+
+
+def openable_url(text: str) -> str | None:
+    """The address to open for a link as typed, or None if it is not one crmdesk
+    opens: only http(s), mailto and tel. "example.com/x" becomes
+    "https://example.com/x", "ann@example.com" "mailto:ann@example.com";
+    javascript:, file:, data:, a program's own scheme or a path are refused."""
+    from urllib.parse import urlsplit
+
+    link = text.strip()
+    if not link or any(ch.isspace() or ord(ch) < 32 or ord(ch) == 127 for ch in link):
+        return None
+    if "://" not in link and ":" not in link.split("/", 1)[0]:
+        if "@" in link and "/" not in link:
+            return "mailto:" + link
+        link = "https://" + link
+    try:
+        parts = urlsplit(link)
+    except ValueError:
+        return None
+    scheme = parts.scheme.lower()
+    if scheme not in OPENABLE_SCHEMES:
+        return None
+    if scheme in ("http", "https") and not parts.hostname:
+        return None
+    if scheme in ("mailto", "tel") and not parts.path:
+        return None
+    return link

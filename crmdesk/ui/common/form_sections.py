@@ -53,6 +53,7 @@ from PySide6.QtWidgets import (
 
 from crmdesk.core.errors import Problem
 from crmdesk.core.i18n import ngettext
+from crmdesk.ui.common.plain_text import tooltip_text
 
 ERROR = "error"
 WARNING = "warning"
@@ -74,7 +75,7 @@ def mark(widget: QWidget, severity: str | None, message: str = "") -> None:
     if widget.property("plainToolTip") is None:
         widget.setProperty("plainToolTip", widget.toolTip())
     base_tip = widget.property("plainToolTip") or ""
-    widget.setToolTip(message if severity else base_tip)
+    widget.setToolTip(tooltip_text(message) if severity else base_tip)
     widget.setAccessibleDescription(message if severity else "")
     widget.setProperty("problem", severity or "")
     # The class's own name: the rule reaches this widget, not its children.
@@ -100,7 +101,7 @@ def _icon_in_field(line: QLineEdit, severity: str | None, message: str) -> None:
     icon = (QStyle.StandardPixmap.SP_MessageBoxCritical if severity == ERROR
             else QStyle.StandardPixmap.SP_MessageBoxWarning)
     action.setIcon(line.style().standardIcon(icon))
-    action.setToolTip(message)
+    action.setToolTip(tooltip_text(message))
     action.setVisible(True)
 
 

@@ -23,6 +23,7 @@ from PySide6.QtWidgets import (
     QPlainTextEdit,
     QSizePolicy,
     QToolButton,
+    QToolTip,
     QVBoxLayout,
     QWidget,
 )
@@ -37,7 +38,7 @@ from crmdesk.core.contacts.records import (
 )
 from crmdesk.core.errors import Problem
 from crmdesk.core.i18n import _
-from crmdesk.core.text.validation import normalize_country
+from crmdesk.core.text.validation import normalize_country, openable_url
 from crmdesk.ui.common.field_editors import CountryCombo, LabelCombo, PartialDateEdit
 from crmdesk.ui.common.form_sections import SPACING, Section, drawn_icon
 
@@ -203,9 +204,16 @@ class LinkRow(RowEditor):
         self.single(self.url, self.open)
 
     def _open(self) -> None:
-        url = self.url.text().strip()
-        if url:
-            QDesktopServices.openUrl(QUrl.fromUserInput(url))
+        typed = self.url.text().strip()
+        if not typed:
+            return
+        link = openable_url(typed)
+        if link is None:  # javascript:, file:, another program's scheme ...
+            QToolTip.showText(self.open.mapToGlobal(self.open.rect().bottomLeft()),
+                              _("crmdesk opens only web pages (http, https), e-mail "
+                                "(mailto) and phone (tel) links."), self.open)
+            return
+        QDesktopServices.openUrl(QUrl(link))
 
     def value(self) -> LinkData:
         return LinkData(self.url.text(), self.label.label(), self.primary.isChecked())

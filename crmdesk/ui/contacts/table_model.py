@@ -47,6 +47,7 @@ from crmdesk.core.search.found_in import Found, where_found
 from crmdesk.core.search.fulltext import Term
 from crmdesk.core.storage.database import Database
 from crmdesk.core.text.folding import fold
+from crmdesk.ui.common.plain_text import tooltip_text
 from crmdesk.ui.tasks.worker import Worker, shared
 
 BLOCK = 64
@@ -450,8 +451,9 @@ class RecordTableModel(QAbstractTableModel):
             if role == _TOOLTIP:
                 found = self.found_text(row) if self._keys[index.column()] == "name" else ""
                 if found:
-                    return _("{name}\nFound in {where}").format(name=text, where=found)
-                return text if len(text) > 30 else None
+                    return tooltip_text(_("{name}\nFound in {where}").format(name=text,
+                                                                          where=found))
+                return tooltip_text(text) if len(text) > 30 else None
             return text
         if role == _FOUND:
             return self.found_text(index.row()) if index.isValid() else None

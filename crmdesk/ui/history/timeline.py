@@ -49,6 +49,7 @@ from crmdesk.core.storage.database import Database
 from crmdesk.core.storage.models import INTERACTION_KIND
 from crmdesk.ui.common import errors
 from crmdesk.ui.common.form_sections import muted, when
+from crmdesk.ui.common.plain_text import tooltip_text
 from crmdesk.ui.common.settings import UiSettings
 from crmdesk.ui.history.log_dialog import confirm_delete_interaction, log_interaction_dialog
 
@@ -326,10 +327,10 @@ class TimelineWidget(QWidget):
             item.setData(0, EntryRole, index)
             item.setToolTip(2, arrow_tip(entry.direction))
             item.setTextAlignment(2, Qt.AlignmentFlag.AlignCenter)
-            item.setToolTip(1, entry.kind)
-            item.setToolTip(4, entry.outcome)
-            item.setToolTip(3, "\n\n".join(t for t in (entry.subject, entry.details[:500])
-                                             if t.strip()))
+            item.setToolTip(1, tooltip_text(entry.kind))
+            item.setToolTip(4, tooltip_text(entry.outcome))
+            item.setToolTip(3, tooltip_text("\n\n".join(
+                t for t in (entry.subject, entry.details[:500]) if t.strip())))
             if not entry.editable:
                 for column in range(len(COLUMNS)):
                     item.setFont(column, italic)

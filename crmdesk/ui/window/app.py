@@ -87,7 +87,7 @@ def configure_application(app: QApplication) -> None:
 
     from crmdesk import __version__
     from crmdesk.core import i18n
-    from crmdesk.ui.common import wheel_guard
+    from crmdesk.ui.common import plain_text, wheel_guard
     from crmdesk.ui.window.qt_words import CatalogueTranslator
 
     app.setOrganizationName("crmdesk")
@@ -105,6 +105,7 @@ def configure_application(app: QApplication) -> None:
                        QLibraryInfo.path(QLibraryInfo.LibraryPath.TranslationsPath)):
         app.installTranslator(translator)
     wheel_guard.install(app)
+    plain_text.install(app)
 
 
 def initial_path(db_path: str | None, recent: list[str]) -> tuple[Path, bool]:
