@@ -6,6 +6,8 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from crmdesk.core.contacts.records import errors_only, validate
 from crmdesk.io.contacts_in.mapping import (
@@ -253,3 +255,23 @@ def test_google_several_values_in_one_cell():
     assert [(e.address, e.label) for e in c.emails] == [("li@work.cn", "work"),
                                                        ("li@home.cn", "work")]
     assert [(p.number, p.label) for p in c.phones] == [("138 0013 8000", "mobile")]
+
+
+HEADERS = ["Name", "First Name", "Last Name", "ФИО", "Phone 1 - Type", "Phone 1 - Value",
+           "E-mail Address", "Birthday", "Birth Year", "Birth Month", "Birth Day",
+           "Home City", "Home Country", "Categories", "Notes", "Address", "fleet"]
+
+
+@settings(max_examples=80, deadline=None)
+@given(st.lists(st.lists(st.text(max_size=15), min_size=len(HEADERS), max_size=len(HEADERS)),
+                max_size=5),
+       st.sampled_from(["given_first", "family_first", "family_given_patronymic"]),
+       st.sampled_from([None, True, False]))
+def test_any_cells_make_contacts_or_problems_without_an_error(rows, order, dayfirst):
+    mapping = apply_overrides(suggest_mapping(HEADERS, rows), HEADERS, ["fleet=custom:fleet"],
+                              rows)
+    mapping.name_order, mapping.dayfirst = order, dayfirst
+    result = map_rows(HEADERS, rows, list(range(2, len(rows) + 2)), mapping)
+    assert len(result.records) == len(result.rows) <= len(rows)
+    for record in result.records:
+        assert record.data.name() or record.data.company

@@ -124,7 +124,7 @@ def test_ragged_rows_empty_rows_and_repeated_headers():
 def test_a_huge_value_is_kept():
     big = "x" * 300_000
     table = read_csv(f"Name,Notes\nAnna,{big}\n".encode())
-    assert table.rows == [["Anna", big]] or table.problems
+    assert table.rows == [["Anna", big]] and table.problems == []
 
 
 @pytest.mark.skipif(not DATA.is_dir(), reason="../shared/data is not beside the project")

@@ -29,6 +29,7 @@ from crmdesk.io.contacts_in.values import ReadProblem
 
 DELIMITERS = ",;\t|"
 MAX_COLUMNS = 1000
+_MAX_FIELD = 2**31 - 1
 _SAMPLE = 64 * 1024
 _LOOKS_LIKE_DATA = re.compile(r"@|\d{5}|^\d{1,4}[./-]\d{1,2}[./-]\d{1,4}$")
 
@@ -156,6 +157,8 @@ def read_csv(data: bytes, *, encoding: str | None = None, delimiter: str | None 
         table.problems.append(ReadProblem(0, _("The delimiter and the quote must be one "
                                                "character each; the file's own were used.")))
         table.delimiter, table.quotechar = found_delimiter, found_quote
+    # Python's csv refuses a field over 128 KiB; a long note must not cost the row.
+    csv.field_size_limit(max(csv.field_size_limit(), _MAX_FIELD))
     reader = csv.reader(io.StringIO(text, newline=""), delimiter=table.delimiter,
                         quotechar=table.quotechar)
     raw: list[tuple[int, list[str]]] = []
