@@ -3,8 +3,11 @@
 from __future__ import annotations
 
 import argparse
+import shlex
+from pathlib import Path
 
 from crmdesk.cli.common import EXIT_OK, EXIT_USER, Subparsers, add_db_option, db_path, say
+from crmdesk.core.errors import NotADatabaseError
 from crmdesk.core.i18n import _
 
 
@@ -25,8 +28,13 @@ def run(args: argparse.Namespace) -> int:
     from crmdesk.core.storage.database import Database
 
     path = db_path(args)
-    with Database.open(path, readonly=True) as db:
-        report = check_database(db, deep=args.deep)
+    try:
+        with Database.open(path, readonly=True) as db:
+            report = check_database(db, deep=args.deep)
+    except NotADatabaseError as exc:
+        say(_("crmdesk: {message}").format(message=exc.message))
+        _point_to_backups(path)
+        return EXIT_USER
     if report.ok:
         print(_("{path}: OK ({contacts} contacts, {trashed} in the trash, {companies} "
                 "companies, {entries} history entries)").format(
@@ -36,4 +44,10 @@ def run(args: argparse.Namespace) -> int:
     say(_("{path}: {n} problem(s) found").format(path=path, n=len(report.problems)))
     for problem in report.problems:
         say("  " + problem)
+    _point_to_backups(path)
     return EXIT_USER
+
+
+def _point_to_backups(path: Path) -> None:
+    say(_("Its backups: crmdesk backups --db {path}; crmdesk restore --db {path} BACKUP "
+          "puts one back.").format(path=shlex.quote(str(path))))

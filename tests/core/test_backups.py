@@ -12,7 +12,7 @@ from pathlib import Path
 import pytest
 
 from crmdesk.core.contacts.records import ContactData, EmailData, PhoneData, create_contact
-from crmdesk.core.errors import AlreadyOpenError
+from crmdesk.core.errors import AlreadyOpenError, DatabaseFileError
 from crmdesk.core.storage import backups
 from crmdesk.core.storage.backups import BackupError, list_backups, rotate, to_keep
 from crmdesk.core.storage.database import Database, restore_backup
@@ -295,3 +295,39 @@ def test_a_missing_file_is_restored(backed_up):
     assert restore_backup(db_path, backup).kept is None
     with Database.open(db_path, readonly=True) as db:
         assert db.execute_scalar("SELECT count(*) FROM contact") == 2
+
+
+# -- restoring the file a window has open ----------------------------------------------
+
+
+def test_the_open_file_is_restored_through_its_own_connection(db_path, new_db_file):
+    new_db_file(db_path)
+    with Database.open(db_path, backup=False) as db:
+        add_people(db, "Мария", "Анна")
+        before = dump(db_path)
+        info = db.back_up()
+        add_people(db, "Later")
+        restored = db.restore_from(info.path)
+        assert restored.contacts == 2
+        assert restored.kept is not None and backups.verify(restored.kept) == 3
+        assert db.execute_scalar("SELECT count(*) FROM contact") == 2
+        add_people(db, "After")  # the file is still open to write
+    with Database.open(db_path, backup=False) as db:
+        db.execute_scalar("SELECT 1")
+    restore_backup(db_path, info.path)
+    assert dump(db_path) == before
+
+
+def test_the_open_file_refuses_a_damaged_backup(db_path, new_db_file):
+    new_db_file(db_path)
+    with Database.open(db_path, backup=False) as db:
+        add_people(db, "Мария")
+        info = db.back_up()
+        damage(info.path, "page zeroed")
+        with pytest.raises(BackupError) as err:
+            db.restore_from(info.path)
+        assert "nothing was restored" in err.value.message.lower()
+        assert db.execute_scalar("SELECT count(*) FROM contact") == 1
+    with Database.open(db_path, readonly=True) as reader:
+        with pytest.raises(DatabaseFileError):
+            reader.restore_from(info.path)

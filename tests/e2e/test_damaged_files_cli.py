@@ -103,6 +103,7 @@ def test_check_lists_what_is_damaged(whole, tmp_path, capsys):
     assert code == 1
     assert out == ""
     assert f"{path}: " in err and "problem(s) found" in err
+    assert err.rstrip().endswith("puts one back.")
     assert "Traceback" not in err
 
 
@@ -135,6 +136,8 @@ def test_as_a_user_runs_it(whole, tmp_path):
         assert out.returncode == 1
         assert out.stdout == ""
         lines = out.stderr.strip().splitlines()
-        assert len(lines) == 1, out.stderr
+        assert len(lines) == (2 if command[0] == "check" else 1), out.stderr
         assert lines[0].startswith(f"crmdesk: {path} is damaged")
+        if command[0] == "check":
+            assert lines[1].startswith(f"Its backups: crmdesk backups --db {path}")
     assert sorted(p.name for p in tmp_path.iterdir()) == [path.name]

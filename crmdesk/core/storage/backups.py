@@ -243,9 +243,10 @@ def _named(folder: Path) -> list[tuple[datetime, Path, str]]:
     for path in folder.iterdir():
         parsed = _parse(path) if path.is_file() else None
         if parsed:
-            found.append((parsed, path))
-    found.sort(key=lambda t: t[0][:2], reverse=True)
-    return [(made, path, reason) for (made, _n, reason), path in found]
+            found.append((parsed, path.stat().st_mtime_ns, path))
+    # Two in one second: by their number, then by when they were written.
+    found.sort(key=lambda t: (*t[0][:2], t[1]), reverse=True)
+    return [(made, path, reason) for (made, _n, reason), _mtime, path in found]
 
 
 def list_backups(db_path: Path, *, root: Path | None = None) -> list[BackupInfo]:

@@ -470,6 +470,43 @@ class Database:
         finally:
             raw.close()
 
+    def restore_from(self, backup: str | os.PathLike[str]) -> Restored:
+        """Put ``backup`` in the place of this open file, through this writer's own
+        connection (SQLite's backup API writes it in one transaction; readers see
+        the old file or the new, never a mixture). The backup is checked first and
+        the file as it was is backed up. For the window, which holds the file."""
+        if self.readonly or self._lock is None or self.path is None:
+            raise ReadOnlyError(_("{path} is open only to read: nothing was restored.").format(
+                path=self.path))
+        backup = Path(backup).expanduser().absolute()
+        contacts = check_backup(backup)
+        try:
+            kept = self.back_up(backups.BEFORE_RESTORE).path
+        except BackupError:
+            kept = backups.keep_aside(self.path, backups.DAMAGED)
+        raw = self.engine.raw_connection()
+        try:
+            source = sqlite3.connect(backup.as_uri() + "?mode=ro&immutable=1", uri=True)
+            try:
+                source.backup(raw.driver_connection)  # type: ignore[arg-type]
+            finally:
+                source.close()
+        except sqlite3.Error as exc:
+            raise translate_error(exc, self.path) from exc
+        finally:
+            raw.close()
+        # Connections made from now on read the new schema and contents.
+        self.engine.dispose()
+        self.generation += 1
+        self._changed = True
+        if self.execute_scalar("SELECT count(*) FROM contact") != contacts:
+            raise BackupError(_("{path} does not hold what the backup holds after the "
+                                "restore; the file as it was is kept in {kept}.").format(
+                                    path=self.path, kept=kept))
+        # A backup made by an older version is brought up to date, as on opening.
+        self._prepare(new=False)
+        return Restored(contacts, kept)
+
     def _daily_backup(self) -> None:
         """The first open of the day backs up a file that holds anything. A backup
         that fails does not keep the file from opening; it is logged."""
