@@ -275,3 +275,12 @@ def test_any_cells_make_contacts_or_problems_without_an_error(rows, order, dayfi
     assert len(result.records) == len(result.rows) <= len(rows)
     for record in result.records:
         assert record.data.name() or record.data.company
+
+
+def test_a_birthday_crmdesk_would_refuse_is_kept_in_the_notes():
+    result = contacts(["Name", "Birthday"], [["Anna", "1776-07-04"], ["Boris", "1990-04-31"]])
+    anna, boris = [r.data for r in result.records]
+    assert anna.birthday_year is None and anna.notes == "Birthday: 1776-07-04"
+    assert boris.birthday_month is None and boris.notes == "Birthday: 1990-04-31"
+    assert [p.line for p in result.problems] == [2, 3]
+    assert all(errors_only(validate(c)) == [] for c in (anna, boris))

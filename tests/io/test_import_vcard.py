@@ -265,3 +265,34 @@ def test_cards_without_a_charset_are_read_in_the_files_encoding_and_say_so():
     assert names(result) == ["Иван Иванов", "Мария Петрова", "Пётр Сидоров", "Ольга Кузнецова",
                              "Алексей Смирнов"]
     assert [(p.line, "cp1251" in p.message) for p in result.problems] == [(0, True)]
+
+
+def test_messengers_blogs_and_dates_kept_from_x_properties():
+    c = next(r for r in read_vcards(shared("syncevolution/eds_contact.vcf")).records
+             if r.name() == "John Doe" and r.links)
+    links = [(ln.url, ln.label) for ln in c.links]
+    assert ("web%20log", "blog") in links
+    assert ("aim:AIM%20JOHN", "aim") in links and ("icq:ICQ%20JD", "icq") in links
+    assert [(d.label, d.year, d.month, d.day) for d in c.dates] == [
+        ("anniversary", 2006, 1, 9)]
+    card = ("BEGIN:VCARD\nVERSION:3.0\nFN:Li Hua\nX-SKYPE:li.hua\n"
+            "IMPP;X-SERVICE-TYPE=Jabber:xmpp:li@example.cn\n"
+            "item1.X-ABDATE:2015-06-01\nitem1.X-ABLabel:_$!<Anniversary>!$_\nEND:VCARD\n")
+    (li,) = read_vcards(card.encode()).records
+    assert [(ln.url, ln.label) for ln in li.links] == [("skype:li.hua", "skype"),
+                                                      ("xmpp:li@example.cn", "jabber")]
+    assert [(d.label, d.year) for d in li.dates] == [("anniversary", 2015)]
+    assert errors_only(validate(li)) == []
+
+
+def test_a_date_crmdesk_would_refuse_is_kept_in_the_notes():
+    result = read_vcards(shared("ez-vcard/io/text/gmail-single2.vcf"))
+    (c,) = result.records
+    assert [(d.label, d.year) for d in c.dates] == [("anniversary", 1930),
+                                                    ("customdatecategory", 2000)]
+    assert "date: 1776-07-04" in c.notes
+    assert [("1776" in p.message) for p in result.problems] == [True]
+    assert errors_only(validate(c)) == []
+    card = b"BEGIN:VCARD\nVERSION:3.0\nFN:Old Timer\nBDAY:1700-02-30\nEND:VCARD\n"
+    (old,) = read_vcards(card).records
+    assert old.birthday_year is None and old.notes == "Birthday: 1700-02-30"

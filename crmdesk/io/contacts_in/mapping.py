@@ -36,6 +36,7 @@ from crmdesk.io.contacts_in.values import (
     NAME_ORDERS,
     ReadProblem,
     country_code,
+    day_problem,
     name_order_of,
     split_full_name,
     vcard_date,
@@ -394,6 +395,12 @@ class _Row:
             self.kept.append(_("Birthday: {text}").format(text=cell) if f == "birthday"
                              else _("Anniversary: {text}").format(text=cell))
             return
+        refused = day_problem(_("The birthday") if f == "birthday" else f, found)
+        if refused:
+            self.problems.append(ReadProblem(self.number, refused))
+            self.kept.append(_("Birthday: {text}").format(text=cell) if f == "birthday"
+                             else _("Anniversary: {text}").format(text=cell))
+            return
         year, month, day = found
         if f == "birthday":
             self.data.birthday_year, self.data.birthday_month, self.data.birthday_day = found
@@ -444,6 +451,12 @@ class _Row:
             self.problems.append(ReadProblem(self.number, _(
                 "The birthday {text!r} is not a date; it was kept in the notes.").format(
                     text="-".join(v for v in text.values() if v))))
+            self.kept.append(_("Birthday: {text}").format(
+                text="-".join(v for v in text.values() if v)))
+            return
+        refused = day_problem(_("The birthday"), (year, month, day))
+        if refused:
+            self.problems.append(ReadProblem(self.number, refused))
             self.kept.append(_("Birthday: {text}").format(
                 text="-".join(v for v in text.values() if v)))
             return

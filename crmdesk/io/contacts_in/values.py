@@ -13,6 +13,7 @@ from functools import lru_cache
 
 from crmdesk.core.contacts.records import ContactData
 from crmdesk.core.text.folding import fold, has_cjk, is_cjk
+from crmdesk.core.text.validation import check_day
 
 GIVEN_FIRST = "given_first"
 FAMILY_FIRST = "family_first"
@@ -96,6 +97,19 @@ def vcard_date(text: str) -> tuple[int | None, int, int] | None:
     if not (1 <= month <= 12 and 1 <= day <= 31) or year == 1604:  # Apple's "no year"
         return (None, month, day) if 1 <= month <= 12 and 1 <= day <= 31 else None
     return year, month, day
+
+
+def day_problem(label: str, day: tuple[int | None, int, int]) -> str | None:
+    """Why crmdesk would refuse this day (a year of 1776, 31 April), in the words the
+    contact form uses, or None. A reader keeps such a day in the notes instead, so
+    that one odd date does not cost the user the whole contact."""
+    problem = check_day("dates", day[0], day[1], day[2], label)
+    return problem.message if problem else None
+
+
+def day_text(day: tuple[int | None, int, int]) -> str:
+    year, month, d = day
+    return f"{year:04d}-{month:02d}-{d:02d}" if year is not None else f"--{month:02d}-{d:02d}"
 
 
 # -- countries -----------------------------------------------------------------------------

@@ -41,6 +41,8 @@ from crmdesk.io.contacts_in.values import (
     ReadProblem,
     apple_label,
     country_code,
+    day_problem,
+    day_text,
     label_of,
     name_order_of,
     split_full_name,
@@ -62,9 +64,20 @@ _RELATIVES = {"X-SPOUSE": "spouse", "X-EVOLUTION-SPOUSE": "spouse", "X-MS-SPOUSE
               "X-EVOLUTION-MANAGER": "manager", "X-MS-MANAGER": "manager",
               "X-KADDRESSBOOK-X-MANAGERSNAME": "manager", "X-MS-CHILD": "child",
               "X-CHILD": "child", "RELATED": "", "X-ABRELATEDNAMES": ""}
+# Messenger handles as links (IMPP is vCard 4.0's; the X- ones older programs'), and
+# other web addresses and dates that programs keep in X- properties.
+_MESSENGERS = {"X-SKYPE": "skype", "X-SKYPE-USERNAME": "skype", "X-JABBER": "xmpp",
+               "X-AIM": "aim", "X-ICQ": "icq", "X-MSN": "msnim", "X-YAHOO": "ymsgr",
+               "X-GADUGADU": "gg", "X-SIP": "sip", "X-GROUPWISE": "groupwise",
+               "X-GOOGLE-TALK": "xmpp", "X-QQ": "tencent"}
+_X_LINKS = {"X-EVOLUTION-BLOG-URL": "blog", "X-EVOLUTION-VIDEO-URL": "video",
+            "X-SOCIALPROFILE": "profile"}
+_X_DATES = {"ANNIVERSARY": "anniversary", "X-ANNIVERSARY": "anniversary",
+            "X-EVOLUTION-ANNIVERSARY": "anniversary", "X-MS-ANNIVERSARY": "anniversary",
+            "X-ABDATE": ""}
 _READ = frozenset({"N", "FN", "NICKNAME", "ORG", "TITLE", "TEL", "EMAIL", "ADR", "URL", "BDAY",
-                   "ANNIVERSARY", "X-ANNIVERSARY", "NOTE", "CATEGORIES", "LABEL",
-                   *_RELATIVES})
+                   "NOTE", "CATEGORIES", "LABEL", "IMPP", *_RELATIVES, *_MESSENGERS,
+                   *_X_LINKS, *_X_DATES})
 _ENCODINGS = frozenset({"QUOTED-PRINTABLE", "BASE64", "B", "8BIT", "7BIT"})
 
 
@@ -339,10 +352,17 @@ def _card_to_contact(card: _Card, props: list[_Property], fallback: str,
             note = _birthday(data, prop, _unescape(text), problems)
             if note:
                 notes.append(note)
-        elif name in ("ANNIVERSARY", "X-ANNIVERSARY"):
+        elif name in _X_DATES:
             day = vcard_date(_unescape(text))
-            if day:
-                data.dates.append(DateData("anniversary", day[1], day[2], day[0]))
+            kind = _X_DATES[name] or (label or "date").lower()
+            refused = day_problem(kind, day) if day else None
+            if day and refused:
+                problems.append(ReadProblem(prop.line, refused))
+                notes.append(f"{kind}: {day_text(day)}")
+            elif day:
+                data.dates.append(DateData(kind, day[1], day[2], day[0]))
+        elif name == "IMPP" or name in _MESSENGERS or name in _X_LINKS:
+            _messenger(data, prop, _unescape(text).strip(), label)
         elif name == "NOTE":
             note = _unescape(text).strip()
             if note:
@@ -380,6 +400,26 @@ def _card_to_contact(card: _Card, props: list[_Property], fallback: str,
     return data
 
 
+def _messenger(data: ContactData, prop: _Property, value: str, label: str | None) -> None:
+    """A messenger handle or an X- web address as a link: "skype:anna.berg" labelled
+    "skype"; IMPP keeps its own URI and takes its label from X-SERVICE-TYPE."""
+    if not value:
+        return
+    value = value.replace(" ", "%20")
+    if prop.name in _X_LINKS:
+        data.links.append(LinkData(value, label or _X_LINKS[prop.name]))
+        return
+    scheme = _MESSENGERS.get(prop.name, "")
+    if scheme and not value.lower().startswith(scheme + ":"):
+        value = f"{scheme}:{value}"
+    service = prop.params.get("X-SERVICE-TYPE", "").strip('"').lower()
+    if scheme:
+        service = prop.name.removeprefix("X-").removesuffix("-USERNAME").lower()
+    kind = service or label or (value.split(":", 1)[0] if ":" in value else "") or \
+        label_of(prop.types)
+    data.links.append(LinkData(value, kind, _pref(prop)))
+
+
 def _pref(prop: _Property) -> bool:
     return any(t.upper() == "PREF" for t in prop.types)
 
@@ -408,6 +448,10 @@ def _birthday(data: ContactData, prop: _Property, text: str,
                                                  "was kept in the notes.").format(
                                                      text=text.strip())))
         return _("Birthday: {text}").format(text=text.strip())
+    refused = day_problem(_("The birthday"), day)
+    if refused:
+        problems.append(ReadProblem(prop.line, refused))
+        return _("Birthday: {text}").format(text=day_text(day))
     data.birthday_year, data.birthday_month, data.birthday_day = day
     return ""
 
