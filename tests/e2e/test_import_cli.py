@@ -180,3 +180,25 @@ def test_progress_on_a_terminal(capsys):
     quiet(0, 0)
     quiet.close()
     assert capsys.readouterr().err == ""
+
+
+def test_a_tab_separated_file_without_a_header(db_path, tmp_path):
+    path = tmp_path / "people.dat"
+    path.write_text("Anna Berg\t03/04/1980\nOla Nord\t05/06/1975\n", encoding="utf-8")
+    out = crmdesk("import", "--db", str(db_path), str(path), "--format", "tsv", "--no-header",
+                  "--map", "1=full_name", "--map", "2=birthday", "--month-first", "--json")
+    assert out.returncode == 0, out.stderr
+    report = json.loads(out.stdout)
+    assert (report["new"], report["delimiter"], report["day_first"]) == (2, "\t", False)
+    assert report["mapping"] == [{"column": "Column 1", "field": "full_name"},
+                                 {"column": "Column 2", "field": "birthday"}]
+    out = crmdesk("search", "--db", str(db_path), "birthday:1980-03-04", "--json")
+    assert out.returncode == 0, out.stderr
+    assert [r["name"] for r in json.loads(out.stdout)] == ["Anna Berg"]
+    again = tmp_path / "again.csv"
+    again.write_text("Vera Lind;03/04/1980\n", encoding="utf-8")
+    out = crmdesk("import", "--db", str(db_path), str(again), "--delimiter", ";",
+                  "--no-header", "--map", "1=full_name", "--map", "2=birthday", "--day-first")
+    assert out.returncode == 0, out.stderr
+    out = crmdesk("search", "--db", str(db_path), "birthday:1980-04-03", "--json")
+    assert [r["name"] for r in json.loads(out.stdout)] == ["Vera Lind"]
