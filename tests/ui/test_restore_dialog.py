@@ -1,0 +1,114 @@
+"""File > Restore from a Backup: the backups listed with date, size and contacts,
+and one put back in the place of the open file."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from PySide6.QtWidgets import QDialog
+
+from crmdesk.core.contacts.records import ContactData, count_contacts, create_contact
+from crmdesk.core.storage.backups import list_backups
+from crmdesk.ui.tasks.writes import run_on_writer
+from crmdesk.ui.window import restore_dialog
+from crmdesk.ui.window.restore_dialog import RestoreDialog, offer_restore
+
+
+@pytest.fixture(autouse=True)
+def backup_root(tmp_path, monkeypatch) -> Path:
+    root = tmp_path / "backups"
+    monkeypatch.setenv("CRMDESK_BACKUP_DIR", str(root))
+    return root
+
+
+def contacts_in(db) -> int:
+    with db.reading() as s:
+        return count_contacts(s)
+
+
+def table_rows(dialog: RestoreDialog) -> list[list[str]]:
+    table = dialog.table
+    return [[table.item(r, c).text() for c in range(table.columnCount())]
+            for r in range(table.rowCount())]
+
+
+def test_the_backups_are_listed_with_date_size_and_contacts(qtbot, db, people):
+    first = run_on_writer(lambda: db.back_up())
+    run_on_writer(lambda: create_contact(db, ContactData(given_name="Nine")))
+    second = run_on_writer(lambda: db.back_up())
+    dialog = RestoreDialog(list_backups(db.path), db.path.name)
+    qtbot.addWidget(dialog)
+    headers = [dialog.table.horizontalHeaderItem(c).text() for c in range(4)]
+    assert headers == ["Date", "Size", "Contacts", "Made"]
+    rows = table_rows(dialog)
+    assert [r[2] for r in rows] == ["9", "8"]  # newest first
+    assert all(r[3] == "On demand" for r in rows)
+    assert all(r[0] and r[1] for r in rows)
+    assert dialog.table.item(0, 0).toolTip() == str(second.path)
+    assert dialog.table.item(1, 0).toolTip() == str(first.path)
+    # The newest is chosen to begin with; Restore is on.
+    assert dialog.chosen().path == second.path
+    assert dialog.restore_button.isEnabled()
+
+
+def test_a_damaged_backup_is_shown_but_cannot_be_chosen(qtbot, db, people):
+    good = run_on_writer(lambda: db.back_up())
+    bad = run_on_writer(lambda: db.back_up())
+    bad.path.write_text("not a backup")
+    dialog = RestoreDialog(list_backups(db.path), db.path.name)
+    qtbot.addWidget(dialog)
+    rows = table_rows(dialog)
+    assert [r[2] for r in rows] == ["damaged", "8"]
+    assert dialog.chosen().path == good.path  # the damaged one was passed over
+    dialog.table.selectRow(0)  # the damaged row: nothing chosen, Restore off
+    assert dialog.chosen() is None
+    assert not dialog.restore_button.isEnabled()
+
+
+def test_no_backups_yet_says_so(qtbot, db):
+    dialog = RestoreDialog([], db.path.name)
+    qtbot.addWidget(dialog)
+    assert "There are no backups of contacts.crmdesk yet" in dialog.intro.text()
+    assert dialog.table.isHidden()
+    assert not dialog.restore_button.isEnabled()
+    assert dialog.chosen() is None
+
+
+def accept_dialog(monkeypatch, answer=QDialog.DialogCode.Accepted):
+    monkeypatch.setattr(restore_dialog.RestoreDialog, "exec", lambda self: answer)
+
+
+def test_file_restore_puts_the_backup_back(qtbot, window_alone, db, people, dialogs,
+                                           monkeypatch):
+    window = window_alone
+    run_on_writer(lambda: db.back_up())
+    run_on_writer(lambda: create_contact(db, ContactData(given_name="Later", family_name="Added")))
+    accept_dialog(monkeypatch)
+    offer_restore(window)
+    title, text = dialogs.asked[-1]
+    assert title == "Restore from a Backup"
+    assert "(8 contacts)" in text and "contacts.crmdesk" in text
+    qtbot.waitUntil(lambda: not window.operations.busy(), timeout=10000)
+    assert contacts_in(db) == 8
+    assert "Restored the backup of" in window.statusBar().currentMessage()
+    qtbot.waitUntil(lambda: window.count_label.text() == "8 contacts", timeout=5000)
+    # The file as it was, with the ninth contact, is a backup now.
+    reasons = {b.reason: b.contacts for b in list_backups(db.path)}
+    assert reasons == {"manual": 8, "before-restore": 9}
+    assert dialogs.errors == []
+
+
+def test_cancel_or_no_changes_nothing(qtbot, window_alone, db, people, dialogs, monkeypatch):
+    window = window_alone
+    run_on_writer(lambda: db.back_up())
+    run_on_writer(lambda: create_contact(db, ContactData(given_name="Kept")))
+    accept_dialog(monkeypatch, QDialog.DialogCode.Rejected)
+    offer_restore(window)
+    assert dialogs.asked == []
+    accept_dialog(monkeypatch)
+    dialogs.answers.append(False)  # "Restore?" - Cancel
+    offer_restore(window)
+    assert not window.operations.busy()
+    assert contacts_in(db) == 9
+    assert [b.reason for b in list_backups(db.path)] == ["manual"]
