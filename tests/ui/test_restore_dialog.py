@@ -112,3 +112,16 @@ def test_cancel_or_no_changes_nothing(qtbot, window_alone, db, people, dialogs, 
     assert not window.operations.busy()
     assert contacts_in(db) == 9
     assert [b.reason for b in list_backups(db.path)] == ["manual"]
+
+
+def test_the_file_menu_offers_it(window_alone, dialogs, monkeypatch):
+    window = window_alone
+    file_menu = window.menuBar().actions()[0].menu()
+    assert window.restore_action in file_menu.actions()
+    assert window.restore_action.text() == "Restore from a &Backup…"
+    shown = []
+    monkeypatch.setattr(restore_dialog.RestoreDialog, "exec",
+                        lambda self: shown.append(self.intro.text()) or 0)
+    window.restore_action.trigger()
+    assert shown and "There are no backups of contacts.crmdesk yet" in shown[0]
+    assert dialogs.asked == []

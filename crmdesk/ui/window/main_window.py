@@ -59,6 +59,7 @@ from crmdesk.ui.tasks.writes import open_database
 from crmdesk.ui.trash.view import TrashView
 from crmdesk.ui.window import about
 from crmdesk.ui.window.database_files import DatabaseFiles
+from crmdesk.ui.window.restore_dialog import offer_restore
 from crmdesk.ui.window.search_help import SearchHelp
 
 SEARCH_DELAY_MS = 100
@@ -158,6 +159,8 @@ class MainWindow(QMainWindow):
             lambda: self.files.fill_recent_menu(self.recent_menu))
         file_menu.addSeparator()
         file_menu.addAction(self.copy_action)
+        self.restore_action = file_menu.addAction(_("Restore from a &Backup…"),
+                                                  lambda: offer_restore(self))
         file_menu.addSeparator()
         file_menu.addAction(self.quit_action)
         edit = bar.addMenu(_("&Edit"))
