@@ -15,12 +15,23 @@ import sys
 from collections.abc import Sequence
 
 from crmdesk import __version__
-from crmdesk.cli import backup, check, demo, fields, gui, history, importing, log, search
+from crmdesk.cli import (
+    backup,
+    check,
+    demo,
+    fields,
+    gui,
+    history,
+    importing,
+    log,
+    phone_country,
+    search,
+)
 from crmdesk.cli.common import add_db_option, configure_logging, handle_errors
 from crmdesk.core.i18n import _
 
 # In the order `crmdesk --help` lists them.
-COMMANDS = (gui, search, check, demo, fields, history, log, importing, backup)
+COMMANDS = (gui, search, check, demo, fields, history, log, importing, backup, phone_country)
 
 
 def build_parser() -> argparse.ArgumentParser:

@@ -18,6 +18,7 @@ from PySide6.QtCore import QLocale, QObject
 from PySide6.QtGui import QAction, QActionGroup
 from PySide6.QtWidgets import QMenu
 
+from crmdesk.core.changes import Changes
 from crmdesk.core.errors import CrmdeskError
 from crmdesk.core.i18n import _
 from crmdesk.core.lookup.listing import count_all
@@ -25,7 +26,6 @@ from crmdesk.core.storage.database import FILE_SUFFIX, Database
 from crmdesk.ui.common import dialogs, errors
 from crmdesk.ui.common.settings import UiSettings
 from crmdesk.ui.tasks.operations import Operations, Progress
-from crmdesk.ui.tasks.writes import write
 
 
 class FilesHost(Protocol):
@@ -37,6 +37,7 @@ class FilesHost(Protocol):
 
     def statusBar(self) -> Any: ...  # noqa: N802 - Qt's name
     def refresh_all(self) -> None: ...
+    def broadcast(self, changes: Changes) -> None: ...
     def switch_database(self, path: str, *, create: bool) -> bool: ...
 
 DEMO_CONTACTS = 2000
@@ -229,28 +230,8 @@ class DatabaseFiles(QObject):
 
     # -- the phone country -------------------------------------------------------------
     def choose_phone_region(self) -> None:
-        """Which country a number typed without +code belongs to (a setting of the file)."""
-        from babel import Locale
+        """Which country a number typed without +code belongs to (a setting of the file),
+        and what becomes of the numbers typed that way (window/phone_region.py)."""
+        from crmdesk.ui.window.phone_region import choose_phone_region
 
-        from crmdesk.core.storage.settings import get_setting, set_setting
-
-        with self.window.db.reading() as session:
-            current = get_setting(session, "phone_region")
-        ui_locale = Locale.parse(QLocale().name(), sep="_") if QLocale().name() != "C" \
-            else Locale("en")
-        names: dict[str, str] = {code: name for code, name in ui_locale.territories.items()
-                                 if len(code) == 2 and code.isalpha()}
-        codes = sorted(names, key=lambda c: names[c].casefold())
-        labels = [_("None: always type the country code")] + [
-            f"{names[c]} ({c})" for c in codes]
-        index = dialogs.pick(
-            self.window, _("Phone Country"),
-            _("Phone numbers typed without a country code (+…) belong to:"), labels,
-            codes.index(current) + 1 if current in codes else 0)
-        if index < 0:
-            return
-        region = "" if index == 0 else codes[index - 1]
-        write(self.window.db, lambda session: set_setting(session, "phone_region", region))
-        self.window.statusBar().showMessage(
-            _("Phone numbers without a country code are now read as {country}.").format(
-                country=names.get(region, _("international only"))), 8000)
+        choose_phone_region(self.window)
