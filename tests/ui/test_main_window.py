@@ -145,26 +145,36 @@ def test_each_view_keeps_its_own_search(qtbot, window_alone):
     assert window.search_box.text() == "acme"
 
 
-def test_tools_phone_country_sets_the_region_for_new_numbers(window_alone, db, dialogs):
+def test_tools_phone_country_sets_the_region_for_new_numbers(qtbot, window_alone, db, dialogs,
+                                                             monkeypatch):
     window = window_alone
     from crmdesk.core.contacts.records import ContactData, PhoneData, create_contact, get_contact
     from crmdesk.core.storage.settings import get_setting
+    from crmdesk.ui.window import phone_region
 
+    def region():
+        with db.reading() as s:
+            return get_setting(s, "phone_region")
+
+    asked = []
+    monkeypatch.setattr(phone_region.RereadDialog, "exec",
+                        lambda dialog: asked.append(dialog) or phone_region.KEEP)
     dialogs.answers.append("Lithuania (LT)")
     window.phone_region_action.trigger()
-    with db.reading() as s:
-        assert get_setting(s, "phone_region") == "LT"
-    assert "Lithuania" in window.statusBar().currentMessage()
+    qtbot.waitUntil(lambda: region() == "LT", timeout=5000)
+    qtbot.waitUntil(lambda: "Lithuania" in window.statusBar().currentMessage(), timeout=5000)
+    assert asked == []  # every number had its country code: nothing to ask
     cid = create_contact(db, ContactData(given_name="Jonas", phones=[PhoneData("8 612 34567")]))
     assert get_contact(db, cid).phones[0].e164 == "+37061234567"
     dialogs.answers.append(-1)  # Cancel changes nothing
     window.phone_region_action.trigger()
-    with db.reading() as s:
-        assert get_setting(s, "phone_region") == "LT"
-    dialogs.answers.append(0)  # None
+    qtbot.wait(200)
+    assert region() == "LT"
+    dialogs.answers.append(0)  # None: Jonas's number is shown first, and kept
     window.phone_region_action.trigger()
-    with db.reading() as s:
-        assert get_setting(s, "phone_region") == ""
+    qtbot.waitUntil(lambda: region() == "", timeout=5000)
+    assert len(asked) == 1
+    assert get_contact(db, cid).phones[0].e164 == "+37061234567"
 
 
 def test_a_long_path_gives_way_to_the_count(qtbot, window_alone, db, pictures):

@@ -173,6 +173,13 @@ class ListFormView(RecordView):
         self.model.mark_stale()
         self.model.reload()
 
+    def outside_change(self) -> None:
+        self.model.reload_everything()
+        form = self.form
+        record_id = form.current_id()
+        if record_id is not None and not form.is_dirty():
+            form.load(record_id, keep_scroll=True)  # as saved now; typing is never replaced
+
     def activate(self) -> None:
         super().activate()
         self.counts_changed.emit()

@@ -126,6 +126,11 @@ class RecordView(QWidget):
     def refresh(self) -> None:
         """Reload everything shown (after changes elsewhere)."""
 
+    def outside_change(self) -> None:
+        """Another process changed the file: show it as it is now (what the user is
+        typing stays as typed)."""
+        self.refresh()
+
     def focus_list(self) -> None:
         self.setFocus()
 

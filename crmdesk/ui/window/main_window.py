@@ -39,6 +39,7 @@ from crmdesk.core.lookup.query import lookup_notes, lookup_problem
 from crmdesk.core.search.short_fragments import remember_texts
 from crmdesk.core.storage.database import Database
 from crmdesk.core.storage.models import INTERACTION_KIND, OUTCOME, SOURCE, STATUS
+from crmdesk.core.storage.outside import OutsideChanges
 from crmdesk.ui.common import dialogs, errors
 from crmdesk.ui.common.elided_label import ElidedLabel
 from crmdesk.ui.common.record_view import (
@@ -67,6 +68,8 @@ _PROBLEM_STYLE = "QLabel#lookup_problem { color: #b3261e; padding-right: 6px; }"
 _NOTE_STYLE = "QLabel#lookup_problem { color: #5f6368; padding-right: 6px; }"
 # How long typing pauses before a malformed lookup is pointed out.
 PROBLEM_DELAY_MS = 600
+# How often the file is asked whether another process wrote to it.
+OUTSIDE_POLL_MS = 1500
 
 
 class MainWindow(QMainWindow):
@@ -97,9 +100,15 @@ class MainWindow(QMainWindow):
         self._build_toolbar()
         self._build_central()
         self._build_status_bar()
+        self._outside: OutsideChanges | None = None
+        self._watch_outside()
         self._build_views()
         self._restore_window()
         self.operations.busy_changed.connect(self._update_actions)
+        # Another process's commits (a phone hook's `crmdesk log`) show within a moment.
+        self._outside_timer = QTimer(self, interval=OUTSIDE_POLL_MS)
+        self._outside_timer.timeout.connect(self.check_outside)
+        self._outside_timer.start()
 
     # -- building -----------------------------------------------------------------
     def _action(self, text: str, slot: object, shortcut: QKeySequence | str | None = None,
@@ -386,6 +395,24 @@ class MainWindow(QMainWindow):
         for view in self.views:
             view.refresh()
 
+    def check_outside(self) -> bool:
+        """Show what another process (a script's `crmdesk log`, a second window) wrote
+        to the file since the last look; True if it did."""
+        if self._outside is None or not self._outside.poll():
+            return False
+        for view in self.views:
+            view.outside_change()
+        self.warm_search()
+        self.statusBar().showMessage(
+            _("The file was changed by another program; what is shown was brought up "
+              "to date."), 8000)
+        return True
+
+    def _watch_outside(self) -> None:
+        if self._outside is not None:
+            self._outside.close()
+        self._outside = OutsideChanges(self.db)
+
     def open_contact(self, contact_id: int) -> None:
         """Show a contact in the Contacts view (from a company's people list)."""
         if not self.show_view(self.contacts):
@@ -577,6 +604,7 @@ class MainWindow(QMainWindow):
         self._teardown_views()
         old, self.db = self.db, db
         old.close()
+        self._watch_outside()
         self._build_views()
         self.settings.add_recent(str(target))
         self.statusBar().showMessage(_("Opened {path}.").format(path=target), 8000)
@@ -665,6 +693,9 @@ class MainWindow(QMainWindow):
         self._save_window()
         for view in self.views:
             view.shut_down()
+        self._outside_timer.stop()
+        if self._outside is not None:
+            self._outside.close()
         self.db.close()
         self.settings.sync()
         self._closed = True
