@@ -333,6 +333,12 @@ def _date(cell: str, dayfirst: bool | None) -> tuple[int | None, int, int] | Non
     return None
 
 
+_TEXT_FIELDS = frozenset(TEXT_FIELDS)
+_LISTED = frozenset(LISTED)
+_TYPES = frozenset(TYPES)
+_ADDRESS = frozenset((*ADDRESS_PARTS, "address"))
+
+
 class _Row:
     """One row on its way to a contact: entries of phones, e-mails, links and addresses
     gathered by (kind, slot or label), so that "Home City" joins "Home Street"."""
@@ -358,7 +364,7 @@ class _Row:
 
     def take(self, header: str, target: Target, cell: str) -> None:
         f = target.field
-        if f in TEXT_FIELDS:
+        if f in _TEXT_FIELDS:
             old = getattr(self.data, f)
             setattr(self.data, f, f"{old} {cell}" if old else cell)
         elif f == "full_name":
@@ -368,15 +374,18 @@ class _Row:
             self.notes.append(cell)
         elif f == "tags":
             self.data.tags.extend(t for t in _tags(cell) if t not in self.data.tags)
-        elif f in LISTED:
+        elif f in _LISTED:
             for value in _values(cell, target):
-                self.entry(f, Target(f, target.label, target.slot or f"{header}|{value}")) \
-                    .setdefault("value", []).append(value.strip())
-        elif f in TYPES:
+                # Each value its own entry, unless a slot joins it to its type column.
+                entry = self.entries.setdefault((f, target.slot or f"{header}|{value}"), {})
+                if target.label:
+                    entry.setdefault("label", [target.label])
+                entry.setdefault("value", []).append(value.strip())
+        elif f in _TYPES:
             kind = f.removesuffix("_type")
             self.entries.setdefault((kind if kind != "address" else "address", target.slot),
                                     {})["label"] = [cell.removeprefix("* ").strip().lower()]
-        elif f in (*ADDRESS_PARTS, "address"):
+        elif f in _ADDRESS:
             part = "whole" if f == "address" else f
             self.entry("address", target).setdefault(part, []).append(cell)
         elif f in DATES:
