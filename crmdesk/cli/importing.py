@@ -145,11 +145,8 @@ def _read(args: argparse.Namespace, path: Path) -> _Read:
             raise CrmdeskError(found.problems[0].message)  # no card in it at all
         return _Read(kind, list(found.records), found.lines,
                      [(p.line, p.message) for p in found.problems])
-    sheet: str | int | None = args.sheet
-    if isinstance(sheet, str) and sheet.isdigit():
-        sheet = int(sheet) - 1
     table = read_table(data, kind, encoding=args.encoding, delimiter=_delimiter(args.delimiter),
-                       sheet=sheet, has_header=False if args.no_header else None)
+                       sheet=args.sheet, has_header=False if args.no_header else None)
     fatal = [p for p in table.problems if p.line == 0 and not table.rows]
     if fatal:
         raise CrmdeskError(fatal[0].message)

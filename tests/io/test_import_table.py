@@ -176,6 +176,11 @@ def test_xlsx_with_sheet_choice(tmp_path):
     assert table.rows[1] == ["王小明", "8613800138000", "1990-12-31", "12.5", ""]
     assert len(table.rows) == 2  # a formula is never run: without a saved value, nothing
     assert read_table(path.read_bytes(), "xlsx").sheet == "Notes"
+    assert read_xlsx(path.read_bytes(), sheet="2").sheet == "Клиенты"
+    assert read_xlsx(path.read_bytes(), sheet=0).sheet == "Notes"
+    book.create_sheet("1")
+    book.save(path)
+    assert read_xlsx(path.read_bytes(), sheet="1").sheet == "1"  # the name comes first
     missing = read_xlsx(path.read_bytes(), sheet="Other")
     assert missing.rows == [] and "Клиенты" in missing.problems[0].message
 

@@ -202,13 +202,17 @@ def _pick(names: list[str], sheet: str | int | None, table: Table) -> int | None
     if not names:
         table.problems.append(ReadProblem(0, _("The workbook has no sheets.")))
         return None
+    folded = [n.casefold() for n in names]
     if sheet is None or sheet == "":
         index = 0
-    elif isinstance(sheet, int) or str(sheet).isdigit():
-        index = int(sheet) - 1 if not isinstance(sheet, int) else sheet
+    elif isinstance(sheet, int):
+        index = sheet
+    elif sheet.casefold() in folded:  # a name first: a sheet may be called "2024"
+        index = folded.index(sheet.casefold())
+    elif sheet.strip().isdigit():
+        index = int(sheet) - 1  # as a user counts them, from 1
     else:
-        folded = [n.casefold() for n in names]
-        index = folded.index(str(sheet).casefold()) if str(sheet).casefold() in folded else -1
+        index = -1
     if not 0 <= index < len(names):
         table.problems.append(ReadProblem(0, _("There is no sheet {sheet!r}; the sheets are: "
                                                "{names}.").format(sheet=sheet,
@@ -220,7 +224,8 @@ def _pick(names: list[str], sheet: str | int | None, table: Table) -> int | None
 
 def read_xlsx(data: bytes, *, sheet: str | int | None = None,
               has_header: bool | None = None) -> Table:
-    """A sheet of an Excel workbook (the first, or ``sheet`` by name or 0-based index)."""
+    """A sheet of an Excel workbook: the first, or ``sheet`` by name (any case), by
+    number from 1 as text ("2"), or by 0-based index as an int."""
     from openpyxl import load_workbook
 
     table = Table()
