@@ -395,8 +395,8 @@ class ListFormView(RecordView):
     def _save_splitter(self) -> None:
         self.settings.set_state(self.splitter.objectName(), self.splitter.saveState())
 
-    def shut_down(self) -> None:
+    def shut_down(self, seconds: float | None = None) -> None:
         self.list.save_columns()
         self._save_splitter()
-        self.model.wait()
+        self.model.stop(seconds)
 

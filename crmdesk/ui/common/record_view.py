@@ -214,5 +214,6 @@ class RecordView(QWidget):
         if self.isVisible():
             self.activate()
 
-    def shut_down(self) -> None:
-        """The database is about to close: stop background work of this view."""
+    def shut_down(self, seconds: float | None = None) -> None:
+        """The database is about to close: stop background work of this view (waiting
+        at most ``seconds`` for what is running)."""

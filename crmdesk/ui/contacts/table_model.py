@@ -258,6 +258,13 @@ class RecordTableModel(QAbstractTableModel):
         reader().wait()
         QCoreApplication.sendPostedEvents(self)
 
+    def stop(self, seconds: float | None = None) -> bool:
+        """The list is going away (its file closes, another opens): the id queries
+        still queued are dropped, the running one is waited for, at most
+        ``seconds``. False if it was still running then."""
+        self._generation += 1  # a queued job sees it is superseded and returns at once
+        return reader().wait(seconds)
+
     @Slot(int, object, object)
     def _on_loaded(self, generation: int, ids: list[int], total: int | None) -> None:
         if generation == self._generation:

@@ -405,6 +405,6 @@ class HistoryView(RecordView):
         if self.isVisible():
             self.activate()
 
-    def shut_down(self) -> None:
+    def shut_down(self, seconds: float | None = None) -> None:
         self.list.save_columns()
-        self.model.wait()
+        self.model.stop(seconds)

@@ -88,6 +88,7 @@ class Operation(QObject):
         self.progress = Progress(self.bridge)
         self.dialog = progress_dialog
         self.done = False
+        self.label = ""
         self.bridge.progressed.connect(self._on_progress)
         self.bridge.succeeded.connect(self._on_success)
         self.bridge.failed.connect(self._on_failure)
@@ -170,6 +171,7 @@ class Operations(QObject):
             if not cancellable:
                 dialog.setCancelButton(None)
         op = Operation(dialog, self)
+        op.label = label
         if dialog is not None:
             # QProgressDialog shows itself only after 4 s with a busy (0..0) range.
             QTimer.singleShot(SHOW_AFTER_MS, op.show_dialog)
@@ -209,6 +211,10 @@ class Operations(QObject):
     def cancel_all(self) -> None:
         for op in self._running:
             op.progress.cancel()
+
+    def running_labels(self) -> list[str]:
+        """What the jobs still running are doing ("Importing contacts…")."""
+        return [op.label for op in self._running]
 
     def wait(self, seconds: float | None = None) -> bool:
         """Block until the worker is idle (closing the window, switching files)."""

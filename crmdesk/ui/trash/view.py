@@ -241,8 +241,8 @@ class TrashView(RecordView):
             # The Company column of trashed contacts shows live companies only.
             self.contacts_model.mark_stale()
 
-    def shut_down(self) -> None:
+    def shut_down(self, seconds: float | None = None) -> None:
         for view in (self.contacts_list, self.companies_list):
             view.save_columns()
         for model in self._models():
-            model.wait()
+            model.stop(seconds)

@@ -70,6 +70,8 @@ _NOTE_STYLE = "QLabel#lookup_problem { color: #5f6368; padding-right: 6px; }"
 PROBLEM_DELAY_MS = 600
 # How often the file is asked whether another process wrote to it.
 OUTSIDE_POLL_MS = 1500
+# How long closing waits for a job that was asked to stop, in seconds.
+CLOSE_WAIT_S = 10.0
 
 
 class MainWindow(QMainWindow):
@@ -689,14 +691,24 @@ class MainWindow(QMainWindow):
                 event.ignore()
                 return
             self.operations.cancel_all()
-        self.operations.wait()
+        # A job that does not stop (a statement SQLite is still running) does not keep
+        # the window open: after a while it is left behind, and the file is not closed
+        # under it; SQLite drops its unfinished transaction when the process ends.
+        stuck = self.operations.running_labels()
+        finished = self.operations.wait(CLOSE_WAIT_S)
+        if not finished:
+            dialogs.inform(self, _("Quit"), _(
+                "“{job}” did not stop in time, so crmdesk closes without it. Everything "
+                "saved before it is kept; the part it had not finished is not saved."
+            ).format(job=", ".join(s.rstrip("…") for s in stuck) or _("A job")))
         self._save_window()
         for view in self.views:
-            view.shut_down()
+            view.shut_down(CLOSE_WAIT_S if finished else 0.5)
         self._outside_timer.stop()
         if self._outside is not None:
             self._outside.close()
-        self.db.close()
+        if finished:
+            self.db.close()
         self.settings.sync()
         self._closed = True
         event.accept()
