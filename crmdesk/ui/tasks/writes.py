@@ -81,9 +81,10 @@ def write(db: Database, action: Callable[[Session], T]) -> T:
     return run_on_writer(unit)
 
 
-def open_database(path: str, *, create: bool = True) -> Database:
-    """Database.open on the writer thread: opening may create, migrate and seed."""
-    return run_on_writer(lambda: Database.open(path, create=create))
+def open_database(path: str, *, create: bool = True, readonly: bool = False) -> Database:
+    """Database.open on the writer thread: opening may create, migrate and seed.
+    ``readonly``: to look at a file that may not be changed."""
+    return run_on_writer(lambda: Database.open(path, create=create, readonly=readonly))
 
 
 def _report_gui_write() -> None:

@@ -123,26 +123,38 @@ def initial_path(db_path: str | None, recent: list[str]) -> tuple[Path, bool]:
 
 def open_first_database(db_path: str | None, settings: UiSettings) -> Database | None:
     """The Database to start with, asking the user while the file cannot be used."""
-    from crmdesk.core.errors import CrmdeskError
+    from crmdesk.core.errors import CrmdeskError, ReadOnlyError
     from crmdesk.ui.common import dialogs, errors
     from crmdesk.ui.tasks.writes import open_database
     from crmdesk.ui.window.database_files import with_suffix
 
     path, is_default = initial_path(db_path, settings.recent_files())
     while True:
+        readonly = False
         try:
             if is_default:
                 path.parent.mkdir(parents=True, exist_ok=True)
             return open_database(str(path))
+        except ReadOnlyError as exc:
+            problem, readonly = exc.message, True
         except CrmdeskError as exc:
             problem = exc.message
         except Exception as exc:  # noqa: BLE001 - a bug: shown with details, then quit
             errors.show_error(None, exc)
             return None
-        choice = dialogs.choose(
-            None, _("crmdesk"), problem,
-            [_("Open Another File…"), _("Create a New Database…"), _("Quit")],
-            informative=_("What would you like to do?"))
+        choices = [_("Open Another File…"), _("Create a New Database…"), _("Quit")]
+        if readonly:  # a file one may look at but not change: look at it
+            choices.insert(0, _("Open It Read-Only"))
+        choice = dialogs.choose(None, _("crmdesk"), problem, choices,
+                                informative=_("What would you like to do?"))
+        if readonly:
+            if choice == 0:
+                try:
+                    return open_database(str(path), create=False, readonly=True)
+                except CrmdeskError as exc:
+                    errors.show_error(None, exc)
+                    return None
+            choice -= 1
         if choice == 0:
             chosen = dialogs.open_file(None, _("Open Database"), str(path.parent))
         elif choice == 1:

@@ -28,11 +28,12 @@ from PySide6.QtWidgets import (
     QStyle,
     QToolBar,
     QToolButton,
+    QVBoxLayout,
     QWidget,
 )
 
 from crmdesk.core.changes import COMPANIES, CONTACTS, FIELDS, LISTS, Changes
-from crmdesk.core.errors import CrmdeskError
+from crmdesk.core.errors import CrmdeskError, ReadOnlyError
 from crmdesk.core.i18n import _
 from crmdesk.core.lookup import listing
 from crmdesk.core.lookup.query import lookup_notes, lookup_problem
@@ -105,6 +106,7 @@ class MainWindow(QMainWindow):
         self._outside: OutsideChanges | None = None
         self._watch_outside()
         self._build_views()
+        self._show_read_only()
         self._restore_window()
         self.operations.busy_changed.connect(self._update_actions)
         # Another process's commits (a phone hook's `crmdesk log`) show within a moment.
@@ -258,13 +260,39 @@ class MainWindow(QMainWindow):
                                    "QListWidget#navigation::item { padding: 6px 10px; }")
         self.sidebar.currentRowChanged.connect(self._sidebar_row_changed)
         self.stack = QStackedWidget()
+        # Above everything while the file is open read-only: what can and cannot be done.
+        self.read_only_banner = QLabel()
+        self.read_only_banner.setObjectName("read_only_banner")
+        self.read_only_banner.setTextFormat(Qt.TextFormat.PlainText)
+        self.read_only_banner.setWordWrap(True)
+        self.read_only_banner.setStyleSheet(
+            "QLabel#read_only_banner { background: #fff4ce; color: #3b2f00; "
+            "border-bottom: 1px solid #e0c97a; padding: 6px 10px; }")
+        self.read_only_banner.hide()
+        panes = QWidget()
+        row = QHBoxLayout(panes)
+        row.setContentsMargins(0, 0, 0, 0)
+        row.setSpacing(0)
+        row.addWidget(self.sidebar)
+        row.addWidget(self.stack, 1)
         central = QWidget()
-        layout = QHBoxLayout(central)
+        layout = QVBoxLayout(central)
         layout.setContentsMargins(0, 0, 0, 0)
         layout.setSpacing(0)
-        layout.addWidget(self.sidebar)
-        layout.addWidget(self.stack, 1)
+        layout.addWidget(self.read_only_banner)
+        layout.addWidget(panes, 1)
         self.setCentralWidget(central)
+
+    def _show_read_only(self) -> None:
+        """The banner, and no verbs that would change the file, while it is read-only."""
+        readonly = bool(getattr(self.db, "readonly", False))
+        self.read_only_banner.setVisible(readonly)
+        if readonly:
+            self.read_only_banner.setText(_(
+                "{name} is open read-only: you can look, search and copy, but not change "
+                "it. To change it, make the file (and its folder) writable and open it "
+                "again, or save a copy elsewhere.").format(
+                    name=self.db.path.name if self.db.path else _("The file")))
 
     def _build_status_bar(self) -> None:
         self.count_label = QLabel()
@@ -550,6 +578,11 @@ class MainWindow(QMainWindow):
         for action in (self.new_db_action, self.open_action, self.copy_action,
                        self.demo_action):
             action.setEnabled(not busy)
+        if getattr(self.db, "readonly", False):
+            for action in (self.new_action, self.save_action, self.delete_action,
+                           self.log_action, self.undo_action, self.phone_region_action,
+                           self.fields_action, *self.list_actions.values()):
+                action.setEnabled(False)
         self.setWindowModified(any(v.is_dirty() for v in self.views))
 
     def _counts_changed(self, view: RecordView) -> None:
@@ -599,7 +632,14 @@ class MainWindow(QMainWindow):
         if not self.leave_all():
             return False
         try:
-            db = open_database(str(target), create=create)
+            try:
+                db = open_database(str(target), create=create)
+            except ReadOnlyError as exc:  # one may look at it, not change it
+                if not dialogs.confirm(self, _("Open"), exc.message, _("Open It Read-Only"),
+                                       informative=_("You can look, search and copy, but "
+                                                     "not change it.")):
+                    return False
+                db = open_database(str(target), create=False, readonly=True)
         except CrmdeskError as exc:
             errors.show_error(self, exc)
             return False
@@ -608,6 +648,7 @@ class MainWindow(QMainWindow):
         old.close()
         self._watch_outside()
         self._build_views()
+        self._show_read_only()
         self.settings.add_recent(str(target))
         self.statusBar().showMessage(_("Opened {path}.").format(path=target), 8000)
         self.database_changed.emit()
