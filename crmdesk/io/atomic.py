@@ -16,7 +16,7 @@ import secrets
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
-from typing import TextIO
+from typing import BinaryIO, TextIO
 
 from crmdesk.core.errors import FileWriteError
 from crmdesk.core.i18n import _
@@ -54,6 +54,31 @@ def atomic_text(path: str | os.PathLike[str], *, encoding: str = "utf-8",
     try:
         # "x": never reuse someone else's file; created with the user's umask.
         stream = open(tmp, "x", encoding=encoding, newline=newline)
+    except OSError as exc:
+        raise write_error(exc, target) from exc
+    try:
+        with stream:
+            yield stream
+            stream.flush()
+            os.fsync(stream.fileno())
+        os.replace(tmp, target)
+    except OSError as exc:
+        tmp.unlink(missing_ok=True)
+        raise write_error(exc, target) from exc
+    except BaseException:
+        tmp.unlink(missing_ok=True)
+        raise
+
+
+@contextmanager
+def atomic_binary(path: str | os.PathLike[str]) -> Iterator[BinaryIO]:
+    """atomic_text for bytes (a spreadsheet, a PDF)."""
+    target = Path(path)
+    if target.is_dir():
+        raise FileWriteError(_("{path} is a folder; choose a file name.").format(path=target))
+    tmp = target.with_name(f".{target.name}.{secrets.token_hex(4)}.part")
+    try:
+        stream = open(tmp, "xb")  # noqa: SIM115 - closed below, after fsync
     except OSError as exc:
         raise write_error(exc, target) from exc
     try:

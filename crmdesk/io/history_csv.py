@@ -22,7 +22,7 @@ from crmdesk.core.history.listing import HISTORY_COLUMNS
 from crmdesk.core.i18n import _
 from crmdesk.io.atomic import atomic_text
 
-_NUMBER_OR_PHONE = re.compile(r"[+-]?[\d\s().,/-]*")
+_NUMBER_OR_PHONE = re.compile(r"[+-]?[\d\s().,;/+-]*")  # no letters: no function, no DDE
 PROGRESS_EVERY = 1000
 
 

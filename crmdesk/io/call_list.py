@@ -1,0 +1,313 @@
+"""A call list: any list of contacts as a sheet for Excel, LibreOffice or paper.
+
+The user picks the columns (name, company, every phone formatted for dialling,
+e-mail, city, last contact, notes, custom fields ...) and the order; the rows
+come in the order of the list they were looking at (lookup.query.find_ids).
+
+- CSV: UTF-8 with a byte-order mark by default (without it Excel shows Cyrillic
+  and Chinese as mojibake), or plain UTF-8, windows-1251 or windows-1257, with a
+  comma, semicolon or tab. A text the chosen encoding cannot hold is refused
+  before anything is written, naming the contact.
+- XLSX (openpyxl): typed cells (dates as dates, numbers as numbers), a frozen
+  header row, an autofilter, column widths that fit.
+
+No formula injection: a CSV cell that starts like a formula gets an apostrophe
+(io.history_csv.safe_cell); an XLSX text cell is written as text, never as a
+formula. Files are written atomically (io.atomic).
+"""
+
+from __future__ import annotations
+
+import csv
+import os
+from collections.abc import Callable, Iterable, Sequence
+from dataclasses import dataclass
+from datetime import UTC, date, datetime
+from decimal import Decimal
+from typing import Any
+
+import phonenumbers
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from crmdesk.core.errors import FileWriteError
+from crmdesk.core.fields import service as fields
+from crmdesk.core.i18n import _
+from crmdesk.core.lookup import listing
+from crmdesk.core.storage.models import Contact, Phone
+from crmdesk.core.storage.settings import get_setting
+from crmdesk.io.atomic import atomic_binary, atomic_text
+from crmdesk.io.history_csv import safe_cell
+
+# How a phone is written for dialling.
+INTERNATIONAL = "international"  # +370 612 34567: from anywhere
+NATIONAL = "national"  # 8 612 34567: from inside the file's phone country
+ENCODINGS = {"utf-8-sig": "UTF-8 (Excel)", "utf-8": "UTF-8", "cp1251": "Windows-1251",
+             "cp1257": "Windows-1257"}
+DELIMITERS = (",", ";", "\t")
+DEFAULT_COLUMNS = ["name", "company", "phones", "email", "city", "last_contact"]
+
+TEXT, NUMBER, DAY, MOMENT = "text", "number", "day", "moment"
+_CHUNK = 500
+
+
+@dataclass(frozen=True)
+class ExportColumn:
+    key: str
+    title: Callable[[], str]
+    kind: str = TEXT
+
+
+def _builtin() -> list[ExportColumn]:
+    return [
+        ExportColumn("name", lambda: _("Name")),
+        ExportColumn("given_name", lambda: _("Given name")),
+        ExportColumn("family_name", lambda: _("Family name")),
+        ExportColumn("company", lambda: _("Company")),
+        ExportColumn("job_title", lambda: _("Job title")),
+        ExportColumn("department", lambda: _("Department")),
+        ExportColumn("phones", lambda: _("Phones")),
+        ExportColumn("phone", lambda: _("Phone")),
+        ExportColumn("email", lambda: _("E-mail")),
+        ExportColumn("city", lambda: _("City")),
+        ExportColumn("country", lambda: _("Country")),
+        ExportColumn("status", lambda: _("Status")),
+        ExportColumn("source", lambda: _("Lead source")),
+        ExportColumn("last_contact", lambda: _("Last contact"), MOMENT),
+        ExportColumn("last_attempt", lambda: _("Last attempt"), MOMENT),
+        ExportColumn("notes", lambda: _("Notes")),
+    ]
+
+
+def export_columns(session: Session) -> dict[str, ExportColumn]:
+    """Every column a call list can have: the built-in ones and one per custom
+    contact field (``cf:<key>``, typed as the field is)."""
+    out = {c.key: c for c in _builtin()}
+    for f in fields.describe_fields(session, fields.CONTACT):
+        kind = {fields.NUMBER: NUMBER, fields.MONEY: NUMBER, fields.DATE: DAY}.get(f.type, TEXT)
+        out[listing.custom_key(f.key)] = ExportColumn(listing.custom_key(f.key),
+                                                      _fixed(f.label), kind)
+    return out
+
+
+def _fixed(label: str) -> Callable[[], str]:
+    return lambda: label
+
+
+def check_columns(session: Session, keys: Sequence[str]) -> list[str]:
+    """The keys, each known (else a FileWriteError naming it and what there is)."""
+    known = export_columns(session)
+    unknown = [k for k in keys if k not in known]
+    if unknown:
+        raise FileWriteError(_("There is no column {key!r}. Columns: {keys}.").format(
+            key=unknown[0], keys=", ".join(known)))
+    if not keys:
+        raise FileWriteError(_("Choose at least one column."))
+    return list(keys)
+
+
+def dialling(number: str, e164: str | None, *, style: str, region: str) -> str:
+    """A phone as it is dialled: +370 612 34567 (international) or 8 612 34567 (from
+    inside ``region``); as typed when it could not be read."""
+    if not e164:
+        return number.strip()
+    try:
+        parsed = phonenumbers.parse(e164, None)
+    except phonenumbers.NumberParseException:
+        return number.strip()
+    if style == NATIONAL and region and phonenumbers.region_code_for_number(parsed) == region:
+        return phonenumbers.format_number(parsed, phonenumbers.PhoneNumberFormat.NATIONAL)
+    return phonenumbers.format_number(parsed, phonenumbers.PhoneNumberFormat.INTERNATIONAL)
+
+
+def _local(moment: datetime | None) -> datetime | None:
+    """Stored UTC as the user's clock, without a zone (what a spreadsheet shows)."""
+    if moment is None:
+        return None
+    return moment.replace(tzinfo=UTC).astimezone().replace(tzinfo=None, microsecond=0)
+
+
+def _custom_value(value: Any) -> Any:
+    if value is None:
+        return None
+    if isinstance(value, fields.Unconverted):
+        return value.raw
+    if isinstance(value, Decimal | date | bool):
+        return value
+    if isinstance(value, list | tuple | set | frozenset):
+        return ", ".join(str(v) for v in value)
+    return str(value)
+
+
+def contact_values(session: Session, ids: Sequence[int], keys: Sequence[str], *,
+                   phones: str = INTERNATIONAL) -> Iterable[list[Any]]:
+    """One row per contact, in the order of ``ids``: text as str, dates as date or
+    datetime (local time), numbers as Decimal. Contacts gone meanwhile are skipped."""
+    keys = list(keys)
+    region = get_setting(session, "phone_region")
+    listed = [k for k in keys if k in listing.CONTACT_COLUMNS and k not in
+              ("last_contact", "last_attempt")]
+    custom = [k for k in keys if k.startswith(listing.CUSTOM_PREFIX)]
+    direct = {"given_name": Contact.given_name, "family_name": Contact.family_name,
+              "notes": Contact.notes, "last_contact": Contact.last_contact_at,
+              "last_attempt": Contact.last_attempt_at}
+    for start in range(0, len(ids), _CHUNK):
+        chunk = list(ids[start:start + _CHUNK])
+        base = listing.rows(session, chunk, listed) if listed else {i: () for i in chunk}
+        wanted = [k for k in keys if k in direct]
+        own: dict[int, dict[str, Any]] = {}
+        if wanted:
+            for r in session.execute(select(Contact.id, *[direct[k] for k in wanted])
+                                     .where(Contact.id.in_(chunk))):
+                own[r[0]] = dict(zip(wanted, r[1:], strict=True))
+        numbers: dict[int, list[str]] = {}
+        if "phones" in keys or "phone" in keys:
+            for cid, number, e164 in session.execute(
+                    select(Phone.contact_id, Phone.number, Phone.e164)
+                    .where(Phone.contact_id.in_(chunk))
+                    .order_by(Phone.contact_id, Phone.is_primary.desc(), Phone.position)):
+                if cid is not None:
+                    numbers.setdefault(cid, []).append(
+                        dialling(number, e164, style=phones, region=region))
+        values = fields.get_values(session, fields.CONTACT, chunk,
+                                   [k[len(listing.CUSTOM_PREFIX):] for k in custom]) \
+            if custom else {}
+        for cid in chunk:
+            if cid not in base:
+                continue
+            shown = dict(zip(listed, base[cid], strict=True))
+            row: list[Any] = []
+            for key in keys:
+                if key == "phones":
+                    row.append("; ".join(numbers.get(cid, [])))
+                elif key == "phone":
+                    row.append((numbers.get(cid) or [""])[0])
+                elif key in ("last_contact", "last_attempt"):
+                    row.append(_local(own.get(cid, {}).get(key)))
+                elif key in direct:
+                    row.append(own.get(cid, {}).get(key) or "")
+                elif key in shown:
+                    row.append(shown[key] if shown[key] is not None else "")
+                else:
+                    row.append(_custom_value(values.get(cid, {}).get(
+                        key[len(listing.CUSTOM_PREFIX):])))
+            yield row
+
+
+def _text(value: Any) -> str:
+    """A value as CSV text: dates ISO (what spreadsheets read as dates)."""
+    if value is None:
+        return ""
+    if isinstance(value, bool):
+        return _("yes") if value else _("no")
+    if isinstance(value, datetime):
+        return value.strftime("%Y-%m-%d %H:%M")
+    if isinstance(value, date):
+        return value.isoformat()
+    if isinstance(value, Decimal):
+        return format(value, "f")
+    return str(value).replace("\r\n", "\n")
+
+
+def write_csv(path: str | os.PathLike[str], head: Sequence[str], rows: Iterable[Sequence[Any]],
+              *, encoding: str = "utf-8-sig", delimiter: str = ",",
+              names: Sequence[str] = ()) -> int:
+    """The rows as CSV at ``path``; how many rows. A text ``encoding`` cannot hold is
+    refused before the file is made (``names``: each row's contact, to say whose)."""
+    if encoding not in ENCODINGS:
+        raise FileWriteError(_("{encoding!r} is not one of the encodings: {known}.").format(
+            encoding=encoding, known=", ".join(ENCODINGS)))
+    if delimiter not in DELIMITERS:
+        raise FileWriteError(_("The separator must be a comma, a semicolon or a tab."))
+    table = [[safe_cell(_text(v)) for v in row] for row in rows]
+    if not encoding.startswith("utf-8"):
+        for number, row in enumerate([list(head), *table]):
+            for text in row:
+                try:
+                    text.encode(encoding)
+                except UnicodeEncodeError as exc:
+                    who = names[number - 1] if 0 < number <= len(names) else text
+                    raise FileWriteError(_(
+                        "{who}: {char!r} cannot be written in {encoding}. Choose UTF-8, "
+                        "which holds every script; nothing was written."
+                    ).format(who=who, char=exc.object[exc.start],
+                             encoding=ENCODINGS[encoding])) from None
+    with atomic_text(path, encoding=encoding, newline="") as stream:
+        writer = csv.writer(stream, delimiter=delimiter, lineterminator="\r\n")
+        writer.writerow([safe_cell(h) for h in head])
+        writer.writerows(table)
+    return len(table)
+
+
+def write_xlsx(path: str | os.PathLike[str], head: Sequence[str],
+               rows: Iterable[Sequence[Any]], *, title: str = "") -> int:
+    """The rows as an XLSX workbook at ``path``; how many rows."""
+    from openpyxl import Workbook
+    from openpyxl.cell import WriteOnlyCell
+    from openpyxl.styles import Font
+    from openpyxl.utils import get_column_letter
+
+    table = [list(row) for row in rows]
+    book = Workbook(write_only=True)
+    sheet = book.create_sheet(title=_sheet_title(title or _("Call list")))
+    widths = [len(h) for h in head]
+    for row in table:
+        for i, value in enumerate(row):
+            widths[i] = max(widths[i], min(60, len(_text(value))))
+    for i, width in enumerate(widths, 1):
+        sheet.column_dimensions[get_column_letter(i)].width = max(8, width + 2)
+    sheet.freeze_panes = "A2"
+    if head:
+        sheet.auto_filter.ref = f"A1:{get_column_letter(len(head))}{len(table) + 1}"
+    bold = Font(bold=True)
+    header = []
+    for h in head:
+        c = WriteOnlyCell(sheet, value=h)
+        c.font = bold
+        c.data_type = "s"
+        header.append(c)
+    sheet.append(header)
+    for row in table:
+        cells = []
+        for value in row:
+            if isinstance(value, str):
+                c = WriteOnlyCell(sheet, value=value)
+                c.data_type = "s"  # text, even "=HYPERLINK(...)": never a formula
+            elif isinstance(value, datetime):
+                c = WriteOnlyCell(sheet, value=value)
+                c.number_format = "yyyy-mm-dd hh:mm"
+            elif isinstance(value, date):
+                c = WriteOnlyCell(sheet, value=value)
+                c.number_format = "yyyy-mm-dd"
+            else:
+                c = WriteOnlyCell(sheet, value=value)
+            cells.append(c)
+        sheet.append(cells)
+    with atomic_binary(path) as stream:
+        book.save(stream)
+    return len(table)
+
+
+def _sheet_title(text: str) -> str:
+    """What Excel allows as a sheet's name: 31 characters, none of []:*?/\\."""
+    cleaned = "".join(" " if ch in "[]:*?/\\" else ch for ch in text).strip()
+    return cleaned[:31] or "Sheet1"
+
+
+def export_contacts(session: Session, ids: Sequence[int], keys: Sequence[str],
+                    path: str | os.PathLike[str], *, file_format: str = "csv",
+                    encoding: str = "utf-8-sig", delimiter: str = ",",
+                    phones: str = INTERNATIONAL, title: str = "") -> int:
+    """The contacts ``ids`` (in that order) with the columns ``keys`` as a call list
+    at ``path`` (CSV or XLSX); how many rows were written."""
+    keys = check_columns(session, keys)
+    columns = export_columns(session)
+    head = [columns[k].title() for k in keys]
+    rows = list(contact_values(session, ids, keys, phones=phones))
+    if file_format == "xlsx":
+        return write_xlsx(path, head, rows, title=title)
+    if file_format != "csv":
+        raise FileWriteError(_("{format!r} is not a format crmdesk writes (csv, xlsx).")
+                             .format(format=file_format))
+    names = [str(r[keys.index("name")]) for r in rows] if "name" in keys else []
+    return write_csv(path, head, rows, encoding=encoding, delimiter=delimiter, names=names)
