@@ -331,3 +331,34 @@ def test_the_open_file_refuses_a_damaged_backup(db_path, new_db_file):
     with Database.open(db_path, readonly=True) as reader:
         with pytest.raises(DatabaseFileError):
             reader.restore_from(info.path)
+
+
+def test_opening_does_not_wait_for_the_days_first_backup(db_path, new_db_file, monkeypatch):
+    """The backup of a big file takes seconds: the file opens and takes writes
+    meanwhile, and close waits for the backup to finish."""
+    import threading
+
+    new_db_file(db_path)
+    with Database.open(db_path, backup=False) as db:
+        add_people(db, "Мария")
+    started, go_on = threading.Event(), threading.Event()
+    real = backups.make_backup
+
+    def slow(*args, **kwargs):
+        started.set()
+        assert go_on.wait(10)
+        return real(*args, **kwargs)
+
+    monkeypatch.setattr(backups, "make_backup", slow)
+    db = Database.open(db_path)
+    try:
+        assert started.wait(10)
+        add_people(db, "Анна")  # written while the backup waits
+        assert reasons(db_path) == []
+    finally:
+        go_on.set()
+        db.close()
+    # The day's backup (its snapshot taken after the write), then the one on
+    # close after the change.
+    assert sorted((b.reason, b.contacts) for b in list_backups(db_path)) == [
+        ("close", 2), ("daily", 2)]
