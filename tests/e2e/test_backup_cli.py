@@ -176,3 +176,16 @@ def test_restore_is_refused_while_another_process_has_the_file(filled, backup_ro
     out = crmdesk("restore", "--db", str(filled), backup)
     assert out.returncode == 0, out.stderr
     assert "(2 contacts)" in out.stdout
+
+
+def test_a_damaged_file_is_not_backed_up_as_if_whole(filled, capsys, backup_root):
+    data = bytearray(filled.read_bytes())
+    last = len(data) // 4096 - 1
+    data[last * 4096:] = bytes(4096)
+    filled.write_bytes(bytes(data))
+    code, out, err = run(capsys, "backup", "--db", str(filled))
+    assert code == 1 and out == ""
+    assert err.startswith("crmdesk: No backup was made: the file ")
+    assert "damaged" in err or "cannot be read whole" in err
+    assert "Traceback" not in err and ".part" not in err
+    assert not backup_root.exists() or not any(backup_root.rglob("*.crmdesk*"))

@@ -56,6 +56,8 @@ DAMAGED = "damaged"
 class BackupError(DatabaseFileError):
     """A backup could not be made, or is not one that can be restored."""
 
+    said = ""  # what SQLite said of a damaged file, if that was the reason
+
 
 @dataclass(frozen=True)
 class BackupInfo:
@@ -121,11 +123,18 @@ def verify(path: Path) -> int:
         conn.close()
 
 
+def _said(exc: BackupError) -> str:
+    """What SQLite said of a damaged file."""
+    return exc.said or exc.message
+
+
 def _damaged_backup(path: Path, said: str) -> BackupError:
-    return BackupError(
+    error = BackupError(
         _("The backup {path} is damaged or is not a crmdesk database ({error}).").format(
             path=path, error=said)
     )
+    error.said = said
+    return error
 
 
 def write_backup(source: sqlite3.Connection, target: Path) -> int:
@@ -154,7 +163,12 @@ def write_backup(source: sqlite3.Connection, target: Path) -> int:
                 dest.close()
         finally:
             source.execute("ROLLBACK")
-        got = verify(tmp)
+        try:
+            got = verify(tmp)
+        except BackupError as exc:
+            # A faithful copy of a damaged file is damaged the same way.
+            raise BackupError(_("No backup was made: the file is damaged ({error}).").format(
+                error=_said(exc))) from exc
         if got != expected:
             raise BackupError(
                 _("The backup holds {got} contacts, the file {expected}; it was not kept.")
@@ -166,8 +180,8 @@ def write_backup(source: sqlite3.Connection, target: Path) -> int:
             path=target, error=exc.strerror or exc)) from exc
     except sqlite3.Error as exc:
         tmp.unlink(missing_ok=True)
-        raise BackupError(_("The backup {path} could not be made: {error}").format(
-            path=target, error=exc)) from exc
+        raise BackupError(_("No backup was made: the file cannot be read whole "
+                            "({error}).").format(error=exc)) from exc
     except BaseException:
         tmp.unlink(missing_ok=True)
         raise
