@@ -125,3 +125,63 @@ def test_the_file_menu_offers_it(window_alone, dialogs, monkeypatch):
     window.restore_action.trigger()
     assert shown and "There are no backups of contacts.crmdesk yet" in shown[0]
     assert dialogs.asked == []
+
+
+@pytest.fixture
+def damaged_with_backup(tmp_path, new_db_file):
+    """Another file, backed up with 2 contacts, then cut short."""
+    from crmdesk.core.errors import NotADatabaseError
+    from crmdesk.core.storage.database import Database
+
+    path = new_db_file(tmp_path / "shop.crmdesk")
+
+    def fill() -> None:
+        with Database.open(path, backup=False) as other:
+            for name in ("Rūta", "Мария"):
+                create_contact(other, ContactData(given_name=name, family_name="Shop"))
+            other.back_up()
+
+    run_on_writer(fill)
+    data = path.read_bytes()
+    path.write_bytes(data[: len(data) // 2])
+    with pytest.raises(NotADatabaseError) as err:
+        Database.open(path)
+    return path, err.value
+
+
+def test_a_damaged_file_is_offered_its_newest_good_backup(window_alone, dialogs,
+                                                         damaged_with_backup):
+    window = window_alone
+    path, error = damaged_with_backup
+    cut = path.read_bytes()
+    dialogs.answers.append(0)  # Restore the Newest Backup
+    assert restore_dialog.offer_newest_backup(window, path, error)
+    title, text = dialogs.asked[-1]
+    assert title == "Damaged File" and "is damaged" in text
+    assert window.db.path == path
+    assert contacts_in(window.db) == 2
+    assert dialogs.errors == []
+    kept = [b.path for b in list_backups(path) if b.reason == "damaged"]
+    assert len(kept) == 1 and kept[0].read_bytes() == cut
+
+
+def test_the_offer_can_be_declined(window_alone, db, dialogs, damaged_with_backup):
+    window = window_alone
+    path, error = damaged_with_backup
+    cut = path.read_bytes()
+    dialogs.answers.append(1)  # Cancel
+    assert restore_dialog.offer_newest_backup(window, path, error)
+    assert window.db is db
+    assert path.read_bytes() == cut
+
+
+def test_nothing_is_offered_without_a_backup(window_alone, dialogs, tmp_path):
+    from crmdesk.core.errors import NotADatabaseError
+    from crmdesk.core.storage.database import Database
+
+    path = tmp_path / "notes.crmdesk"
+    path.write_text("just some notes")
+    with pytest.raises(NotADatabaseError) as err:
+        Database.open(path)
+    assert not restore_dialog.offer_newest_backup(window_alone, path, err.value)
+    assert dialogs.asked == []

@@ -8,6 +8,7 @@ then the views are built anew, since the fields and lists may differ.
 
 from __future__ import annotations
 
+from pathlib import Path
 from typing import Any, Protocol, cast
 
 from PySide6.QtCore import QDate, QDateTime, QLocale, Qt, QTime
@@ -23,12 +24,14 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from crmdesk.core.errors import CrmdeskError, NotADatabaseError
 from crmdesk.core.i18n import _
 from crmdesk.core.storage import backups
 from crmdesk.core.storage.backups import BackupInfo, list_backups
-from crmdesk.core.storage.database import Database, Restored
-from crmdesk.ui.common import dialogs
+from crmdesk.core.storage.database import Database, Restored, restore_backup
+from crmdesk.ui.common import dialogs, errors
 from crmdesk.ui.tasks.operations import Operations, Progress
+from crmdesk.ui.tasks.writes import run_on_writer
 
 
 class RestoreHost(Protocol):
@@ -181,3 +184,38 @@ def offer_restore(window: RestoreHost) -> None:
 
     window.operations.run(job, label=_("Restoring from the backup…"), on_success=done,
                           cancellable=False)
+
+
+class SwitchHost(Protocol):
+    def switch_database(self, path: str, *, create: bool) -> bool: ...
+
+
+def offer_newest_backup(window: SwitchHost, path: str | Path, error: CrmdeskError) -> bool:
+    """A file that will not open because it is damaged: offer its newest good
+    backup, restore it (the damaged file kept, byte for byte) and open it.
+
+    True when the offer was made (whatever the answer); False when there is
+    nothing to offer, and the caller shows ``error`` as usual."""
+    path = Path(path).expanduser().absolute()
+    if not isinstance(error, NotADatabaseError):
+        return False
+    good = next((b for b in list_backups(path) if b.contacts is not None), None)
+    if good is None:
+        return False
+    parent = cast(QWidget, window)
+    choice = dialogs.choose(
+        parent, _("Damaged File"), error.message,
+        [_("Restore the Newest Backup"), _("Cancel")],
+        informative=_("The newest good backup of {name} is from {date}, with {n} contacts. "
+                      "The damaged file is kept as it is, in the backup folder.").format(
+                          name=path.name, date=when_text(good),
+                          n=QLocale().toString(good.contacts or 0)))
+    if choice != 0:
+        return True
+    try:
+        run_on_writer(lambda: restore_backup(path, good.path))
+    except CrmdeskError as exc:
+        errors.show_error(parent, exc)
+        return True
+    window.switch_database(str(path), create=False)
+    return True
