@@ -26,6 +26,7 @@ class SelectionPanel(QWidget):
     tag_requested = Signal(str)
     untag_requested = Signal(str)
     trash_requested = Signal()
+    export_requested = Signal()
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -49,6 +50,9 @@ class SelectionPanel(QWidget):
         self.untag_button = QPushButton(_("Remove Tag…"))
         self.untag_button.clicked.connect(lambda: self._ask_tag(self.untag_requested,
                                                                 _("Remove Tag")))
+        self.export_button = QPushButton(_("Export Call List…"))
+        self.export_button.setToolTip(_("The selected contacts as a CSV or Excel sheet"))
+        self.export_button.clicked.connect(self.export_requested.emit)
         self.trash_button = QPushButton(_("Move to Trash"))
         self.trash_button.clicked.connect(self.trash_requested.emit)
 
@@ -58,15 +62,16 @@ class SelectionPanel(QWidget):
         layout.addWidget(self.count_label)
         layout.addWidget(hint)
         layout.addSpacing(8)
-        for button in (self.log_button, self.tag_button, self.untag_button):
+        for button in (self.log_button, self.tag_button, self.untag_button,
+                       self.export_button):
             layout.addWidget(button, 0, Qt.AlignmentFlag.AlignLeft)
         layout.addSpacing(16)
         layout.addWidget(self.trash_button, 0, Qt.AlignmentFlag.AlignLeft)
         layout.addStretch(1)
-        width = max(b.sizeHint().width() for b in (self.log_button, self.tag_button,
-                                                    self.untag_button, self.trash_button))
-        for button in (self.log_button, self.tag_button, self.untag_button,
-                       self.trash_button):
+        buttons = (self.log_button, self.tag_button, self.untag_button, self.export_button,
+                   self.trash_button)
+        width = max(b.sizeHint().width() for b in buttons)
+        for button in buttons:
             button.setMinimumWidth(width + 24)
 
     def set_count(self, n: int) -> None:

@@ -72,6 +72,7 @@ class ContactsView(ListFormView):
         panel.tag_requested.connect(lambda tag: self.tag_selected(tag, add=True))
         panel.untag_requested.connect(lambda tag: self.tag_selected(tag, add=False))
         panel.trash_requested.connect(self.delete_selected)
+        panel.export_requested.connect(self.export_call_list)
         return panel
 
     def tag_selected(self, tag: str, *, add: bool) -> None:
@@ -95,6 +96,68 @@ class ContactsView(ListFormView):
         run_batched(self.operations, self.db, ids,
                     lambda db, chunk: service(db, chunk, tag), done,
                     _("Tagging…") if add else _("Removing the tag…"))
+
+    # -- export ------------------------------------------------------------------------
+    def export_call_list(self) -> None:
+        """File > Export Call List…: the list shown, or the selection, as CSV or XLSX."""
+        from pathlib import Path
+
+        from babel import Locale
+        from PySide6.QtCore import QLocale
+
+        from crmdesk.core.storage.settings import get_setting
+        from crmdesk.io.call_list import INTERNATIONAL, NATIONAL, export_columns, export_contacts
+        from crmdesk.ui.common import dialogs
+        from crmdesk.ui.contacts.export_dialog import ExportDialog
+
+        self.model.wait()  # a search just typed: export its rows, not the last ones
+        ids = self.model.ids()
+        if not ids:
+            dialogs.inform(self, _("Export Call List"), _("The list is empty: there is "
+                                                          "nothing to export."))
+            return
+        selected = self.list.selected_ids()
+        with self.db.reading() as session:
+            columns = export_columns(session)
+            region = get_setting(session, "phone_region")
+        try:
+            name = QLocale().name()
+            country = Locale.parse(name if name != "C" else "en").territories.get(region, region)
+        except (ValueError, TypeError, LookupError):
+            country = region
+        dialog = ExportDialog(columns, shown=len(ids), selected=len(selected),
+                              country=country if region else "", settings=self.settings,
+                              parent=self)
+        if dialog.exec() != ExportDialog.DialogCode.Accepted:
+            return
+        choice = dialog.choice()
+        suffix = ".xlsx" if choice.file_format == "xlsx" else ".csv"
+        kinds = _("Excel workbooks (*.xlsx)") if suffix == ".xlsx" else _("CSV files (*.csv)")
+        path = dialogs.save_file(self, _("Export Call List"),
+                                 str(Path.home() / (_("call-list") + suffix)),
+                                 ";;".join([kinds, _("All files (*)")]))
+        if not path:
+            return
+        if not Path(path).suffix:
+            path += suffix
+        chosen = selected if choice.selected_only else ids
+        db = self.db
+
+        def job(progress: Any) -> int:
+            progress.report(0, 0)
+            with db.reading() as session:
+                return export_contacts(session, chosen, choice.columns, path,
+                                       file_format=choice.file_format,
+                                       encoding=choice.encoding, delimiter=choice.delimiter,
+                                       phones=NATIONAL if choice.national else INTERNATIONAL,
+                                       title=self.model.query)
+
+        def done(n: int) -> None:
+            self.status_message.emit(ngettext(
+                "Exported {n} contact to {path}.", "Exported {n} contacts to {path}.", n
+            ).format(n=_num(n), path=path))
+
+        self.operations.run(job, label=_("Exporting the call list…"), on_success=done)
 
     def counts_text(self) -> str:
         model = self.model

@@ -171,6 +171,8 @@ class MainWindow(QMainWindow):
         self.recent_menu.aboutToShow.connect(
             lambda: self.files.fill_recent_menu(self.recent_menu))
         file_menu.addSeparator()
+        self.export_action = file_menu.addAction(_("&Export Call List…"),
+                                                 self.export_call_list)
         file_menu.addAction(self.copy_action)
         self.restore_action = file_menu.addAction(_("Restore from a &Backup…"),
                                                   lambda: offer_restore(self))
@@ -425,6 +427,11 @@ class MainWindow(QMainWindow):
         for view in self.views:
             view.refresh()
 
+    def export_call_list(self) -> None:
+        """File > Export Call List…: the contacts list shown, as CSV or XLSX."""
+        if self.show_view(self.contacts):
+            self.contacts.export_call_list()
+
     def check_outside(self) -> bool:
         """Show what another process (a script's `crmdesk log`, a second window) wrote
         to the file since the last look; True if it did."""
@@ -576,7 +583,7 @@ class MainWindow(QMainWindow):
         self.undo_action.setEnabled(bool(undo))
         busy = self.operations.busy()
         for action in (self.new_db_action, self.open_action, self.copy_action,
-                       self.demo_action):
+                       self.demo_action, self.export_action):
             action.setEnabled(not busy)
         if getattr(self.db, "readonly", False):
             for action in (self.new_action, self.save_action, self.delete_action,

@@ -1,0 +1,123 @@
+"""File > Export Call List… and the selection panel's Export: the list shown (or the
+selected contacts) as a CSV or Excel sheet, with the columns picked and ordered."""
+
+from __future__ import annotations
+
+import csv
+
+import pytest
+from openpyxl import load_workbook
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import QDialog
+
+from crmdesk.ui.contacts import export_dialog
+
+
+def names(view):
+    model = view.model
+    col = model.column_of("name")
+    return [model.data(model.index(r, col)) for r in range(model.rowCount())]
+
+
+@pytest.fixture
+def answer(monkeypatch):
+    """answer(setup): the export dialog, when shown, is set up by ``setup`` and accepted."""
+    shown = []
+
+    def use(setup=lambda dialog: None, accept=True):
+        def exec_(dialog):
+            shown.append(dialog)
+            setup(dialog)
+            return QDialog.DialogCode.Accepted if accept else QDialog.DialogCode.Rejected
+        monkeypatch.setattr(export_dialog.ExportDialog, "exec", exec_)
+        return shown
+    return use
+
+
+def _only(dialog, keys):
+    """Tick exactly ``keys``, in that order."""
+    lst = dialog.column_list
+    for i in range(lst.count()):
+        item = lst.item(i)
+        item.setCheckState(Qt.CheckState.Checked if item.data(Qt.ItemDataRole.UserRole) in keys
+                           else Qt.CheckState.Unchecked)
+    for target, key in enumerate(keys):
+        row = next(i for i in range(lst.count())
+                   if lst.item(i).data(Qt.ItemDataRole.UserRole) == key)
+        lst.insertItem(target, lst.takeItem(row))
+
+
+def test_the_search_shown_as_csv(qtbot, window_alone, dialogs, answer, tmp_path):
+    window = window_alone
+    window.focus_search()
+    qtbot.keyClicks(window.search_box, "city:Vilnius")
+    view = window.contacts
+    qtbot.waitUntil(lambda: view.model.rowCount() == 2, timeout=5000)
+    shown = answer(lambda d: _only(d, ["name", "city", "phones"]))
+    dialogs.files.append(str(tmp_path / "vilnius"))
+    window.export_action.trigger()
+    out = tmp_path / "vilnius.csv"
+    qtbot.waitUntil(out.exists, timeout=5000)
+    rows = list(csv.reader(out.read_text(encoding="utf-8-sig").splitlines()))
+    assert rows[0] == ["Name", "City", "Phones"]
+    assert [r[0] for r in rows[1:]] == names(view)  # the list's rows, in its order
+    assert all(r[1] == "Vilnius" for r in rows[1:])
+    dialog = shown[0]
+    assert dialog.all_button.isChecked() and not dialog.selected_button.isEnabled()
+    qtbot.waitUntil(lambda: "Exported 2 contacts" in window.statusBar().currentMessage(),
+                    timeout=5000)
+
+
+def test_the_selection_as_xlsx_and_the_choices_remembered(qtbot, window_alone, dialogs,
+                                                          answer, tmp_path):
+    window = window_alone
+    view = window.contacts
+    view.list.select_row(0)
+    view.list.selectionModel().select(
+        view.model.index(2, 0), view.list.selectionModel().SelectionFlag.Select
+        | view.list.selectionModel().SelectionFlag.Rows)
+    qtbot.waitUntil(lambda: view.selection_panel.isVisible(), timeout=3000)
+
+    def setup(dialog):
+        assert dialog.selected_button.isChecked()  # several selected: those, first
+        dialog.format_box.setCurrentIndex(dialog.format_box.findData("xlsx"))
+        assert not dialog.encoding_box.isEnabled()
+        _only(dialog, ["company", "name"])
+
+    shown = answer(setup)
+    dialogs.files.append(str(tmp_path / "chosen.xlsx"))
+    view.selection_panel.export_button.click()
+    out = tmp_path / "chosen.xlsx"
+    qtbot.waitUntil(out.exists, timeout=5000)
+    sheet = load_workbook(out).active
+    assert [c.value for c in sheet[1]] == ["Company", "Name"]
+    expected = names(view)
+    assert [sheet.cell(r, 2).value for r in (2, 3)] == [expected[0], expected[2]]
+    assert sheet.max_row == 3
+    # the next time the dialog opens with these choices
+    shown = answer(accept=False)
+    window.export_action.trigger()
+    again = shown[0]
+    assert again.format_box.currentData() == "xlsx"
+    assert again.chosen_columns() == ["company", "name"]
+
+
+def test_no_columns_no_export(qtbot, window_alone, ui_settings, pictures):
+    window = window_alone
+    with window.db.reading() as s:
+        from crmdesk.io.call_list import export_columns
+
+        columns = export_columns(s)
+    dialog = export_dialog.ExportDialog(columns, shown=8, selected=3, country="Lithuania",
+                                        settings=ui_settings)
+    qtbot.addWidget(dialog)
+    dialog.show()
+    qtbot.waitExposed(dialog)
+    pictures.grab(dialog, "export_call_list")
+    assert dialog.export_button.isEnabled()
+    _only(dialog, [])
+    assert not dialog.export_button.isEnabled()
+    dialog.column_list.setCurrentRow(1)
+    first = dialog.column_list.item(1).text()
+    dialog.up_button.click()
+    assert dialog.column_list.item(0).text() == first
