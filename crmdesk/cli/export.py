@@ -1,7 +1,8 @@
-"""`crmdesk export`: a call list of any lookup as CSV or XLSX (io/call_list.py).
+"""`crmdesk export`: any lookup's contacts as a call list (CSV or XLSX,
+io/call_list.py) or as vCards for a phone or another address book (io/vcard_out.py).
 
-The rows come in the list's order (by name unless --sort says otherwise); the
-columns are chosen with --columns, custom fields as cf:<key>.
+The rows come in the list's order (by name unless --sort says otherwise); a call
+list's columns are chosen with --columns, custom fields as cf:<key>.
 """
 
 from __future__ import annotations
@@ -20,17 +21,20 @@ def add_parser(sub: Subparsers) -> None:
     from crmdesk.io.call_list import DEFAULT_COLUMNS, ENCODINGS
 
     p = sub.add_parser(
-        "export", help=_("write a call list of contacts as CSV or XLSX"),
+        "export", help=_("write contacts as a call list (CSV, XLSX) or as vCards"),
         description=_("Write the contacts a lookup finds (all of them without --lookup) as "
-                      "a CSV or XLSX file, in the list's order, with the columns you choose. "
-                      "Phones are written for dialling."))
+                      "a CSV or XLSX file, in the list's order, with the columns you choose "
+                      "(phones are written for dialling), or as a vCard file for a phone "
+                      "or another address book (every field crmdesk keeps)."))
     add_db_option(p)
     p.add_argument("-o", "--output", required=True, metavar="FILE",
-                   help=_("the file to write (.csv or .xlsx)"))
+                   help=_("the file to write (.csv, .xlsx or .vcf)"))
     p.add_argument("--lookup", default="", metavar="Q",
                    help=_("which contacts, as in the search box (e.g. 'city:Kaunas')"))
-    p.add_argument("--format", choices=("csv", "xlsx"), dest="file_format",
-                   help=_("csv or xlsx (default: from the file name, else csv)"))
+    p.add_argument("--format", choices=("csv", "xlsx", "vcard"), dest="file_format",
+                   help=_("csv, xlsx or vcard (default: from the file name, else csv)"))
+    p.add_argument("--vcard-version", choices=("3.0", "4.0"), default="3.0",
+                   help=_("vCard 3.0 (what every phone reads; the default) or 4.0"))
     p.add_argument("--columns", default=",".join(DEFAULT_COLUMNS), metavar="KEYS",
                    help=_("the columns, comma-separated (default: %(default)s); "
                           "--list-columns shows them all"))
@@ -60,7 +64,8 @@ def run(args: argparse.Namespace) -> int:
                 print(f"{key}\t{column.title()}")
             return EXIT_OK
         out = Path(args.output)
-        file_format = args.file_format or ("xlsx" if out.suffix.lower() == ".xlsx" else "csv")
+        by_suffix = {".xlsx": "xlsx", ".vcf": "vcard", ".vcard": "vcard"}
+        file_format = args.file_format or by_suffix.get(out.suffix.lower(), "csv")
         keys = [k.strip() for k in args.columns.split(",") if k.strip()]
         try:
             ids = find_ids(s, CONTACT, args.lookup, strict=True, sort=args.sort,
@@ -68,11 +73,17 @@ def run(args: argparse.Namespace) -> int:
         except ValueError as exc:  # an order that is not one
             raise CrmdeskError(_("{sort!r} is not an order: {error}").format(
                 sort=args.sort, error=exc)) from exc
-        written = export_contacts(s, ids, keys, out, file_format=file_format,
-                                  encoding=args.encoding,
-                                  delimiter=_SEPARATORS[args.delimiter],
-                                  phones=NATIONAL if args.national else INTERNATIONAL,
-                                  title=args.lookup)
+        if file_format == "vcard":
+            from crmdesk.io.vcard_out import export_vcards
+
+            keys = []
+            written = export_vcards(s, ids, out, version=args.vcard_version)
+        else:
+            written = export_contacts(s, ids, keys, out, file_format=file_format,
+                                      encoding=args.encoding,
+                                      delimiter=_SEPARATORS[args.delimiter],
+                                      phones=NATIONAL if args.national else INTERNATIONAL,
+                                      title=args.lookup)
     if args.json:
         print_json({"file": str(out), "format": file_format, "rows": written,
                     "columns": keys}, indent=None)

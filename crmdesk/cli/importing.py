@@ -81,6 +81,8 @@ class _Read:
     problems: list[tuple[int, str]] = field(default_factory=list)
     mapping: list[tuple[str, str]] = field(default_factory=list)
     details: dict[str, Any] = field(default_factory=dict)
+    # A crmdesk vCard's custom values per record: {key: (label, text)}.
+    custom: list[dict[str, tuple[str, str]]] = field(default_factory=list)
 
 
 class _DryRun(Exception):  # noqa: N818 - not an error: how a dry run rolls back
@@ -144,7 +146,7 @@ def _read(args: argparse.Namespace, path: Path) -> _Read:
         if not found.records and found.problems and found.problems[0].line == 0:
             raise CrmdeskError(found.problems[0].message)  # no card in it at all
         return _Read(kind, list(found.records), found.lines,
-                     [(p.line, p.message) for p in found.problems])
+                     [(p.line, p.message) for p in found.problems], custom=found.custom)
     table = read_table(data, kind, encoding=args.encoding, delimiter=_delimiter(args.delimiter),
                        sheet=args.sheet, has_header=False if args.no_header else None)
     fatal = [p for p in table.problems if p.line == 0 and not table.rows]
@@ -181,6 +183,28 @@ def _check_custom_keys(session: Any, read: _Read) -> None:
         raise CrmdeskError(_("There is no custom field {keys}; add it first with "
                              "'crmdesk fields add', or map the column elsewhere.").format(
                                  keys=", ".join(repr(k) for k in missing)))
+
+
+def _with_custom_values(session: Any, read: _Read) -> None:
+    """A crmdesk vCard's custom values go to the fields of the same key; a value for
+    a field this file does not have goes to the notes, with its label, and is said."""
+    from crmdesk.core.contacts.bulk_rows import NewContact
+    from crmdesk.core.fields.service import CONTACT, fields_by_key
+
+    if not any(read.custom):
+        return
+    known = fields_by_key(session, CONTACT)
+    for i, (record, custom) in enumerate(zip(read.records, read.custom, strict=True)):
+        values = {key: text for key, (_label, text) in custom.items() if key in known}
+        others = [(label, text) for key, (label, text) in custom.items() if key not in known]
+        if others:
+            lines = "\n".join(f"{label}: {text}" for label, text in others)
+            record.notes = f"{record.notes}\n\n{lines}" if record.notes else lines
+            read.problems.append((read.lines[i], _(
+                "There is no custom field {fields} here; the values were put in the "
+                "notes.").format(fields=", ".join(repr(label) for label, _t in others))))
+        if values:
+            read.records[i] = NewContact(record, values)
 
 
 class _Progress:
@@ -223,6 +247,7 @@ def run(args: argparse.Namespace) -> int:
         try:
             with db.session() as s:
                 _check_custom_keys(s, read)
+                _with_custom_values(s, read)
                 result = add_contacts(s, read.records, skip_invalid=True, keep_invalid=True,
                                       progress=progress)
                 if args.dry_run:

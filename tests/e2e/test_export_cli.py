@@ -65,3 +65,19 @@ def test_plain_messages(path, tmp_path):
     assert done.returncode == 1 and "is a folder" in done.stderr
     done = crmdesk("export", "--db", path, "-o", str(out), "--list-columns")
     assert done.returncode == 0 and "phones\tPhones" in done.stdout
+
+
+def test_vcards_for_a_phone(path, tmp_path):
+    import vobject
+
+    out = tmp_path / "kaunas.vcf"
+    done = crmdesk("export", "--db", path, "--lookup", "city:Kaunas", "-o", str(out))
+    assert done.returncode == 0, done.stderr
+    cards = list(vobject.readComponents(out.read_text(encoding="utf-8")))
+    assert [c.fn.value for c in cards] == ["Jonas Žukauskas", "Иван Иванов"]
+    assert all(c.version.value == "3.0" for c in cards)
+    out4 = tmp_path / "all.vcard"
+    done = crmdesk("export", "--db", path, "-o", str(out4), "--format", "vcard",
+                   "--vcard-version", "4.0", "--json")
+    assert json.loads(done.stdout)["rows"] == 3
+    assert "VERSION:4.0" in out4.read_text(encoding="utf-8")

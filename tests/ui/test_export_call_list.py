@@ -121,3 +121,26 @@ def test_no_columns_no_export(qtbot, window_alone, ui_settings, pictures):
     first = dialog.column_list.item(1).text()
     dialog.up_button.click()
     assert dialog.column_list.item(0).text() == first
+
+
+def test_vcards_of_the_selection(qtbot, window_alone, dialogs, answer, tmp_path):
+    import vobject
+
+    window = window_alone
+    view = window.contacts
+    view.list.select_row(0)
+    view.list.selectionModel().select(
+        view.model.index(1, 0), view.list.selectionModel().SelectionFlag.Select
+        | view.list.selectionModel().SelectionFlag.Rows)
+
+    def setup(dialog):
+        dialog.format_box.setCurrentIndex(dialog.format_box.findData("vcard"))
+        assert not dialog.column_list.isEnabled() and dialog.export_button.isEnabled()
+
+    answer(setup)
+    dialogs.files.append(str(tmp_path / "two"))
+    window.export_action.trigger()
+    out = tmp_path / "two.vcf"
+    qtbot.waitUntil(out.exists, timeout=5000)
+    cards = list(vobject.readComponents(out.read_text(encoding="utf-8")))
+    assert [c.fn.value for c in cards] == names(view)[:2]

@@ -38,6 +38,9 @@ class ContactsRead:
     records: list[ContactData] = field(default_factory=list)
     lines: list[int] = field(default_factory=list)
     problems: list[ReadProblem] = field(default_factory=list)
+    # Custom field values a card carried (crmdesk's own X-CRMDESK-FIELD), per record:
+    # {field key: (the field's label, the value as text)}.
+    custom: list[dict[str, tuple[str, str]]] = field(default_factory=list)
 
 
 # -- names ---------------------------------------------------------------------------------

@@ -75,9 +75,11 @@ _X_LINKS = {"X-EVOLUTION-BLOG-URL": "blog", "X-EVOLUTION-VIDEO-URL": "video",
 _X_DATES = {"ANNIVERSARY": "anniversary", "X-ANNIVERSARY": "anniversary",
             "X-EVOLUTION-ANNIVERSARY": "anniversary", "X-MS-ANNIVERSARY": "anniversary",
             "X-ABDATE": ""}
+# What only crmdesk writes (io/vcard_out.py): the status, the lead source, custom fields.
+_CRMDESK = frozenset({"X-CRMDESK-STATUS", "X-CRMDESK-SOURCE", "X-CRMDESK-FIELD"})
 _READ = frozenset({"N", "FN", "NICKNAME", "ORG", "TITLE", "TEL", "EMAIL", "ADR", "URL", "BDAY",
                    "NOTE", "CATEGORIES", "LABEL", "IMPP", *_RELATIVES, *_MESSENGERS,
-                   *_X_LINKS, *_X_DATES})
+                   *_X_LINKS, *_X_DATES, *_CRMDESK})
 _ENCODINGS = frozenset({"QUOTED-PRINTABLE", "BASE64", "B", "8BIT", "7BIT"})
 
 
@@ -302,7 +304,8 @@ def _uri_value(text: str, scheme: str) -> str:
 
 
 def _card_to_contact(card: _Card, props: list[_Property], fallback: str,
-                     problems: list[ReadProblem]) -> ContactData | None:
+                     problems: list[ReadProblem],
+                     custom: dict[str, tuple[str, str]] | None = None) -> ContactData | None:
     group_labels = {p.group: apple_label(_unescape(_text(p, fallback, problems)))
                     for p in props if p.name == "X-ABLABEL" and p.group}
     data = ContactData()
@@ -347,7 +350,7 @@ def _card_to_contact(card: _Card, props: list[_Property], fallback: str,
         elif name == "URL":
             url = _unescape(text).strip()
             if url:
-                data.links.append(LinkData(url, label or label_of(prop.types)))
+                data.links.append(LinkData(url, label or label_of(prop.types), _pref(prop)))
         elif name == "BDAY":
             note = _birthday(data, prop, _unescape(text), problems)
             if note:
@@ -378,6 +381,15 @@ def _card_to_contact(card: _Card, props: list[_Property], fallback: str,
             for tag in stringToTextValues(text):
                 if tag.strip() and tag.strip() not in data.tags:
                     data.tags.append(tag.strip())
+        elif name == "X-CRMDESK-STATUS":
+            data.status = _unescape(text).strip()
+        elif name == "X-CRMDESK-SOURCE":
+            data.source = _unescape(text).strip()
+        elif name == "X-CRMDESK-FIELD":
+            key = prop.params.get("KEY", "").strip('"')
+            if key and custom is not None:
+                custom[key] = (prop.params.get("LABEL", "").strip('"') or key,
+                               _unescape(text))
     if not data.addresses:  # a 2.1 card may give its address only as printed lines
         for prop, text in labels:
             lines = [x.strip() for x in text.splitlines() if x.strip()]
@@ -514,9 +526,11 @@ def read_vcards(data: bytes, *, encoding: str | None = None) -> ContactsRead:
         if not card.closed:
             result.problems.append(ReadProblem(card.line, _(
                 "The card that begins here has no END:VCARD; what it holds was read.")))
-        contact = _card_to_contact(card, card_props, fallback, result.problems)
+        custom: dict[str, tuple[str, str]] = {}
+        contact = _card_to_contact(card, card_props, fallback, result.problems, custom)
         if contact is not None:
             result.records.append(contact)
             result.lines.append(card.line)
+            result.custom.append(custom)
     result.problems.sort(key=lambda p: p.line)
     return result

@@ -40,7 +40,7 @@ SEPARATORS = [(",", lambda: _("Comma")), (";", lambda: _("Semicolon")),
 class ExportChoice:
     selected_only: bool
     columns: list[str]
-    file_format: str  # csv | xlsx
+    file_format: str  # csv | xlsx | vcard
     encoding: str
     delimiter: str
     national: bool
@@ -102,6 +102,7 @@ class ExportDialog(QDialog):
         self.format_box = QComboBox()
         self.format_box.addItem(_("CSV (Excel, LibreOffice, any program)"), "csv")
         self.format_box.addItem(_("Excel workbook (XLSX)"), "xlsx")
+        self.format_box.addItem(_("vCards (a phone, Outlook, Google: every field)"), "vcard")
         self.format_box.setCurrentIndex(max(0, self.format_box.findData(
             settings.text("export_format", "csv"))))
         form.addRow(_("Format:"), self.format_box)
@@ -121,6 +122,7 @@ class ExportDialog(QDialog):
         self.national_box = QCheckBox(
             _("Phones of {country} without the country code").format(country=country)
             if country else _("Phones without the country code"))
+        self._country = bool(country)
         self.national_box.setEnabled(bool(country))
         self.national_box.setChecked(bool(country) and settings.flag("export_national"))
         layout.addWidget(self.national_box)
@@ -138,9 +140,16 @@ class ExportDialog(QDialog):
         self.resize(460, 560)
 
     def _format_changed(self) -> None:
-        csv_ = self.format_box.currentData() == "csv"
+        kind = self.format_box.currentData()
+        csv_ = kind == "csv"
         self.encoding_box.setEnabled(csv_)
         self.separator_box.setEnabled(csv_)
+        # A vCard holds every field crmdesk keeps: there are no columns to choose.
+        for widget in (self.column_list, self.up_button, self.down_button, self.national_box):
+            widget.setEnabled(kind != "vcard" and (widget is not self.national_box
+                                                   or self._country))
+        if hasattr(self, "export_button"):
+            self._enable()
 
     def _move(self, step: int) -> None:
         row = self.column_list.currentRow()
@@ -160,7 +169,8 @@ class ExportDialog(QDialog):
         return out
 
     def _enable(self) -> None:
-        self.export_button.setEnabled(bool(self.chosen_columns()))
+        self.export_button.setEnabled(self.format_box.currentData() == "vcard"
+                                      or bool(self.chosen_columns()))
 
     def choice(self) -> ExportChoice:
         """What was chosen (and remembered for the next time)."""

@@ -131,10 +131,13 @@ class ContactsView(ListFormView):
         if dialog.exec() != ExportDialog.DialogCode.Accepted:
             return
         choice = dialog.choice()
-        suffix = ".xlsx" if choice.file_format == "xlsx" else ".csv"
-        kinds = _("Excel workbooks (*.xlsx)") if suffix == ".xlsx" else _("CSV files (*.csv)")
+        suffix, kinds = {
+            "xlsx": (".xlsx", _("Excel workbooks (*.xlsx)")),
+            "vcard": (".vcf", _("vCard files (*.vcf)")),
+        }.get(choice.file_format, (".csv", _("CSV files (*.csv)")))
         path = dialogs.save_file(self, _("Export Call List"),
-                                 str(Path.home() / (_("call-list") + suffix)),
+                                 str(Path.home() / ((_("contacts") if suffix == ".vcf"
+                                                     else _("call-list")) + suffix)),
                                  ";;".join([kinds, _("All files (*)")]))
         if not path:
             return
@@ -146,6 +149,10 @@ class ContactsView(ListFormView):
         def job(progress: Any) -> int:
             progress.report(0, 0)
             with db.reading() as session:
+                if choice.file_format == "vcard":
+                    from crmdesk.io.vcard_out import export_vcards
+
+                    return export_vcards(session, chosen, path)
                 return export_contacts(session, chosen, choice.columns, path,
                                        file_format=choice.file_format,
                                        encoding=choice.encoding, delimiter=choice.delimiter,
