@@ -185,3 +185,13 @@ def test_nothing_is_offered_without_a_backup(window_alone, dialogs, tmp_path):
         Database.open(path)
     assert not restore_dialog.offer_newest_backup(window_alone, path, err.value)
     assert dialogs.asked == []
+
+
+def test_opening_a_damaged_file_offers_its_backup(window_alone, dialogs, damaged_with_backup):
+    window = window_alone
+    path, _error = damaged_with_backup
+    dialogs.answers.append(0)  # Restore the Newest Backup
+    assert window.switch_database(str(path), create=False)
+    assert dialogs.asked[-1][0] == "Damaged File"
+    assert window.db.path == path and contacts_in(window.db) == 2
+    assert dialogs.errors == []

@@ -61,7 +61,7 @@ from crmdesk.ui.tasks.writes import open_database
 from crmdesk.ui.trash.view import TrashView
 from crmdesk.ui.window import about
 from crmdesk.ui.window.database_files import DatabaseFiles
-from crmdesk.ui.window.restore_dialog import offer_restore
+from crmdesk.ui.window.restore_dialog import offer_newest_backup, offer_restore
 from crmdesk.ui.window.search_help import SearchHelp
 
 SEARCH_DELAY_MS = 100
@@ -648,8 +648,9 @@ class MainWindow(QMainWindow):
                     return False
                 db = open_database(str(target), create=False, readonly=True)
         except CrmdeskError as exc:
-            errors.show_error(self, exc)
-            return False
+            if not offer_newest_backup(self, target, exc):  # a damaged file
+                errors.show_error(self, exc)
+            return self.db.path == target
         self._teardown_views()
         old, self.db = self.db, db
         old.close()
