@@ -192,4 +192,22 @@ def handle_errors(action: Callable[[], int]) -> int:
     except BrokenPipeError:  # `crmdesk search x | head`: the reader has what it wanted
         return EXIT_OK
     except Exception as exc:  # noqa: BLE001 - the one place a bug becomes a message
+        known = _from_sqlite(exc)
+        if known is not None:
+            say(_("crmdesk: {message}").format(message=known.message))
+            return EXIT_USER
         return report_unexpected(exc)
+
+
+def _from_sqlite(exc: Exception) -> CrmdeskError | None:
+    """What SQLite said outside a unit of work (which would have translated it):
+    a damaged file, a full disk, a read-only file are the user's to fix, not bugs."""
+    import sqlite3
+
+    from crmdesk.core.storage.database import translate_error
+
+    original = getattr(exc, "orig", exc)
+    if not isinstance(original, sqlite3.Error):
+        return None
+    ours = translate_error(exc, _("The database file"))
+    return ours if isinstance(ours, CrmdeskError) else None

@@ -141,3 +141,32 @@ def test_as_a_user_runs_it(whole, tmp_path):
         if command[0] == "check":
             assert lines[1].startswith(f"Its backups: crmdesk backups --db {path}")
     assert sorted(p.name for p in tmp_path.iterdir()) == [path.name]
+
+
+@pytest.mark.parametrize("said", ["database disk image is malformed",
+                                  "file is not a database"])
+def test_damage_met_outside_a_unit_of_work_is_still_a_plain_message(capsys, said):
+    """Units of work translate what SQLite says; the command's error handler does
+    too, for anything that reads the file outside one."""
+    import sqlite3
+
+    from crmdesk.cli.common import handle_errors
+
+    def damaged() -> int:
+        raise sqlite3.DatabaseError(said)
+
+    assert handle_errors(damaged) == 1
+    err = capsys.readouterr().err
+    assert err.startswith("crmdesk: The database file is damaged")
+    assert "did not expect" not in err
+
+
+def test_a_bug_is_still_a_bug(tmp_path, capsys, monkeypatch):
+    from crmdesk.cli.common import handle_errors
+
+    def bug() -> int:
+        raise RuntimeError("the file is read-only, said nobody")
+
+    monkeypatch.setenv("XDG_STATE_HOME", str(tmp_path / "state"))
+    assert handle_errors(bug) == 1
+    assert "did not expect" in capsys.readouterr().err
