@@ -114,7 +114,7 @@ def _change(args: argparse.Namespace) -> int:
     from crmdesk.core.storage.database import Database
 
     action = args.fields_command
-    with Database.open(db_path(args)) as db, db.session() as s:
+    with Database.open(db_path(args), shared=True) as db, db.session() as s:
         if action == "add":
             section_id = section_named(s, args.entity, args.section) if args.section else None
             info = fields.add_field(

@@ -242,7 +242,7 @@ def run(args: argparse.Namespace) -> int:
         if args.dry_run and not target.exists():
             # A dry run leaves no new file behind: it tries a new one in a temporary folder.
             target = Path(stack.enter_context(tempfile.TemporaryDirectory())) / target.name
-        db = stack.enter_context(Database.open(target))
+        db = stack.enter_context(Database.open(target, shared=True))
         progress = _Progress() if sys.stderr.isatty() else None
         try:
             with db.session() as s:

@@ -44,7 +44,7 @@ def run(args: argparse.Namespace) -> int:
     from crmdesk.core.storage.database import Database
 
     at = parse_at(args.at) if args.at else None
-    with Database.open(db_path(args)) as db, db.session() as s:
+    with Database.open(db_path(args), shared=True) as db, db.session() as s:
         kind = list_entry(kind_entries(s), args.kind, "--kind")
         outcome = list_entry(outcome_entries(s), args.outcome, "--outcome") \
             if args.outcome else ""

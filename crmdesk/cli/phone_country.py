@@ -66,7 +66,7 @@ def run(args: argparse.Namespace) -> int:
     from crmdesk.core.storage.database import Database
     from crmdesk.core.storage.settings import get_setting
 
-    with Database.open(db_path(args)) as db:
+    with Database.open(db_path(args), shared=True) as db:
         with db.reading() as s:
             current = get_setting(s, "phone_region")
         if args.country is None:

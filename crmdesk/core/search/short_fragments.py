@@ -11,9 +11,9 @@ makes (both texts were folded in Python: no SQLite version matters).
 
 Used only by a window that asks for it (remember_texts): a one-shot
 CLI search would pay more to fill it than it saves. The texts are read again
-when the file changed since (Database.generation counts commits; one writer
-per file, so no other process changes it under us); a read-only file, which
-another process may be writing, never uses it.
+when the file changed since (Database.generation counts commits: the window's
+own, and through storage/outside.py those of a command writing beside it); a
+read-only file, which another process may be writing, never uses it.
 """
 
 from __future__ import annotations

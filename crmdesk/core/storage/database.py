@@ -3,9 +3,14 @@
 Everything that can be wrong with a file is checked before SQLite writes a
 byte to it (the 100-byte SQLite header tells whether the file is SQLite at
 all, whose it is (application_id) and which schema it has (user_version)), so a
-refused file is left exactly as it was. A writer holds an OS lock on
-``<file>.lock``; the OS drops it when the process dies, even by SIGKILL, so a
-killed crmdesk never locks its user out.
+refused file is left exactly as it was. A window holds an OS lock on
+``<file>.lock`` for as long as it has the file open (one window per file; the
+lock file says which process holds it); the OS drops it when the process dies,
+even by SIGKILL, so a killed crmdesk never locks its user out. A command that
+writes (``shared=True``: `crmdesk log` from a phone system's call hook, a cron
+job's import) takes the lock only while it opens (and perhaps upgrades) the
+file, so it works beside an open window: SQLite serialises the writers, each
+waiting its turn (busy timeout), and the window notices what was written.
 
 Transactions follow SQLAlchemy's documented pysqlite recipe: the driver's own
 transaction handling is off (it would BEGIN only before DML, so a read was no
@@ -180,6 +185,41 @@ def _pragmas(dbapi_conn: Any, _record: Any, *, readonly: bool) -> None:
     cur.close()
 
 
+def _say_holder(lock: Any, kind: str) -> None:
+    """Write into the held lock file who holds it ("window 1234"), for the message a
+    refused opener gets; best effort (some systems do not let another handle write)."""
+    try:
+        with open(lock.lock_file, "r+", encoding="ascii") as f:
+            f.write(f"{kind} {os.getpid()}\n")
+            f.truncate()
+    except OSError:
+        pass
+
+
+def lock_holder(path: str | os.PathLike[str]) -> tuple[str, int] | None:
+    """Who holds a file's lock, as its lock file says: ("window", 1234), or None."""
+    try:
+        words = Path(str(path) + ".lock").read_text(encoding="ascii").split()
+    except (OSError, UnicodeDecodeError):
+        return None
+    if len(words) == 2 and words[0] in ("window", "command") and words[1].isdigit():
+        return words[0], int(words[1])
+    return None
+
+
+def _held_message(path: str | os.PathLike[str]) -> str:
+    holder = lock_holder(path)
+    if holder is None:
+        return _("{path} is already open in another crmdesk window. Close it there first, "
+                 "or open a different file.").format(path=path)
+    kind, pid = holder
+    if kind == "window":
+        return _("{path} is already open in a crmdesk window (process {pid}). Close it "
+                 "there first, or open a different file.").format(path=path, pid=pid)
+    return _("{path} is being upgraded by a crmdesk command (process {pid}). Try again "
+             "in a moment.").format(path=path, pid=pid)
+
+
 def has_written(session: Session) -> bool:
     """Whether this unit of work has changed anything not yet committed."""
     conn = session.connection()
@@ -221,6 +261,13 @@ def translate_error(exc: BaseException, path: Path | str) -> BaseException:
             _("{path} is read-only: crmdesk cannot save to it.").format(path=path)
         )
     if "database is locked" in msg:
+        holder = lock_holder(path) if path else None
+        if holder is not None:
+            return AlreadyOpenError(
+                _("{path} is busy: the crmdesk {holder} (process {pid}) is writing to it "
+                  "and did not finish in time. Try again in a moment.").format(
+                    path=path, holder=_("window") if holder[0] == "window" else _("command"),
+                    pid=holder[1]))
         return AlreadyOpenError(
             _("{path} is busy: another program is writing to it. Try again in a moment.").format(
                 path=path
@@ -267,12 +314,14 @@ class Database:
     @classmethod
     def open(
         cls, path: str | os.PathLike[str], *, create: bool = True, readonly: bool = False,
-        backup: bool = True,
+        backup: bool = True, shared: bool = False,
     ) -> Database:
         """Open (or create) a crmdesk file, refusing anything that is not safe to use.
 
         Opened to write, an existing file is backed up on its first open of the day,
-        and again on close if anything was changed (``backup=False``: neither)."""
+        and again on close if anything was changed (``backup=False``: neither).
+        ``shared``: a command's open, which works beside a window that has the file
+        (see the module docstring) instead of being refused by it."""
         path = Path(path).expanduser().absolute()
         if not path.parent.is_dir():
             raise FolderMissingError(
@@ -305,6 +354,7 @@ class Database:
         # again if the file is refused.
         beside_before = {p for p in _beside(path) if p.exists()}
         lock = None
+        beside_window = False
         if not readonly:
             if exists and not os.access(path, os.W_OK):
                 raise ReadOnlyError(
@@ -323,10 +373,13 @@ class Database:
             try:
                 lock.acquire()
             except Timeout:
-                raise AlreadyOpenError(
-                    _("{path} is already open in another crmdesk window. Close it there "
-                      "first, or open a different file.").format(path=path)
-                ) from None
+                if not shared:
+                    raise AlreadyOpenError(_held_message(path)) from None
+                # A window has the file: it is upgraded and prepared; write beside it.
+                lock = None
+                beside_window = True
+            else:
+                _say_holder(lock, "command" if shared else "window")
         engine = None
         try:
             if not exists:
@@ -334,13 +387,17 @@ class Database:
             engine = cls._make_engine(path, readonly=readonly)
             db = cls(engine, path, readonly=readonly, lock=lock)
             db._lock_made = lock is not None and Path(lock.lock_file) not in beside_before
-            if not readonly:
+            if beside_window:
+                db._check_revision(current_only=True)
+            elif not readonly:
                 db._prepare(new=header is None)
-                db._backups = backup
+                db._backups = backup and not shared
                 if backup and header is not None:
                     db._daily_backup()
             else:
                 db._check_revision()
+            if shared and lock is not None:  # opened (and upgraded): the lock goes
+                db._release_lock()
             return db
         except BaseException:
             if engine is not None:
@@ -410,10 +467,19 @@ class Database:
                       "open it; the file was not changed.").format(path=self.path)
                 )
             if current != migrate.head():
-                if current is not None:
-                    self.backup_before_migration(current)
+                kept = self.backup_before_migration(current) if current is not None else None
                 writer = self.engine.execution_options(**{_WRITE: True})
-                migrate.upgrade(writer)
+                try:
+                    migrate.upgrade(writer)
+                except (DBAPIError, sqlite3.Error):
+                    raise
+                except Exception as exc:  # a migration's own failure: rolled back
+                    if kept is None:
+                        raise
+                    raise DatabaseFileError(_(
+                        "Upgrading {path} to this version of crmdesk failed ({error}). The "
+                        "file was not changed; a copy of it as it was is at {backup}."
+                    ).format(path=self.path, error=exc, backup=kept)) from exc
                 with writer.begin() as conn:
                     conn.exec_driver_sql(f"PRAGMA application_id={APPLICATION_ID:d}")
                     conn.exec_driver_sql(f"PRAGMA user_version={SCHEMA_VERSION:d}")
@@ -430,13 +496,16 @@ class Database:
         except (DBAPIError, sqlite3.Error) as exc:
             _raise_translated(exc, self.path or "")
 
-    def _check_revision(self) -> None:
+    def _check_revision(self, *, current_only: bool = False) -> None:
         try:
             current = migrate.current_revision(self.engine)
         except (DBAPIError, sqlite3.Error) as exc:
             _raise_translated(exc, self.path or "")
         if current is None:
             raise NotADatabaseError(_("{path} is not a crmdesk database.").format(path=self.path))
+        if current_only and current != migrate.head():
+            # Being upgraded by the window that holds it: a moment, then it is ready.
+            raise AlreadyOpenError(_held_message(self.path or Path()))
         if not migrate.is_known(current):
             raise NewerSchemaError(
                 _("{path} was saved by a newer version of crmdesk. Update crmdesk to open "
@@ -623,6 +692,9 @@ class Database:
             self._changed = False
             self._backup_on_close()
         self.engine.dispose()
+        self._release_lock()
+
+    def _release_lock(self) -> None:
         if self._lock is not None:
             if self._lock_made:
                 # The lock file this open made goes with it: nothing is left

@@ -46,8 +46,32 @@ def current_revision(engine: Engine) -> str | None:
         return MigrationContext.configure(conn).get_current_revision()
 
 
+class ForeignKeyError(RuntimeError):
+    """An upgrade left rows pointing at rows that are not there (it is rolled back)."""
+
+
 def upgrade(engine: Engine, target: str = "head") -> None:
+    """Run the migrations up to ``target`` in one transaction.
+
+    Foreign keys are off meanwhile, as SQLite's own recipe for changing a table
+    says: batch mode rebuilds a table (copy, drop the old one, rename), and with
+    keys on, dropping the old table would set every reference to it to NULL
+    (ON DELETE SET NULL: a schema 2 file's statuses and lead sources were lost
+    that way in 0003). The keys are checked before the commit instead.
+    """
     cfg = _config()
-    with engine.begin() as conn:
-        cfg.attributes["connection"] = conn
-        command.upgrade(cfg, target)
+    with engine.connect() as conn:
+        # Not inside a transaction: SQLite ignores this pragma there.
+        raw = conn.connection.dbapi_connection
+        assert raw is not None
+        raw.execute("PRAGMA foreign_keys=OFF")
+        try:
+            with conn.begin():
+                cfg.attributes["connection"] = conn
+                command.upgrade(cfg, target)
+                broken = conn.exec_driver_sql("PRAGMA foreign_key_check").fetchall()
+                if broken:
+                    raise ForeignKeyError(f"the upgrade to {target} left {len(broken)} "
+                                          f"rows pointing nowhere, e.g. {tuple(broken[0])}")
+        finally:
+            raw.execute("PRAGMA foreign_keys=ON")
