@@ -102,6 +102,7 @@ def reason_text(reason: str) -> str:
         backups.ON_CLOSE: _("on close"),
         backups.ON_DEMAND: _("on demand"),
         backups.BEFORE_RESTORE: _("before a restore"),
+        backups.BEFORE_IMPORT: _("before an import"),
         backups.DAMAGED: _("damaged file, kept as it was"),
     }
     if reason in words:

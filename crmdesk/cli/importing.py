@@ -232,6 +232,7 @@ class _Progress:
 
 def run(args: argparse.Namespace) -> int:
     from crmdesk.core.contacts.bulk import BulkResult, add_contacts
+    from crmdesk.core.storage import backups
     from crmdesk.core.storage.database import Database
 
     path = Path(args.file)
@@ -242,7 +243,11 @@ def run(args: argparse.Namespace) -> int:
         if args.dry_run and not target.exists():
             # A dry run leaves no new file behind: it tries a new one in a temporary folder.
             target = Path(stack.enter_context(tempfile.TemporaryDirectory())) / target.name
+        existed = target.exists()
         db = stack.enter_context(Database.open(target, shared=True))
+        if existed and not args.dry_run and read.records:
+            # What the file held before, to go back to if the import was not wanted.
+            db.back_up(backups.BEFORE_IMPORT)
         progress = _Progress() if sys.stderr.isatty() else None
         try:
             with db.session() as s:

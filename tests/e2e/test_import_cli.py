@@ -202,3 +202,26 @@ def test_a_tab_separated_file_without_a_header(db_path, tmp_path):
     assert out.returncode == 0, out.stderr
     out = crmdesk("search", "--db", str(db_path), "birthday:1980-04-03", "--json")
     assert [r["name"] for r in json.loads(out.stdout)] == ["Vera Lind"]
+
+
+def test_a_backup_is_taken_before_an_import(tmp_path, monkeypatch):
+    from crmdesk.core.contacts.records import ContactData, create_contact
+    from crmdesk.core.storage import backups
+    from crmdesk.core.storage.database import Database
+
+    folder = tmp_path / "backups"
+    monkeypatch.setenv(backups.BACKUP_DIR_ENV, str(folder))
+    db_file = tmp_path / "shop.crmdesk"
+    with Database.open(db_file, backup=False) as db:
+        create_contact(db, ContactData(given_name="Before"))
+    csv_file = tmp_path / "in.csv"
+    csv_file.write_text("Name,E-mail\nOna Petraitė,ona@example.lt\n", encoding="utf-8")
+    done = crmdesk("import", str(csv_file), "--db", str(db_file), "--dry-run",
+                   env={backups.BACKUP_DIR_ENV: str(folder)})
+    assert done.returncode == 0, done.stderr
+    assert not any(b.reason == backups.BEFORE_IMPORT for b in backups.list_backups(db_file))
+    done = crmdesk("import", str(csv_file), "--db", str(db_file),
+                   env={backups.BACKUP_DIR_ENV: str(folder)})
+    assert done.returncode == 0, done.stderr
+    made = [b for b in backups.list_backups(db_file) if b.reason == backups.BEFORE_IMPORT]
+    assert len(made) == 1 and made[0].contacts == 1  # the file as it was, before the import

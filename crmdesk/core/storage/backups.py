@@ -50,6 +50,7 @@ DAILY = "daily"
 ON_CLOSE = "close"
 ON_DEMAND = "manual"
 BEFORE_RESTORE = "before-restore"
+BEFORE_IMPORT = "before-import"
 DAMAGED = "damaged"
 
 

@@ -52,6 +52,7 @@ def reason_text(reason: str) -> str:
         backups.ON_CLOSE: _("On close"),
         backups.ON_DEMAND: _("On demand"),
         backups.BEFORE_RESTORE: _("Before a restore"),
+        backups.BEFORE_IMPORT: _("Before an import"),
         backups.DAMAGED: _("Damaged file, kept as it was"),
     }
     if reason in words:
