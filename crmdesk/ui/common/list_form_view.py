@@ -118,6 +118,10 @@ class ListFormView(RecordView):
         """What an empty search result says (and what to try); "" for nothing."""
         return ""
 
+    def nothing_text(self) -> str:
+        """What the list says while there is nothing in it at all; "" for nothing."""
+        return ""
+
     def build_selection_panel(self) -> Any:
         """A widget with set_count(n) shown instead of the form while several
         records are selected; None for none."""
@@ -195,11 +199,17 @@ class ListFormView(RecordView):
 
     def _show_empty_text(self) -> None:
         query = self.model.query.strip()
-        empty = query and self.model.rowCount() == 0
-        self.list.set_empty_text(self.empty_text(query) if empty else "")
+        if self.model.rowCount():
+            text = ""
+        elif query:
+            text = self.empty_text(query)
+        else:
+            text = self.nothing_text()
+        self.list.set_empty_text(text)
 
     def showEvent(self, event: QShowEvent) -> None:
         super().showEvent(event)
+        self._show_empty_text()  # the list read before this view was first shown
         if self._split_pending and self.splitter.width() > 0:
             # The first time: the form gets what it needs, the list the rest.
             self._split_pending = False

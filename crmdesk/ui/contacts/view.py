@@ -65,6 +65,13 @@ class ContactsView(ListFormView):
         return _("No contact matches “{query}”.\n\nCheck the spelling, use fewer words, "
                  "or clear the search (Esc).").format(query=query)
 
+    def nothing_text(self) -> str:
+        if self.model.total:
+            return ""
+        return _("No contacts yet.\n\nPress Ctrl+N to add one, or File > Import Contacts… "
+                 "to bring them in from Excel, Outlook, Google or a phone (or drop the file "
+                 "on this window).")
+
     # -- several selected -------------------------------------------------------
     def build_selection_panel(self) -> SelectionPanel:
         panel = SelectionPanel()

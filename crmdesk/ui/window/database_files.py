@@ -38,6 +38,7 @@ class FilesHost(Protocol):
     def statusBar(self) -> Any: ...  # noqa: N802 - Qt's name
     def refresh_all(self) -> None: ...
     def broadcast(self, changes: Changes) -> None: ...
+    def import_contacts(self, path: str | None = None) -> None: ...
     def switch_database(self, path: str, *, create: bool) -> bool: ...
 
 DEMO_CONTACTS = 2000
@@ -156,13 +157,15 @@ class DatabaseFiles(QObject):
         settings.set_flag("demo_offered", True)
         choice = dialogs.choose(
             self.window, _("Welcome to crmdesk"), _("Your contact list is empty."),
-            [_("Open the Demo Database"), _("Start with My Own List")],
+            [_("Open the Demo Database"), _("Import My Contacts…"), _("Start with My Own List")],
             informative=_("The demo is a separate file with {n} made-up people and companies "
                           "to try things on. Your own database stays as it is; File > Open "
                           "Recent brings you back to it.").format(n=QLocale().toString(
                               DEMO_CONTACTS)))
         if choice == 0:
             self.open_demo()
+        elif choice == 1:
+            self.window.import_contacts()
 
     def open_demo(self) -> None:
         path = demo_path()

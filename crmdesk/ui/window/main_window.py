@@ -15,7 +15,15 @@ from pathlib import Path
 from typing import Any
 
 from PySide6.QtCore import QEvent, QObject, Qt, QTimer, Signal
-from PySide6.QtGui import QAction, QActionGroup, QCloseEvent, QKeyEvent, QKeySequence
+from PySide6.QtGui import (
+    QAction,
+    QActionGroup,
+    QCloseEvent,
+    QDragEnterEvent,
+    QDropEvent,
+    QKeyEvent,
+    QKeySequence,
+)
 from PySide6.QtWidgets import (
     QApplication,
     QHBoxLayout,
@@ -34,7 +42,7 @@ from PySide6.QtWidgets import (
 
 from crmdesk.core.changes import COMPANIES, CONTACTS, FIELDS, LISTS, Changes
 from crmdesk.core.errors import CrmdeskError, ReadOnlyError
-from crmdesk.core.i18n import _
+from crmdesk.core.i18n import _, ngettext
 from crmdesk.core.lookup import listing
 from crmdesk.core.lookup.query import lookup_notes, lookup_problem
 from crmdesk.core.search.short_fragments import remember_texts
@@ -107,6 +115,7 @@ class MainWindow(QMainWindow):
         self._watch_outside()
         self._build_views()
         self._show_read_only()
+        self.setAcceptDrops(True)  # a file of contacts dropped here is imported
         self._restore_window()
         self.operations.busy_changed.connect(self._update_actions)
         # Another process's commits (a phone hook's `crmdesk log`) show within a moment.
@@ -171,6 +180,8 @@ class MainWindow(QMainWindow):
         self.recent_menu.aboutToShow.connect(
             lambda: self.files.fill_recent_menu(self.recent_menu))
         file_menu.addSeparator()
+        self.import_action = file_menu.addAction(_("&Import Contacts…"),
+                                                 lambda: self.import_contacts())
         self.export_action = file_menu.addAction(_("&Export Call List…"),
                                                  self.export_call_list)
         file_menu.addAction(self.copy_action)
@@ -427,6 +438,42 @@ class MainWindow(QMainWindow):
         for view in self.views:
             view.refresh()
 
+    def import_contacts(self, path: str | None = None) -> None:
+        """File > Import Contacts… (or a file dropped on the window): the import dialog,
+        then every view shows what came in."""
+        from crmdesk.ui.contacts.import_dialog import import_file
+
+        if getattr(self.db, "readonly", False) or self.operations.busy():
+            return
+        if not self.leave_all():
+            return
+        if path is None:
+            path = dialogs.open_file(
+                self, _("Import Contacts"), str(Path.home()),
+                ";;".join([_("Contacts (*.csv *.tsv *.txt *.xlsx *.ods *.vcf *.vcard)"),
+                           _("All files (*)")]))
+            if not path:
+                return
+        dialog = import_file(self, path)
+        if dialog is None or dialog.exec() != dialog.DialogCode.Accepted:
+            return
+        report = dialog.report
+        self.broadcast(dialog.changes)
+        if report is not None:
+            self.statusBar().showMessage(ngettext(
+                "Imported {n} contact from {file}.", "Imported {n} contacts from {file}.",
+                report.new).format(n=report.new, file=Path(path).name), 10000)
+
+    def dragEnterEvent(self, event: QDragEnterEvent) -> None:  # noqa: N802 (Qt's name)
+        if _dropped_file(event) is not None:
+            event.acceptProposedAction()
+
+    def dropEvent(self, event: QDropEvent) -> None:  # noqa: N802 (Qt's name)
+        path = _dropped_file(event)
+        if path is not None:
+            event.acceptProposedAction()
+            QTimer.singleShot(0, lambda: self.import_contacts(path))
+
     def export_call_list(self) -> None:
         """File > Export Call List…: the contacts list shown, as CSV or XLSX."""
         if self.show_view(self.contacts):
@@ -583,12 +630,13 @@ class MainWindow(QMainWindow):
         self.undo_action.setEnabled(bool(undo))
         busy = self.operations.busy()
         for action in (self.new_db_action, self.open_action, self.copy_action,
-                       self.demo_action, self.export_action):
+                       self.demo_action, self.export_action, self.import_action):
             action.setEnabled(not busy)
         if getattr(self.db, "readonly", False):
             for action in (self.new_action, self.save_action, self.delete_action,
                            self.log_action, self.undo_action, self.phone_region_action,
-                           self.fields_action, *self.list_actions.values()):
+                           self.fields_action, self.import_action,
+                           *self.list_actions.values()):
                 action.setEnabled(False)
         self.setWindowModified(any(v.is_dirty() for v in self.views))
 
@@ -761,6 +809,17 @@ class MainWindow(QMainWindow):
         self.settings.sync()
         self._closed = True
         event.accept()
+
+
+def _dropped_file(event: QDragEnterEvent | QDropEvent) -> str | None:
+    """The one file of contacts being dropped on the window, if that is what it is."""
+    from crmdesk.io.contacts_in.importer import EXTENSIONS
+
+    urls = event.mimeData().urls() if event.mimeData().hasUrls() else []
+    if len(urls) != 1 or not urls[0].isLocalFile():
+        return None
+    path = urls[0].toLocalFile()
+    return path if Path(path).suffix.lower() in EXTENSIONS else None
 
 
 def _changed_while_open(dialog: Any, changed_signal: Any) -> bool:
