@@ -362,3 +362,22 @@ def test_opening_does_not_wait_for_the_days_first_backup(db_path, new_db_file, m
     # close after the change.
     assert sorted((b.reason, b.contacts) for b in list_backups(db_path)) == [
         ("close", 2), ("daily", 2)]
+
+
+def test_a_whole_file_is_restored_in_place(backed_up):
+    """Not renamed over: a connection already open on the file (a command writing
+    beside the window) reads the restored contents, and its writes land in them."""
+    db_path, backup = backed_up
+    with Database.open(db_path, backup=False) as db:
+        add_people(db, "Later")
+    beside = sqlite3.connect(str(db_path), isolation_level=None)
+    try:
+        assert beside.execute("SELECT count(*) FROM contact").fetchone() == (3,)
+        inode = db_path.stat().st_ino
+        restore_backup(db_path, backup)
+        assert db_path.stat().st_ino == inode
+        assert beside.execute("SELECT count(*) FROM contact").fetchone() == (2,)
+    finally:
+        beside.close()
+    with Database.open(db_path, readonly=True) as db:
+        assert db.execute_scalar("SELECT count(*) FROM contact") == 2

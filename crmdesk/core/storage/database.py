@@ -751,11 +751,12 @@ def check_backup(backup: Path) -> int:
 def restore_backup(path: str | os.PathLike[str], backup: str | os.PathLike[str]) -> Restored:
     """Put ``backup`` in the place of the database file ``path``.
 
-    The backup is checked first, whole; then the file is locked as a writer locks
-    it (no window or command may have it open to write) and backed up itself (a
-    damaged file is kept as it is, byte for byte); only then is the backup copied
-    beside it and renamed over it, so that a failure at any point leaves either
-    the old file or the restored one, never a mixture.
+    The backup is checked first, whole; then the file is locked as a window locks
+    it (refused while a window has it open) and backed up itself. A whole file
+    then takes the backup in place, in one SQLite transaction (a command writing
+    beside it waits its turn); a damaged one (kept as it is, byte for byte) is
+    replaced by a copy written beside it and renamed over it. Either way a
+    failure at any point leaves the old file or the restored one, never a mixture.
     """
     path = Path(path).expanduser().absolute()
     backup = Path(backup).expanduser().absolute()
@@ -772,7 +773,10 @@ def restore_backup(path: str | os.PathLike[str], backup: str | os.PathLike[str])
             _("{path} is open in crmdesk (a window or a command). Close it there, then "
               "restore; nothing was restored.").format(path=path)) from None
     try:
-        kept = _keep_current(path) if path.exists() else None
+        kept, whole = _keep_current(path) if path.exists() else (None, False)
+        if whole:
+            _restore_in_place(path, backup, contacts)
+            return Restored(contacts, kept)
         tmp = path.with_name(path.name + ".restoring")
         tmp.unlink(missing_ok=True)
         create_owner_only(tmp)
@@ -805,15 +809,40 @@ def restore_backup(path: str | os.PathLike[str], backup: str | os.PathLike[str])
     return Restored(contacts, kept)
 
 
-def _keep_current(path: Path) -> Path:
+def _keep_current(path: Path) -> tuple[Path, bool]:
     """Back up the file about to be replaced: verified if SQLite can read it whole,
-    else copied byte for byte (a damaged file may still hold what the user needs)."""
+    else copied byte for byte (a damaged file may still hold what the user needs).
+    The copy, and whether the file was whole."""
     try:
         read_header(path)
         source = sqlite3.connect(str(path), isolation_level=None)
         try:
-            return backups.make_backup(source, path, backups.BEFORE_RESTORE).path
+            return backups.make_backup(source, path, backups.BEFORE_RESTORE).path, True
         finally:
             source.close()
     except (NotADatabaseError, BackupError, sqlite3.Error):
-        return backups.keep_aside(path, backups.DAMAGED)
+        return backups.keep_aside(path, backups.DAMAGED), False
+
+
+def _restore_in_place(path: Path, backup: Path, contacts: int) -> None:
+    """Copy ``backup`` into the whole file at ``path`` with SQLite's backup API, as
+    one write transaction: a command writing beside it (they open the file shared)
+    waits its turn and then writes into the restored file, never into a file
+    renamed away; a reader sees the old contents or the new."""
+    try:
+        source = sqlite3.connect(backup.as_uri() + "?mode=ro&immutable=1", uri=True)
+        try:
+            dest = sqlite3.connect(str(path), isolation_level=None)
+            try:
+                dest.execute(f"PRAGMA busy_timeout={BUSY_TIMEOUT_MS:d}")
+                source.backup(dest)
+                got = backups.count_contacts(dest)
+            finally:
+                dest.close()
+        finally:
+            source.close()
+    except sqlite3.Error as exc:
+        raise translate_error(exc, path) from exc
+    if got != contacts:
+        raise BackupError(_("{path} does not hold what the backup holds after the restore.")
+                          .format(path=path))
