@@ -83,3 +83,24 @@ def test_a_file_that_refuses_writes_keeps_the_form(qtbot, window, db, people, di
     assert "read-only" in message
     assert form.is_dirty() and edit.text() == "Annette"
     assert get_contact(db, people["Smith"]).given_name == "Anna"
+
+
+def test_a_file_moved_away_while_open(qtbot, window, db, people, dialogs, tmp_path):
+    """Moved (or removed) under the window: said at once, and nothing more is written
+    (it would go with the moved file, unseen); the form keeps what was typed."""
+    view = window.contacts
+    assert view.show_contact(people["Smith"])
+    moved = tmp_path / "elsewhere.crmdesk"
+    db.path.rename(moved)
+    assert window.check_outside() is False
+    banner = window.read_only_banner
+    assert banner.isVisible() and "was removed or moved while it was open" in banner.text()
+    assert not window.new_action.isEnabled() and not window.save_action.isEnabled()
+    form = view.form
+    edit = form.names.edits["given_name"]
+    edit.clear()
+    qtbot.keyClicks(edit, "Annette")
+    assert form.save() is None
+    (message, _details), = dialogs.errors
+    assert "nothing was saved" in message
+    assert form.is_dirty() and edit.text() == "Annette"

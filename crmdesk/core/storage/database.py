@@ -44,6 +44,7 @@ from sqlalchemy.pool import QueuePool
 
 from crmdesk.core.errors import (
     AlreadyOpenError,
+    CrmdeskError,
     DatabaseFileError,
     DiskFullError,
     FolderMissingError,
@@ -309,6 +310,19 @@ class Database:
         # contents compares to know it is stale (short_search.TextMemory).
         self.generation = 0
         self.text_memory: Any = None
+        # Set when writing must stop (the file was removed under the window): every
+        # writing unit of work raises it before it begins.
+        self._refusal: CrmdeskError | None = None
+        event.listen(engine, "begin", self._refuse_if_told, insert=True)
+
+    def refuse_writes(self, error: CrmdeskError | None) -> None:
+        """From now on every writing unit of work raises ``error`` before it takes the
+        write lock (None: writes are allowed again)."""
+        self._refusal = error
+
+    def _refuse_if_told(self, conn: Any) -> None:
+        if self._refusal is not None and conn.get_execution_options().get(_WRITE):
+            raise self._refusal
 
     # -- opening -----------------------------------------------------------
     @classmethod

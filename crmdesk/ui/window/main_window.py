@@ -41,7 +41,7 @@ from PySide6.QtWidgets import (
 )
 
 from crmdesk.core.changes import COMPANIES, CONTACTS, FIELDS, LISTS, Changes
-from crmdesk.core.errors import CrmdeskError, ReadOnlyError
+from crmdesk.core.errors import CrmdeskError, DatabaseFileError, ReadOnlyError
 from crmdesk.core.i18n import _, ngettext
 from crmdesk.core.lookup import listing
 from crmdesk.core.lookup.query import lookup_notes, lookup_problem
@@ -112,6 +112,7 @@ class MainWindow(QMainWindow):
         self._build_central()
         self._build_status_bar()
         self._outside: OutsideChanges | None = None
+        self._file_gone = False  # the file was removed or moved while open
         self._watch_outside()
         self._build_views()
         self._show_read_only()
@@ -481,7 +482,25 @@ class MainWindow(QMainWindow):
 
     def check_outside(self) -> bool:
         """Show what another process (a script's `crmdesk log`, a second window) wrote
-        to the file since the last look; True if it did."""
+        to the file since the last look; True if it did. A file removed or moved
+        away meanwhile is said at once, and nothing more is written to it (what
+        would be saved would go with the removed file)."""
+        path = self.db.path
+        if path is not None and not self._file_gone and not path.exists():
+            self._file_gone = True
+            self.read_only_banner.setText(_(
+                "{name} was removed or moved while it was open. What you change now "
+                "would be lost with it, so crmdesk saves nothing more: File > Save a "
+                "Copy As… keeps what is shown, or open the file where it is now.").format(
+                    name=path.name))
+            self.read_only_banner.show()
+            # Every form, dialog and job of this file: a write is refused.
+            self.db.refuse_writes(DatabaseFileError(_(
+                "{name} was removed or moved while it was open: nothing was saved. Save a "
+                "copy (File > Save a Copy As…), or open the file where it is now.").format(
+                    name=path.name)))
+            self._update_actions()
+            return False
         if self._outside is None or not self._outside.poll():
             return False
         for view in self.views:
@@ -632,7 +651,7 @@ class MainWindow(QMainWindow):
         for action in (self.new_db_action, self.open_action, self.copy_action,
                        self.demo_action, self.export_action, self.import_action):
             action.setEnabled(not busy)
-        if getattr(self.db, "readonly", False):
+        if getattr(self.db, "readonly", False) or self._file_gone:
             for action in (self.new_action, self.save_action, self.delete_action,
                            self.log_action, self.undo_action, self.phone_region_action,
                            self.fields_action, self.import_action,
@@ -702,6 +721,7 @@ class MainWindow(QMainWindow):
         self._teardown_views()
         old, self.db = self.db, db
         old.close()
+        self._file_gone = False
         self._watch_outside()
         self._build_views()
         self._show_read_only()
