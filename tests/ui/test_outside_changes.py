@@ -70,3 +70,12 @@ def test_unsaved_typing_is_kept(qtbot, window, db, people):
     outside_rename(db, people["Smith"], "Zelda")
     assert window.check_outside()
     assert edit.text() == "Annette" and view.form.is_dirty()
+
+
+def test_switching_files_leaves_nothing_beside_the_old_one(qtbot, window, db, tmp_path,
+                                                           new_db_file):
+    old = db.path
+    other = new_db_file(tmp_path / "other.crmdesk")
+    assert window.switch_database(str(other), create=False)
+    beside = sorted(p.name for p in old.parent.iterdir() if p.name.startswith(old.name))
+    assert beside == [old.name]  # no -wal, -shm or .lock left by the watch

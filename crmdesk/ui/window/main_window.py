@@ -719,6 +719,10 @@ class MainWindow(QMainWindow):
                 errors.show_error(self, exc)
             return self.db.path == target
         self._teardown_views()
+        if self._outside is not None:
+            # First: the old file's last connection then folds its -wal back and
+            # removes -wal and -shm, which it cannot while another is open.
+            self._outside.close()
         old, self.db = self.db, db
         old.close()
         self._file_gone = False
