@@ -161,6 +161,8 @@ def run(args: argparse.Namespace) -> int:
         print_json({"file": str(path), "format": read.kind, "dry_run": bool(args.dry_run),
                     "new": new, "ids": report.ids,
                     "left_out": report.left_out, "rows_with_problems": rows,
+                    "possible_duplicates": [{"line": line, "message": m}
+                                            for line, m in report.duplicates],
                     "problems": [{"line": line, "message": m} for line, m in problems],
                     "mapping": [{"column": c, "field": f} for c, f in read.mapping],
                     **read.details})
@@ -181,4 +183,9 @@ def run(args: argparse.Namespace) -> int:
             pairs=", ".join(f"{c} → {f}" for c, f in read.mapping)))
     for line, message in problems:
         print(f"  {where} {line}: {message}" if line else f"  {message}")
+    if report.duplicates:
+        print(ngettext("{m} may already be in the file:", "{m} may already be in the file:",
+                       len(report.duplicates)).format(m=len(report.duplicates)))
+        for line, message in report.duplicates:
+            print(f"  {where} {line}: {message}")
     return EXIT_OK

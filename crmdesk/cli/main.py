@@ -19,6 +19,7 @@ from crmdesk.cli import (
     backup,
     check,
     demo,
+    duplicates,
     export,
     fields,
     gui,
@@ -32,8 +33,8 @@ from crmdesk.cli.common import add_db_option, configure_logging, handle_errors
 from crmdesk.core.i18n import _
 
 # In the order `crmdesk --help` lists them.
-COMMANDS = (gui, search, check, demo, fields, history, log, importing, export, backup,
-            phone_country)
+COMMANDS = (gui, search, check, demo, fields, history, log, importing, export, duplicates,
+            backup, phone_country)
 
 
 def build_parser() -> argparse.ArgumentParser:

@@ -15,14 +15,19 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from sqlalchemy import select
+
 from crmdesk.core.contacts.bulk import add_contacts
 from crmdesk.core.contacts.bulk_rows import NewContact
+from crmdesk.core.contacts.duplicates import looks_like
 from crmdesk.core.contacts.records import ContactData
 from crmdesk.core.errors import CrmdeskError
 from crmdesk.core.fields.service import CONTACT, fields_by_key
 from crmdesk.core.i18n import _
 from crmdesk.core.storage import backups
 from crmdesk.core.storage.database import Database
+from crmdesk.core.storage.models import Contact
+from crmdesk.core.storage.settings import get_setting
 from crmdesk.io.contacts_in.mapping import Mapping, map_rows
 from crmdesk.io.contacts_in.table import Table
 from crmdesk.io.contacts_in.vcard import read_vcards
@@ -143,6 +148,8 @@ class ImportReport:
     left_out: int
     problems: list[tuple[int, str]]  # (line or row, message), in the file's order
     backup: Path | None = None
+    # Records that look like a contact already in the file: (line or row, who and why).
+    duplicates: list[tuple[int, str]] = field(default_factory=list)
 
     @property
     def rows_with_problems(self) -> int:
@@ -167,12 +174,13 @@ def import_prepared(db: Database, prepared: Prepared, *, dry_run: bool = False,
         with db.session() as s:
             check_custom_keys(s, prepared)
             records, said = with_custom_values(s, prepared)
+            twins = _possible_duplicates(s, prepared, records)
             result = add_contacts(s, records, skip_invalid=True, keep_invalid=True,
                                   progress=progress)
             if dry_run:
-                raise _DryRun((result, said))  # rolls the unit of work back
+                raise _DryRun((result, said, twins))  # rolls the unit of work back
     except _DryRun as dry:
-        result, said = dry.result
+        result, said, twins = dry.result
     problems = [*prepared.problems, *said]
     for index, found in sorted(result.problems.items()):
         line = prepared.lines[index]
@@ -186,7 +194,26 @@ def import_prepared(db: Database, prepared: Prepared, *, dry_run: bool = False,
     problems.sort(key=lambda p: p[0])
     return ImportReport(len(prepared.records) - len(result.skipped),
                         [] if dry_run else list(result.ids), len(result.skipped), problems,
-                        made)
+                        made, twins)
+
+
+def _possible_duplicates(session: Any, prepared: Prepared, records: Sequence[Any]
+                         ) -> list[tuple[int, str]]:
+    """(line, "looks like …") for every record like a contact already in the file."""
+    datas = [r.data if isinstance(r, NewContact) else r for r in records]
+    found = looks_like(session, datas, get_setting(session, "phone_region"))
+    wanted = {m.second for matches in found for m in matches}
+    names = dict(session.execute(select(Contact.id, Contact.display_name)
+                                 .where(Contact.id.in_(wanted))).all()) if wanted else {}
+    out = []
+    for i, matches in enumerate(found):
+        if matches:
+            best = matches[0]
+            out.append((prepared.lines[i], _(
+                "looks like {name} (contact {id}): {why}").format(
+                    name=names.get(best.second, "?"), id=best.second,
+                    why=best.reason_text())))
+    return out
 
 
 def sample_names(prepared: Prepared, limit: int = 50) -> Sequence[str]:

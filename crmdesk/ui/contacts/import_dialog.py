@@ -362,9 +362,18 @@ class ImportDialog(QDialog):
                       report.rows_with_problems).format(
                           k=QLocale().toString(report.rows_with_problems))
              if report.problems else _("Nothing has a problem.")))
+        if report.duplicates:
+            self.summary.setText(self.summary.text() + " " + ngettext(
+                "{m} looks like a contact already in the file (it is imported as a new one; "
+                "see below).",
+                "{m} look like contacts already in the file (they are imported as new ones; "
+                "see below).", len(report.duplicates)).format(
+                    m=QLocale().toString(len(report.duplicates))))
         self.problem_list.clear()
         for line, message in report.problems:
             self.problem_list.addItem(f"{where} {line}: {message}" if line else message)
+        for line, message in report.duplicates:
+            self.problem_list.addItem(f"{where} {line}: {message}")
         self.import_button.setText(ngettext("Import {n} Contact", "Import {n} Contacts",
                                             report.new).format(n=QLocale().toString(report.new)))
         self.import_button.setEnabled(report.new > 0)
