@@ -81,3 +81,21 @@ def test_a_new_record_that_looks_like_one_in_the_file(db):
     assert {m.second for m in found[0]} == {ids["ivanov_ru"], ids["ivanov_en"]}
     assert {m.second for m in found[1]} >= {ids["petraitis"], ids["mail_twin"]}
     assert found[2] == []
+
+
+def test_similar_contacts_through_indexes(db):
+    from crmdesk.core.contacts.duplicates import similar_contacts
+
+    ids = people(db)
+    with db.reading() as s:
+        same_name = similar_contacts(s, ContactData(given_name="jonas", family_name="PETRAITIS"))
+        assert [m.second for m in same_name] == [ids["petraitis"]]
+        by_mail = similar_contacts(s, ContactData(given_name="X",
+                                                  emails=[EmailData("Jonas@Example.LT")]))
+        assert {m.second for m in by_mail} == {ids["petraitis"], ids["mail_twin"]}
+        by_phone = similar_contacts(s, ContactData(phones=[PhoneData("8 612 34567")]),
+                                    region="LT")
+        assert {m.second for m in by_phone} == {ids["phone_a"], ids["phone_b"]}
+        # itself, when editing it, is not a duplicate
+        assert similar_contacts(s, ContactData(given_name="Zygmunt", family_name="Nowak"),
+                                exclude=ids["alone"]) == []

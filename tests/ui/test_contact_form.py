@@ -647,3 +647,23 @@ def test_screenshot_of_a_filled_form(qtbot, db, form, tmp_path, pictures):
     assert not form.banner.isVisible()
     pictures.assert_painted(image, form.header.title, form)
     pictures.assert_painted(image, form.header.photo, form)  # the initials, as no photo
+
+
+def test_a_new_contact_like_one_already_there_is_said_not_refused(qtbot, db, form):
+    create_contact(db, ContactData(given_name="Jonas", family_name="Kazlauskas",
+                                   emails=[EmailData("jonas@vp.example")]))
+    form.new_contact()
+    qtbot.keyClicks(form.names.edits["given_name"], "JONAS")
+    qtbot.keyClicks(form.names.edits["family_name"], "kazlauskas")
+    problems = form.validate_now()
+    warnings = [p.message for p in problems if p.severity == "warning"]
+    assert warnings == ["This looks like Jonas Kazlauskas, already in the file (the same "
+                        "name). Save anyway if it is someone else."]
+    email = form.emails.editor.rows()[0]
+    qtbot.keyClicks(email.address, "Jonas@VP.example")
+    warnings = [p.message for p in form.validate_now() if p.severity == "warning"]
+    assert "(the same e-mail, the same name)" in warnings[0]
+    new_id = form.save()  # a warning does not stop it: two people may share a name
+    assert new_id is not None
+    # an existing contact is not warned about itself
+    assert not [p for p in form.validate_now() if p.severity == "warning"]

@@ -81,21 +81,26 @@ class Match:
         return ", ".join(words.get(r, r) for r in self.reasons)
 
 
-def _candidates(session: Session) -> dict[int, Candidate]:
+def _candidates(session: Session, only: set[int] | None = None) -> dict[int, Candidate]:
+    """The live contacts as compared (``only``: these ids)."""
     out: dict[int, Candidate] = {}
-    for cid, given, middle, family, shown, company in session.execute(
-            select(Contact.id, Contact.given_name, Contact.middle_name, Contact.family_name,
+    stmt = (select(Contact.id, Contact.given_name, Contact.middle_name, Contact.family_name,
                    Contact.display_name, Company.name)
             .outerjoin(Company, Company.id == Contact.company_id)
-            .where(Contact.deleted_at.is_(None))):
+            .where(Contact.deleted_at.is_(None)))
+    emails = select(Email.contact_id, Email.normalized).where(Email.contact_id.is_not(None))
+    phones = select(Phone.contact_id, Phone.e164).where(Phone.contact_id.is_not(None))
+    if only is not None:
+        stmt = stmt.where(Contact.id.in_(only))
+        emails = emails.where(Email.contact_id.in_(only))
+        phones = phones.where(Phone.contact_id.in_(only))
+    for cid, given, middle, family, shown, company in session.execute(stmt):
         out[cid] = Candidate(cid, shown or "", name_key(given, family, middle, shown),
                              _family_key(family, shown or ""), fold(company or ""))
-    for owner, normalized in session.execute(select(Email.contact_id, Email.normalized)
-                                             .where(Email.contact_id.is_not(None))):
+    for owner, normalized in session.execute(emails):
         if owner in out and normalized:
             out[owner].emails.add(normalized)
-    for owner, e164 in session.execute(select(Phone.contact_id, Phone.e164)
-                                       .where(Phone.contact_id.is_not(None))):
+    for owner, e164 in session.execute(phones):
         if owner in out and e164:
             out[owner].phones.add(e164)
     return out
@@ -218,3 +223,37 @@ def _compare(probe: Candidate, other: Candidate) -> Match | None:
         reasons[COMPANY] = 0
         score = min(100, score + 5)
     return Match(probe.id, other.id, score, tuple(reasons))
+
+
+def similar_contacts(session: Session, data: ContactData, *, exclude: int | None = None,
+                     region: str = "", language: str = "") -> list[Match]:
+    """The live contacts a record being typed looks like, found through indexes only
+    (a form asks as the user types): the same normalized e-mail, the same E.164
+    phone, or the same name as sorted (Contact.sort_key: the same letters, any case
+    or accents). A Match's ``first`` is -1 (the record), ``second`` the contact."""
+    from crmdesk.core.text.collation import name_sort_key
+
+    emails = {n for em in data.emails if (n := normalize_email(em.address)[0])}
+    phones = {p for ph in data.phones if (p := ph.e164 or normalize_phone(ph.number, region)[0])}
+    shown = data.name() or data.company
+    key = name_sort_key(given=data.given_name, middle=data.middle_name,
+                        family=data.family_name, fallback=shown, language=language)
+    ids: set[int] = set()
+    if emails:
+        ids.update(i for i in session.scalars(select(Email.contact_id)
+                                              .where(Email.normalized.in_(emails))) if i)
+    if phones:
+        ids.update(i for i in session.scalars(select(Phone.contact_id)
+                                              .where(Phone.e164.in_(phones))) if i)
+    if key and (data.given_name or data.family_name):
+        ids.update(session.scalars(select(Contact.id).where(Contact.sort_key == key)
+                                   .limit(MAX_BLOCK)))
+    ids.discard(exclude or 0)
+    if not ids:
+        return []
+    probe = Candidate(-1, shown, name_key(data.given_name, data.family_name, data.middle_name,
+                                          shown), _family_key(data.family_name, shown),
+                      fold(data.company), emails, phones)
+    found = [m for c in _candidates(session, ids).values()
+             if (m := _compare(probe, c)) is not None]
+    return sorted(found, key=lambda m: (-m.score, m.second))

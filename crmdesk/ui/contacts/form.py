@@ -36,7 +36,7 @@ from crmdesk.core.contacts.records import (
     save_contact,
     validate,
 )
-from crmdesk.core.errors import Problem
+from crmdesk.core.errors import WARNING, Problem
 from crmdesk.core.i18n import _
 from crmdesk.core.storage.database import Database
 from crmdesk.core.storage.field_models import CONTACT
@@ -480,7 +480,31 @@ class ContactForm(HistoryTab, RecordForm):
         return get_contact(self.db, record_id)
 
     def check(self, data: ContactData) -> list[Problem]:
-        return validate(data, region=self._region)
+        problems = validate(data, region=self._region)
+        if self.current_id() is None:
+            problems += self._looks_like(data)
+        return problems
+
+    def _looks_like(self, data: ContactData) -> list[Problem]:
+        """A new contact like one already in the file: said, not refused (two people
+        may share a name), through indexes only, as the user types."""
+        from crmdesk.core.contacts.duplicates import similar_contacts
+        from crmdesk.core.storage.models import Contact
+        from crmdesk.core.storage.settings import get_setting
+
+        if not (data.given_name or data.family_name or data.emails or data.phones):
+            return []
+        with self.db.reading() as session:
+            found = similar_contacts(session, data, region=self._region,
+                                     language=get_setting(session, "collation"))
+            if not found:
+                return []
+            best = found[0]
+            name = session.get(Contact, best.second)
+            shown = name.display_name if name is not None else "?"
+        return [Problem("given_name", _(
+            "This looks like {name}, already in the file ({why}). Save anyway if it is "
+            "someone else.").format(name=shown, why=best.reason_text()), severity=WARNING)]
 
     def save_record(self, session: Session, record_id: int | None, data: ContactData,
                     original: ContactData | None, custom: dict[str, Any]) -> Saved:
