@@ -77,3 +77,24 @@ def test_file_open_offers_read_only(qtbot, window, tmp_path, dialogs, monkeypatc
     assert window.switch_database(str(other), create=False)
     assert window.db.readonly and window.read_only_banner.isVisible()
     assert not window.new_action.isEnabled()
+
+
+def test_start_offers_the_newest_backup_of_a_damaged_file(qtbot, db, people, dialogs,
+                                                          ui_settings):
+    from crmdesk.ui.window import app
+
+    db.back_up()  # a good backup, with the 8 people
+    path = db.path
+    db.close()
+    data = path.read_bytes()
+    path.write_bytes(data[: len(data) // 2 + 123])  # a copy that did not finish
+    dialogs.answers.append(0)  # "Restore the Newest Backup"
+    opened = app.open_first_database(str(path), ui_settings)
+    try:
+        assert opened is not None
+        assert opened.execute_scalar("SELECT count(*) FROM contact") == 8
+        title, text = dialogs.asked[0]
+        assert "damaged" in text and "The newest good backup" in text
+    finally:
+        if opened is not None:
+            opened.close()

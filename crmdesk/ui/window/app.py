@@ -123,20 +123,27 @@ def initial_path(db_path: str | None, recent: list[str]) -> tuple[Path, bool]:
 
 def open_first_database(db_path: str | None, settings: UiSettings) -> Database | None:
     """The Database to start with, asking the user while the file cannot be used."""
-    from crmdesk.core.errors import CrmdeskError, ReadOnlyError
+    from crmdesk.core.errors import CrmdeskError, NotADatabaseError, ReadOnlyError
+    from crmdesk.core.storage.backups import list_backups
+    from crmdesk.core.storage.database import restore_backup
     from crmdesk.ui.common import dialogs, errors
-    from crmdesk.ui.tasks.writes import open_database
+    from crmdesk.ui.tasks.writes import open_database, run_on_writer
     from crmdesk.ui.window.database_files import with_suffix
+    from crmdesk.ui.window.restore_dialog import when_text
 
     path, is_default = initial_path(db_path, settings.recent_files())
     while True:
         readonly = False
+        good = None
         try:
             if is_default:
                 path.parent.mkdir(parents=True, exist_ok=True)
             return open_database(str(path))
         except ReadOnlyError as exc:
             problem, readonly = exc.message, True
+        except NotADatabaseError as exc:  # damaged: its newest good backup, if any
+            problem = exc.message
+            good = next((b for b in list_backups(path) if b.contacts is not None), None)
         except CrmdeskError as exc:
             problem = exc.message
         except Exception as exc:  # noqa: BLE001 - a bug: shown with details, then quit
@@ -145,8 +152,22 @@ def open_first_database(db_path: str | None, settings: UiSettings) -> Database |
         choices = [_("Open Another File…"), _("Create a New Database…"), _("Quit")]
         if readonly:  # a file one may look at but not change: look at it
             choices.insert(0, _("Open It Read-Only"))
+        if good is not None:
+            choices.insert(0, _("Restore the Newest Backup"))
+            problem += "\n\n" + _(
+                "The newest good backup of {name} is from {date}, with {n} contacts. The "
+                "damaged file is kept as it is, in the backup folder.").format(
+                    name=path.name, date=when_text(good), n=good.contacts)
         choice = dialogs.choose(None, _("crmdesk"), problem, choices,
                                 informative=_("What would you like to do?"))
+        if good is not None:
+            if choice == 0:
+                try:
+                    run_on_writer(lambda p=path, b=good.path: restore_backup(p, b))
+                except CrmdeskError as exc:
+                    errors.show_error(None, exc)
+                continue  # open it again, restored
+            choice -= 1
         if readonly:
             if choice == 0:
                 try:
