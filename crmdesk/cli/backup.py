@@ -18,6 +18,7 @@ from crmdesk.cli.common import (
     print_table,
     say,
 )
+from crmdesk.core.errors import CrmdeskError
 from crmdesk.core.i18n import _
 
 
@@ -35,10 +36,14 @@ def add_parser(sub: Subparsers) -> None:
                        description=_("List the backups of the file, newest first, with the "
                                      "date, size and number of contacts of each. crmdesk "
                                      "makes them on the first open of each day, on close "
-                                     "after changes, before an upgrade and before a restore, "
-                                     "and keeps the last 7 days, 4 weeks and 12 months."))
+                                     "after changes, before an upgrade, an import and a "
+                                     "restore, and keeps the last 7 days, 4 weeks and 12 "
+                                     "months (--keep changes that for this file)."))
     add_db_option(p)
     p.add_argument("--json", action="store_true", help=_("print JSON instead of a table"))
+    p.add_argument("--keep", metavar="D,W,M",
+                   help=_("keep the backups of the last D days, W weeks and M months of "
+                          "this file from now on (default 7,4,12)"))
     p.set_defaults(run=run_list)
 
     p = sub.add_parser("restore", help=_("put a backup in the place of a database file"),
@@ -49,6 +54,23 @@ def add_parser(sub: Subparsers) -> None:
     add_db_option(p)
     p.add_argument("backup", metavar="BACKUP", help=_("the backup to restore"))
     p.set_defaults(run=run_restore)
+
+
+def _set_rotation(path: Path, text: str) -> None:
+    """--keep: the file's own rotation setting (the next backup rotates by it)."""
+    from crmdesk.core.storage.backups import ROTATION_SETTING, Rotation
+    from crmdesk.core.storage.database import Database
+    from crmdesk.core.storage.settings import set_setting
+
+    try:
+        rotation = Rotation.parse(text)
+    except ValueError as exc:
+        raise CrmdeskError(str(exc)) from None
+    with Database.open(path, create=False, shared=True, backup=False) as db, \
+            db.session() as s:
+        set_setting(s, ROTATION_SETTING, rotation.text())
+    say(_("From now on the backups of the last {d} days, {w} weeks and {m} months are "
+          "kept.").format(d=rotation.daily, w=rotation.weekly, m=rotation.monthly))
 
 
 def human_size(size: int) -> str:
@@ -75,6 +97,8 @@ def run_list(args: argparse.Namespace) -> int:
     from crmdesk.core.storage.backups import folder_for, list_backups
 
     path = db_path(args)
+    if args.keep is not None:
+        _set_rotation(path, args.keep)
     found = list_backups(path)
     if args.json:
         print_json([{"file": str(b.path), "date": b.made.isoformat(), "size": b.size,

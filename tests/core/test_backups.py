@@ -381,3 +381,35 @@ def test_a_whole_file_is_restored_in_place(backed_up):
         beside.close()
     with Database.open(db_path, readonly=True) as db:
         assert db.execute_scalar("SELECT count(*) FROM contact") == 2
+
+
+def test_rotation_follows_the_files_own_setting(tmp_path, db_path):
+    from datetime import datetime, timedelta
+
+    from crmdesk.core.storage.backups import ROTATION_SETTING, Rotation, to_keep
+    from crmdesk.core.storage.settings import set_setting
+
+    # one backup a day for 40 days, newest first
+    made = [datetime(2026, 12, 5, 9) - timedelta(days=i) for i in range(40)]
+    assert len(to_keep(made)) == len(to_keep(made, Rotation()))
+    short = to_keep(made, Rotation(daily=2, weekly=0, monthly=0, last=1))
+    assert short == {0, 1}
+    assert Rotation.parse("3, 2 ,1") == Rotation(3, 2, 1)
+    for bad in ("7,4", "a,b,c", "0,4,12", "7,4,99999"):
+        with pytest.raises(ValueError):
+            Rotation.parse(bad)
+    # the file's setting is what its backups rotate by
+    import sqlite3
+
+    from crmdesk.core.storage.backups import rotation_of
+
+    with Database.open(db_path, backup=False) as db:
+        with db.session() as s:
+            set_setting(s, ROTATION_SETTING, "1,0,0")
+    conn = sqlite3.connect(db_path)
+    try:
+        assert rotation_of(conn) == Rotation(1, 0, 0)
+        conn.execute("UPDATE setting SET value = 'nonsense' WHERE key = ?", (ROTATION_SETTING,))
+        assert rotation_of(conn) == Rotation()  # what makes no sense: the default
+    finally:
+        conn.close()

@@ -189,3 +189,24 @@ def test_a_damaged_file_is_not_backed_up_as_if_whole(filled, capsys, backup_root
     assert "damaged" in err or "cannot be read whole" in err
     assert "Traceback" not in err and ".part" not in err
     assert not backup_root.exists() or not any(backup_root.rglob("*.crmdesk*"))
+
+
+def test_keep_sets_the_files_rotation(tmp_path):
+    import sqlite3
+
+    from crmdesk.core.storage.backups import ROTATION_SETTING
+
+    db_file = tmp_path / "shop.crmdesk"
+    Database.open(db_file).close()
+    done = crmdesk("backups", "--db", str(db_file), "--keep", "3,2,6")
+    assert done.returncode == 0, done.stderr
+    assert "the last 3 days, 2 weeks and 6 months are kept" in done.stderr + done.stdout
+    conn = sqlite3.connect(db_file)
+    try:
+        value = conn.execute("SELECT value FROM setting WHERE key = ?",
+                             (ROTATION_SETTING,)).fetchone()[0]
+    finally:
+        conn.close()
+    assert value == "3,2,6"
+    bad = crmdesk("backups", "--db", str(db_file), "--keep", "forever")
+    assert bad.returncode == 1 and "like 7,4,12" in bad.stderr

@@ -195,3 +195,29 @@ def test_opening_a_damaged_file_offers_its_backup(window_alone, dialogs, damaged
     assert dialogs.asked[-1][0] == "Damaged File"
     assert window.db.path == path and contacts_in(window.db) == 2
     assert dialogs.errors == []
+
+
+def test_how_many_backups_are_kept_is_the_files_own(qtbot, window_alone, db, monkeypatch,
+                                                    pictures):
+    from crmdesk.core.storage.backups import ROTATION_SETTING, Rotation
+    from crmdesk.core.storage.settings import get_setting
+
+    window = window_alone
+    shown = []
+
+    def exec_(dialog):
+        shown.append(dialog)
+        assert dialog.rotation() == Rotation()  # 7 days, 4 weeks, 12 months at first
+        dialog.keep_boxes[0].setValue(14)
+        dialog.keep_boxes[2].setValue(24)
+        pictures.grab(dialog, "restore_keep")
+        return QDialog.DialogCode.Rejected  # closing the list keeps the new numbers
+
+    monkeypatch.setattr(RestoreDialog, "exec", exec_)
+    offer_restore(window)
+    with db.reading() as s:
+        assert get_setting(s, ROTATION_SETTING) == "14,4,24"
+    monkeypatch.setattr(RestoreDialog, "exec",
+                        lambda dialog: shown.append(dialog) or QDialog.DialogCode.Rejected)
+    offer_restore(window)
+    assert shown[-1].rotation() == Rotation(14, 4, 24)

@@ -40,6 +40,49 @@ KEEP_DAILY = 7
 KEEP_WEEKLY = 4
 KEEP_MONTHLY = 12
 
+# The file's own setting (in its setting table) for how many days, weeks and
+# months of backups are kept: "7,4,12".
+ROTATION_SETTING = "backup_keep"
+
+
+@dataclass(frozen=True)
+class Rotation:
+    """How many backups rotation keeps: the newest ``last``, and the newest of each
+    of the last ``daily`` days, ``weekly`` weeks and ``monthly`` months."""
+
+    daily: int = KEEP_DAILY
+    weekly: int = KEEP_WEEKLY
+    monthly: int = KEEP_MONTHLY
+    last: int = KEEP_LAST
+
+    @classmethod
+    def parse(cls, text: str) -> Rotation:
+        """"7,4,12" (days, weeks, months); ValueError with a plain message if not."""
+        parts = [p.strip() for p in text.replace(";", ",").split(",")]
+        if len(parts) != 3 or not all(p.isdigit() for p in parts):
+            raise ValueError(_("Say how many days, weeks and months of backups to keep, "
+                               "like 7,4,12."))
+        days, weeks, months = (int(p) for p in parts)
+        if not (1 <= days <= 366 and 0 <= weeks <= 520 and 0 <= months <= 1200):
+            raise ValueError(_("Keep 1 to 366 days, 0 to 520 weeks and 0 to 1200 months "
+                               "of backups."))
+        return cls(days, weeks, months)
+
+    def text(self) -> str:
+        return f"{self.daily},{self.weekly},{self.monthly}"
+
+
+def rotation_of(source: sqlite3.Connection) -> Rotation:
+    """The file's rotation setting, read through ``source``; the default when it has
+    none (or none that makes sense)."""
+    try:
+        row = source.execute("SELECT value FROM setting WHERE key = ?",
+                             (ROTATION_SETTING,)).fetchone()
+        return Rotation.parse(row[0]) if row and row[0] else Rotation()
+    except (sqlite3.Error, ValueError):
+        return Rotation()
+
+
 SUFFIX = ".crmdesk"
 _STAMP = "%Y-%m-%d_%H%M%S"
 _NAME = re.compile(r"^(?P<stem>.+)-(?P<stamp>\d{4}-\d{2}-\d{2}_\d{6})(?:-(?P<n>\d+))?"
@@ -212,8 +255,9 @@ def make_backup(source: sqlite3.Connection, db_path: Path, reason: str, *,
         raise BackupError(_("The backup folder {folder} cannot be made: {error}").format(
             folder=folder, error=exc.strerror or exc)) from exc
     target = _new_name(folder, db_path, reason, now)
+    rotation = rotation_of(source)
     contacts = write_backup(source, target)
-    rotate(folder, keep=target)
+    rotate(folder, keep=target, rotation=rotation)
     return BackupInfo(target, now.replace(microsecond=0), target.stat().st_size, contacts,
                       reason)
 
@@ -298,15 +342,18 @@ def newest(db_path: Path, *, reason: str | None = None,
     return None
 
 
-def to_keep(made: list[datetime]) -> set[int]:
+def to_keep(made: list[datetime], rotation: Rotation | None = None) -> set[int]:
     """Which of the backups made at ``made`` (newest first) rotation keeps, by index."""
-    keep = set(range(min(KEEP_LAST, len(made))))
+    rotation = rotation or Rotation()
+    keep = set(range(min(rotation.last, len(made))))
     buckets: list[tuple[Callable[[datetime], Hashable], int]] = [
-        (lambda d: d.date(), KEEP_DAILY),
-        (lambda d: tuple(d.isocalendar())[:2], KEEP_WEEKLY),
-        (lambda d: (d.year, d.month), KEEP_MONTHLY),
+        (lambda d: d.date(), rotation.daily),
+        (lambda d: tuple(d.isocalendar())[:2], rotation.weekly),
+        (lambda d: (d.year, d.month), rotation.monthly),
     ]
     for key, count in buckets:
+        if count <= 0:
+            continue
         seen: list[Hashable] = []
         for i, when in enumerate(made):
             bucket = key(when)
@@ -319,11 +366,12 @@ def to_keep(made: list[datetime]) -> set[int]:
     return keep
 
 
-def rotate(folder: Path, *, keep: Path | None = None) -> list[Path]:
+def rotate(folder: Path, *, keep: Path | None = None,
+           rotation: Rotation | None = None) -> list[Path]:
     """Remove the backups in ``folder`` that rotation does not keep (never ``keep``,
     never a file not named as a backup); the removed ones."""
     named = _named(folder)
-    kept = to_keep([made for made, _p, _r in named])
+    kept = to_keep([made for made, _p, _r in named], rotation)
     removed = []
     for i, (_made, path, _reason) in enumerate(named):
         if i in kept or path == keep:

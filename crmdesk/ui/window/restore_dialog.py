@@ -16,8 +16,10 @@ from PySide6.QtWidgets import (
     QAbstractItemView,
     QDialog,
     QDialogButtonBox,
+    QHBoxLayout,
     QHeaderView,
     QLabel,
+    QSpinBox,
     QTableWidget,
     QTableWidgetItem,
     QVBoxLayout,
@@ -29,9 +31,10 @@ from crmdesk.core.i18n import _
 from crmdesk.core.storage import backups
 from crmdesk.core.storage.backups import BackupInfo, list_backups
 from crmdesk.core.storage.database import Database, Restored, restore_backup
+from crmdesk.core.storage.settings import get_setting, set_setting
 from crmdesk.ui.common import dialogs, errors
 from crmdesk.ui.tasks.operations import Operations, Progress
-from crmdesk.ui.tasks.writes import run_on_writer
+from crmdesk.ui.tasks.writes import run_on_writer, write
 
 
 class RestoreHost(Protocol):
@@ -72,7 +75,8 @@ class RestoreDialog(QDialog):
     COLUMNS = 4
 
     def __init__(self, found: list[BackupInfo], name: str,
-                 parent: QWidget | None = None) -> None:
+                 parent: QWidget | None = None, *,
+                 rotation: backups.Rotation | None = None) -> None:
         super().__init__(parent)
         self.setWindowTitle(_("Restore from a Backup"))
         self.found = found
@@ -116,6 +120,23 @@ class RestoreDialog(QDialog):
         self.table.setVisible(bool(found))
         layout.addWidget(self.table)
 
+        # How many are kept: this file's own setting (the next backup rotates by it).
+        rotation = rotation or backups.Rotation()
+        keep = QHBoxLayout()
+        keep.addWidget(QLabel(_("Keep the backups of the last")))
+        self.keep_boxes: list[QSpinBox] = []
+        for value, low, high, unit in ((rotation.daily, 1, 366, _("days,")),
+                                       (rotation.weekly, 0, 520, _("weeks and")),
+                                       (rotation.monthly, 0, 1200, _("months."))):
+            box = QSpinBox()
+            box.setRange(low, high)
+            box.setValue(value)
+            self.keep_boxes.append(box)
+            keep.addWidget(box)
+            keep.addWidget(QLabel(unit))
+        keep.addStretch(1)
+        layout.addLayout(keep)
+
         self.buttons = QDialogButtonBox()
         self.restore_button = self.buttons.addButton(
             _("Restore"), QDialogButtonBox.ButtonRole.AcceptRole)
@@ -131,6 +152,11 @@ class RestoreDialog(QDialog):
             self.table.selectRow(first_good)
         self._selection_changed()
         self.resize(640, 360)
+
+    def rotation(self) -> backups.Rotation:
+        """How many backups the user wants kept."""
+        days, weeks, months = (box.value() for box in self.keep_boxes)
+        return backups.Rotation(days, weeks, months)
 
     def chosen(self) -> BackupInfo | None:
         rows = self.table.selectionModel().selectedRows()
@@ -149,8 +175,18 @@ def offer_restore(window: RestoreHost) -> None:
     if db.path is None:
         return
     parent = cast(QWidget, window)
-    dialog = RestoreDialog(list_backups(db.path), db.path.name, parent)
-    if dialog.exec() != QDialog.DialogCode.Accepted:
+    with db.reading() as session:
+        kept = get_setting(session, backups.ROTATION_SETTING)
+    try:
+        rotation = backups.Rotation.parse(kept) if kept else backups.Rotation()
+    except ValueError:
+        rotation = backups.Rotation()
+    dialog = RestoreDialog(list_backups(db.path), db.path.name, parent, rotation=rotation)
+    answer = dialog.exec()
+    if dialog.rotation() != rotation and not db.readonly:
+        wanted = dialog.rotation().text()
+        write(db, lambda session: set_setting(session, backups.ROTATION_SETTING, wanted))
+    if answer != QDialog.DialogCode.Accepted:
         return
     chosen = dialog.chosen()
     if chosen is None:
