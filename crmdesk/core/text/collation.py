@@ -27,7 +27,7 @@ from functools import cache
 from importlib.util import find_spec
 from pathlib import Path
 
-from crmdesk.core.text.folding import fold
+from crmdesk.core.text.folding import fold, fold_char
 
 # U+10FFFF sorts after every letter: "z" + AFTER is after every word with z there.
 AFTER = "\U0010ffff"
@@ -202,7 +202,7 @@ def collation_key(text: str, language: str = "", *, surname: bool = False) -> st
             reading = SURNAMES.get(ch, "") if surname and first else ""
             out.append(_han_key(ch, reading or pinyin(ch)))
         else:
-            out.append(fold(ch))
+            out.append(fold_char(ch))
         first = False
     return " ".join("".join(out).split())
 
