@@ -112,6 +112,7 @@ class RecordListView(QTableView):
         # widened for it; the user's own width is kept here and comes back after.
         self._name_width: int | None = None
         self._widening = False
+        self._refit_found = False  # the search changed: fit once its words are placed
         if "name" in model.keys:
             self._found_delegate = FoundDelegate(self)
             self.setItemDelegateForColumn(model.column_of("name"), self._found_delegate)
@@ -136,6 +137,7 @@ class RecordListView(QTableView):
         model.modelAboutToBeReset.connect(self._remember_selection)
         model.reloaded.connect(self._restore_selection)
         model.reloaded.connect(self._after_reload)
+        model.found_ready.connect(self._found_ready)
         header.sectionMoved.connect(self._keep_fixed_first)
         if model.rowCount():
             self._fit_pending()
@@ -189,6 +191,11 @@ class RecordListView(QTableView):
         if query != self._last_query:
             self._last_query = query
             self.horizontalScrollBar().setValue(0)  # back to the names
+            self._refit_found = True
+            self._fit_found()
+
+    def _found_ready(self) -> None:
+        if self._refit_found:
             self._fit_found()
 
     def _section_resized(self, section: int, _old: int, _new: int) -> None:
@@ -209,13 +216,18 @@ class RecordListView(QTableView):
         want = 0
         if model.search_words:
             rows = min(model.rowCount(), FIT_ROWS)
+            known = True
             for row in range(rows):
                 found = model.found_text(row)
+                known = known and (found != "" or model.found_known(row))
                 if found:
                     name = str(model.data(model.index(row, column)) or "")
                     want = max(want, metrics.horizontalAdvance(name)
                                + metrics.averageCharWidth() * 3
                                + metrics.horizontalAdvance(found) + 24)
+            if not known:
+                return  # read once typing pauses (found_ready): the width stays till then
+        self._refit_found = False
         want = min(want, max(self.viewport().width() // 2, self.columnWidth(column)))
         current = self.columnWidth(column)
         self._widening = True

@@ -33,6 +33,7 @@ from PySide6.QtCore import (
     QPersistentModelIndex,
     Qt,
     QTime,
+    QTimer,
     Signal,
     Slot,
 )
@@ -51,6 +52,8 @@ from crmdesk.ui.common.plain_text import tooltip_text
 from crmdesk.ui.tasks.worker import Worker, shared
 
 BLOCK = 64
+# How long typing pauses before where the words were found is read.
+FOUND_DELAY_MS = 150
 MAX_CACHED_ROWS = 3000
 IdRole = Qt.ItemDataRole.UserRole + 1
 # Where the search words were found, when not in a shown column ("Address: Žalgirio g. 5").
@@ -117,6 +120,9 @@ class RecordTableModel(QAbstractTableModel):
 
     # The id list was replaced (search, sort, change): views restore selection.
     reloaded = Signal()
+    # Where the search words were found is known for more rows (their Name cells
+    # were repainted): a view may make room for it.
+    found_ready = Signal()
     # An id query failed (the database went away ...): the window shows it.
     load_failed = Signal(object)
 
@@ -151,6 +157,11 @@ class RecordTableModel(QAbstractTableModel):
         # they were found if no shown column holds them ("" when one does).
         self._terms: tuple[Term, ...] = ()
         self._found: dict[int, str] = {}
+        # Rows whose "found in" was asked for while typing: read once typing pauses,
+        # off the keystroke's path (a block's field texts are a few queries).
+        self._found_wanted: set[int] = set()
+        self._found_timer = QTimer(self, singleShot=True, interval=FOUND_DELAY_MS)
+        self._found_timer.timeout.connect(self._explain_wanted)
 
     # -- what subclasses provide ---------------------------------------------
     def _query_ids(self, session: Session, query: str, sort_key: str,
@@ -386,16 +397,41 @@ class RecordTableModel(QAbstractTableModel):
         """The words of the search the rows answer (not under OR or NOT)."""
         return self._terms
 
-    def found_text(self, row: int) -> str:
+    def found_text(self, row: int, *, now: bool = False) -> str:
         """Where the search words were found in this row's record, if no shown
-        column holds them ("Address: Žalgirio g. 5"); "" otherwise."""
+        column holds them ("Address: Žalgirio g. 5"); "" otherwise, and "" for now
+        while it is read: a moment after typing pauses, found_ready says it is
+        known (``now``: read it at once)."""
         if not self._terms or not 0 <= row < len(self._ids):
             return ""
         text = self._found.get(self._ids[row])
-        if text is None:
+        if text is None and now:
             self._explain_block(row)
             text = self._found.get(self._ids[row], "")
-        return text
+        elif text is None:
+            self._found_wanted.add(row)
+            self._found_timer.start()  # again: while typing goes on, nothing is read
+        return text or ""
+
+    def found_known(self, row: int) -> bool:
+        """Whether where the words were found in this row is known (even if nowhere)."""
+        return 0 <= row < len(self._ids) and self._ids[row] in self._found
+
+    def _explain_wanted(self) -> None:
+        rows, self._found_wanted = sorted(self._found_wanted), set()
+        done: set[int] = set()
+        for row in rows:
+            block = row - row % BLOCK
+            if block in done or row >= len(self._ids):
+                continue
+            done.add(block)
+            self._explain_block(row)
+            last = min(block + BLOCK, len(self._ids)) - 1
+            if "name" in self._keys:
+                column = self._keys.index("name")
+                self.dataChanged.emit(self.index(block, column), self.index(last, column))
+        if done:
+            self.found_ready.emit()
 
     def _explain_block(self, row: int) -> None:
         start = row - row % BLOCK
@@ -456,7 +492,8 @@ class RecordTableModel(QAbstractTableModel):
                 return None
             text = self._values(row)[index.column()]
             if role == _TOOLTIP:
-                found = self.found_text(row) if self._keys[index.column()] == "name" else ""
+                found = (self.found_text(row, now=True) if self._keys[index.column()] == "name"
+                         else "")
                 if found:
                     return tooltip_text(_("{name}\nFound in {where}").format(name=text,
                                                                           where=found))
