@@ -2,11 +2,10 @@
 shows those characters, never bold type or an image.
 
 Qt reads a label's text as HTML when it looks like HTML (Qt::AutoText, every
-QLabel's default, a QMessageBox's too) and so does every tooltip. The guard
-below, an event filter on the application, makes every label plain text when it
-is first shown unless its code asked for rich text itself (the few labels that
-build their HTML with every user value escaped); tooltips given by item models
-go through ``tooltip_text``.
+QLabel's default, a QMessageBox's too) and so does every tooltip. ``install``
+makes every label plain text when it is first shown unless its code asked for
+rich text itself (the few labels that build their HTML with every user value
+escaped); tooltips given by item models go through ``tooltip_text``.
 """
 
 from __future__ import annotations
@@ -14,29 +13,25 @@ from __future__ import annotations
 import html
 
 from PySide6 import QtGui
-from PySide6.QtCore import QEvent, QObject, Qt
-from PySide6.QtWidgets import QApplication, QLabel
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import QApplication, QLabel, QWidget
+
+from crmdesk.ui.common import wheel_guard
 
 
-class PlainTextGuard(QObject):
-    """Sets Qt::PlainText on every QLabel still left to guess (AutoText) when it is
-    polished, before it is first drawn."""
-
-    def eventFilter(self, watched: QObject, event: QEvent) -> bool:  # noqa: N802 (Qt's name)
-        if (event.type() == QEvent.Type.Polish and isinstance(watched, QLabel)
-                and watched.textFormat() == Qt.TextFormat.AutoText):
-            watched.setTextFormat(Qt.TextFormat.PlainText)
-        return False
+def make_plain(widget: QWidget) -> None:
+    """A label still left to guess (AutoText) shows its text as text."""
+    if isinstance(widget, QLabel) and widget.textFormat() == Qt.TextFormat.AutoText:
+        widget.setTextFormat(Qt.TextFormat.PlainText)
 
 
-def install(app: QApplication) -> PlainTextGuard:
-    """Put the guard on ``app`` (once; a second call returns the first guard)."""
-    existing = app.findChild(PlainTextGuard)
-    if existing is not None:
-        return existing
-    guard = PlainTextGuard(app)
-    app.installEventFilter(guard)
-    return guard
+def install(app: QApplication) -> None:
+    """Every label is made plain text when it is first shown (polished), through the
+    app's one event filter (wheel_guard's: a second Python filter would be called
+    for every event too)."""
+    guard = wheel_guard.install(app)
+    if make_plain not in guard.polishers:
+        guard.polishers.append(make_plain)
 
 
 def tooltip_text(text: str) -> str:

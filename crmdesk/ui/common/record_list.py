@@ -113,9 +113,9 @@ class RecordListView(QTableView):
         self._name_width: int | None = None
         self._widening = False
         self._refit_found = False  # the search changed: fit once its words are placed
-        if "name" in model.keys:
-            self._found_delegate = FoundDelegate(self)
-            self.setItemDelegateForColumn(model.column_of("name"), self._found_delegate)
+        # Painted by Python only while a search has placed its words (a Python
+        # delegate costs every Name cell a call on every paint).
+        self._found_delegate: FoundDelegate | None = None
         self.empty_label = QLabel(self.viewport())
         self.empty_label.setObjectName(f"empty_{list_key}")
         self.empty_label.setWordWrap(True)
@@ -195,6 +195,10 @@ class RecordListView(QTableView):
             self._fit_found()
 
     def _found_ready(self) -> None:
+        model = self.record_model
+        if self._found_delegate is None and "name" in model.keys and model.search_words:
+            self._found_delegate = FoundDelegate(self)
+            self.setItemDelegateForColumn(model.column_of("name"), self._found_delegate)
         if self._refit_found:
             self._fit_found()
 
@@ -214,6 +218,10 @@ class RecordListView(QTableView):
         column = model.column_of("name")
         metrics = self.fontMetrics()
         want = 0
+        if not model.search_words and self._found_delegate is not None:
+            self.setItemDelegateForColumn(column, None)  # the plain, fast painting again
+            self._found_delegate.deleteLater()
+            self._found_delegate = None
         if model.search_words:
             rows = min(model.rowCount(), FIT_ROWS)
             known = True

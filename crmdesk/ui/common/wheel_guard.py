@@ -12,6 +12,8 @@ the user has focused still answers the wheel, as keyboard users expect.
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 from PySide6.QtCore import QEvent, QObject, Qt
 from PySide6.QtWidgets import (
     QAbstractScrollArea,
@@ -61,7 +63,14 @@ def scroll_area_around(widget: QWidget) -> QAbstractScrollArea | None:
 
 
 class WheelGuard(QObject):
-    """Installed once on the QApplication (see ``install``)."""
+    """Installed once on the QApplication (see ``install``). It is the app's one event
+    filter: a Python filter is called for every event of every widget, so others
+    that need a widget when it is first shown (plain_text) add a ``polishers`` hook
+    here instead of a filter of their own."""
+
+    def __init__(self, parent: QObject | None = None) -> None:
+        super().__init__(parent)
+        self.polishers: list[Callable[[QWidget], None]] = []
 
     def eventFilter(self, watched: QObject, event: QEvent) -> bool:  # noqa: N802 - Qt's name
         kind = event.type()
@@ -75,9 +84,11 @@ class WheelGuard(QObject):
             if area is not None:
                 QApplication.sendEvent(area.viewport(), event)
             return True  # not the widget's: its value stays
-        if kind == QEvent.Type.Polish and isinstance(watched, QWidget) and guarded(watched):
-            if watched.focusPolicy() == Qt.FocusPolicy.WheelFocus:
+        if kind == QEvent.Type.Polish and isinstance(watched, QWidget):
+            if guarded(watched) and watched.focusPolicy() == Qt.FocusPolicy.WheelFocus:
                 watched.setFocusPolicy(Qt.FocusPolicy.StrongFocus)
+            for polish in self.polishers:
+                polish(watched)
         return False
 
 
