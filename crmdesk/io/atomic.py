@@ -13,10 +13,10 @@ from __future__ import annotations
 import errno
 import os
 import secrets
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
-from typing import BinaryIO, TextIO
+from typing import IO, Any, BinaryIO, TextIO, cast
 
 from crmdesk.core.errors import FileWriteError
 from crmdesk.core.i18n import _
@@ -44,16 +44,16 @@ def write_error(exc: OSError, path: Path) -> FileWriteError:
 
 
 @contextmanager
-def atomic_text(path: str | os.PathLike[str], *, encoding: str = "utf-8",
-                newline: str | None = None) -> Iterator[TextIO]:
-    """Open a text stream whose contents become ``path`` only if the block succeeds."""
+def _atomic(path: str | os.PathLike[str], opener: Callable[[Path], IO[Any]]
+            ) -> Iterator[IO[Any]]:
+    """A stream (made by ``opener`` on a temporary name beside ``path``) whose
+    contents become ``path`` only if the block succeeds."""
     target = Path(path)
     if target.is_dir():
         raise FileWriteError(_("{path} is a folder; choose a file name.").format(path=target))
     tmp = target.with_name(f".{target.name}.{secrets.token_hex(4)}.part")
     try:
-        # "x": never reuse someone else's file; created with the user's umask.
-        stream = open(tmp, "x", encoding=encoding, newline=newline)
+        stream = opener(tmp)
     except OSError as exc:
         raise write_error(exc, target) from exc
     try:
@@ -71,25 +71,17 @@ def atomic_text(path: str | os.PathLike[str], *, encoding: str = "utf-8",
 
 
 @contextmanager
+def atomic_text(path: str | os.PathLike[str], *, encoding: str = "utf-8",
+                newline: str | None = None) -> Iterator[TextIO]:
+    """Open a text stream whose contents become ``path`` only if the block succeeds."""
+    # "x": never reuse someone else's file; created with the user's umask.
+    with _atomic(path, lambda tmp: open(tmp, "x", encoding=encoding,  # noqa: SIM115
+                                        newline=newline)) as stream:
+        yield cast(TextIO, stream)
+
+
+@contextmanager
 def atomic_binary(path: str | os.PathLike[str]) -> Iterator[BinaryIO]:
     """atomic_text for bytes (a spreadsheet, a PDF)."""
-    target = Path(path)
-    if target.is_dir():
-        raise FileWriteError(_("{path} is a folder; choose a file name.").format(path=target))
-    tmp = target.with_name(f".{target.name}.{secrets.token_hex(4)}.part")
-    try:
-        stream = open(tmp, "xb")  # noqa: SIM115 - closed below, after fsync
-    except OSError as exc:
-        raise write_error(exc, target) from exc
-    try:
-        with stream:
-            yield stream
-            stream.flush()
-            os.fsync(stream.fileno())
-        os.replace(tmp, target)
-    except OSError as exc:
-        tmp.unlink(missing_ok=True)
-        raise write_error(exc, target) from exc
-    except BaseException:
-        tmp.unlink(missing_ok=True)
-        raise
+    with _atomic(path, lambda tmp: open(tmp, "xb")) as stream:  # noqa: SIM115
+        yield cast(BinaryIO, stream)
