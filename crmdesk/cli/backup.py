@@ -119,21 +119,9 @@ def run_list(args: argparse.Namespace) -> int:
 
 def reason_text(reason: str) -> str:
     """Why a backup was made, in words."""
-    from crmdesk.core.storage import backups
+    from crmdesk.core.storage.backups import reason_text as words
 
-    words = {
-        backups.DAILY: _("first open of the day"),
-        backups.ON_CLOSE: _("on close"),
-        backups.ON_DEMAND: _("on demand"),
-        backups.BEFORE_RESTORE: _("before a restore"),
-        backups.BEFORE_IMPORT: _("before an import"),
-        backups.DAMAGED: _("damaged file, kept as it was"),
-    }
-    if reason in words:
-        return words[reason]
-    if reason.startswith("before-"):
-        return _("before an upgrade")
-    return reason
+    return words(reason)
 
 
 def resolve_backup(path: Path, name: str) -> Path:

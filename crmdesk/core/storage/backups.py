@@ -97,6 +97,21 @@ BEFORE_IMPORT = "before-import"
 DAMAGED = "damaged"
 
 
+def reason_text(reason: str) -> str:
+    """Why a backup was made, in words ("first open of the day")."""
+    words = {
+        DAILY: _("first open of the day"),
+        ON_CLOSE: _("on close"),
+        ON_DEMAND: _("on demand"),
+        BEFORE_RESTORE: _("before a restore"),
+        BEFORE_IMPORT: _("before an import"),
+        DAMAGED: _("damaged file, kept as it was"),
+    }
+    if reason in words:
+        return words[reason]
+    return _("before an upgrade") if reason.startswith("before-") else reason
+
+
 class BackupError(DatabaseFileError):
     """A backup could not be made, or is not one that can be restored."""
 

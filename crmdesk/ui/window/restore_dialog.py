@@ -49,18 +49,9 @@ class RestoreHost(Protocol):
 
 
 def reason_text(reason: str) -> str:
-    """Why a backup was made, in words."""
-    words = {
-        backups.DAILY: _("First open of the day"),
-        backups.ON_CLOSE: _("On close"),
-        backups.ON_DEMAND: _("On demand"),
-        backups.BEFORE_RESTORE: _("Before a restore"),
-        backups.BEFORE_IMPORT: _("Before an import"),
-        backups.DAMAGED: _("Damaged file, kept as it was"),
-    }
-    if reason in words:
-        return words[reason]
-    return _("Before an upgrade") if reason.startswith("before-") else reason
+    """Why a backup was made, in words, as a table cell starts them."""
+    text = backups.reason_text(reason)
+    return text[:1].upper() + text[1:]
 
 
 def when_text(info: BackupInfo) -> str:
