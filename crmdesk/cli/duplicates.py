@@ -22,17 +22,12 @@ def add_parser(sub: Subparsers) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
-    from sqlalchemy import select
-
-    from crmdesk.core.contacts.duplicates import find_duplicates
+    from crmdesk.core.contacts.duplicates import find_duplicates, names_of
     from crmdesk.core.storage.database import Database
-    from crmdesk.core.storage.models import Contact
 
     with Database.open(db_path(args), readonly=True) as db, db.reading() as s:
         pairs = [m for m in find_duplicates(s) if m.score >= args.min_score]
-        ids = {i for m in pairs for i in (m.first, m.second)}
-        names = dict(s.execute(select(Contact.id, Contact.display_name)
-                               .where(Contact.id.in_(ids))).all()) if ids else {}
+        names = names_of(s, (i for m in pairs for i in (m.first, m.second)))
     if args.json:
         print_json([{"first": m.first, "second": m.second, "score": m.score,
                      "first_name": names.get(m.first, ""), "second_name": names.get(m.second, ""),

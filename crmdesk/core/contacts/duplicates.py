@@ -257,3 +257,12 @@ def similar_contacts(session: Session, data: ContactData, *, exclude: int | None
     found = [m for c in _candidates(session, ids).values()
              if (m := _compare(probe, c)) is not None]
     return sorted(found, key=lambda m: (-m.score, m.second))
+
+
+def names_of(session: Session, ids: Iterable[int]) -> dict[int, str]:
+    """The contacts' names as shown, for saying which ones a match is about."""
+    wanted = sorted(set(ids))
+    if not wanted:
+        return {}
+    return {cid: shown for cid, shown in session.execute(
+        select(Contact.id, Contact.display_name).where(Contact.id.in_(wanted)))}

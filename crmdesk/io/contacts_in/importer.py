@@ -15,18 +15,15 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import select
-
 from crmdesk.core.contacts.bulk import add_contacts
 from crmdesk.core.contacts.bulk_rows import NewContact
-from crmdesk.core.contacts.duplicates import looks_like
+from crmdesk.core.contacts.duplicates import looks_like, names_of
 from crmdesk.core.contacts.records import ContactData
 from crmdesk.core.errors import CrmdeskError
 from crmdesk.core.fields.service import CONTACT, fields_by_key
 from crmdesk.core.i18n import _
 from crmdesk.core.storage import backups
 from crmdesk.core.storage.database import Database
-from crmdesk.core.storage.models import Contact
 from crmdesk.core.storage.settings import get_setting
 from crmdesk.io.contacts_in.mapping import Mapping, map_rows
 from crmdesk.io.contacts_in.table import Table
@@ -202,9 +199,7 @@ def _possible_duplicates(session: Any, prepared: Prepared, records: Sequence[Any
     """(line, "looks like …") for every record like a contact already in the file."""
     datas = [r.data if isinstance(r, NewContact) else r for r in records]
     found = looks_like(session, datas, get_setting(session, "phone_region"))
-    wanted = {m.second for matches in found for m in matches}
-    names = dict(session.execute(select(Contact.id, Contact.display_name)
-                                 .where(Contact.id.in_(wanted))).all()) if wanted else {}
+    names = names_of(session, (m.second for matches in found for m in matches))
     out = []
     for i, matches in enumerate(found):
         if matches:
