@@ -14,7 +14,6 @@ from __future__ import annotations
 import sqlite3
 from pathlib import Path
 from typing import Protocol
-from urllib.parse import quote
 
 
 class _Counted(Protocol):
@@ -30,7 +29,8 @@ class OutsideChanges:
         self._conn: sqlite3.Connection | None = None
         if db.path is not None:
             try:
-                self._conn = sqlite3.connect(f"file:{quote(str(db.path))}?mode=ro", uri=True,
+                # as_uri: file:///C:/... on Windows too (a plain file: URI is not)
+                self._conn = sqlite3.connect(Path(db.path).as_uri() + "?mode=ro", uri=True,
                                              check_same_thread=False)
             except sqlite3.Error:
                 self._conn = None
