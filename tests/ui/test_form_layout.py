@@ -161,3 +161,15 @@ def test_screenshots(qtbot, db, make_window, pictures, size, lang):
         pictures.assert_painted(image, form.names.more, window)
     finally:
         QLocale.setDefault(saved)
+
+
+@pytest.mark.parametrize("size", SIZES)
+def test_pictures_in_english(qtbot, window, people, pictures, size):
+    """The form and the list as an English-speaking user sees them, to look at (the
+    Lithuanian ones: test_lithuanian.py)."""
+    form = open_contact(qtbot, window, people["Smith"], size)
+    no_sideways_scrolling(form)
+    width, height = size
+    image = pictures.grab(window, f"en_contacts_{width}x{height}")
+    assert (image.width(), image.height()) == size
+    pictures.assert_painted(image, window.contacts.list.viewport(), window)
