@@ -52,6 +52,10 @@ def add_parser(sub: Subparsers) -> None:
                           "family_name, full_name, company, phone:mobile, email:work, "
                           "street:home, city, country, birthday, tags, notes, a custom "
                           "field's key, or 'ignore' (repeat for several)"))
+    p.add_argument("--mapping", metavar="NAME", default=None,
+                   help=_("start from the mapping saved as NAME (--map goes on top)"))
+    p.add_argument("--save-mapping", metavar="NAME", default=None,
+                   help=_("save the columns' mapping as NAME, for the next file like this"))
     p.add_argument("--name-order", choices=("given_first", "family_first",
                                             "family_given_patronymic"), default=None,
                    help=_("the order of the parts of a full-name column (default: "
@@ -78,7 +82,7 @@ def _delimiter(value: str | None) -> str | None:
     return value
 
 
-def _read(args: argparse.Namespace, path: Path) -> Any:
+def _read(args: argparse.Namespace, path: Path, preset: Any = None) -> Any:
     from crmdesk.io.contacts_in.importer import (
         format_of,
         prepare_table,
@@ -100,8 +104,12 @@ def _read(args: argparse.Namespace, path: Path) -> Any:
     fatal = [p for p in table.problems if p.line == 0 and not table.rows]
     if fatal:
         raise CrmdeskError(fatal[0].message)
-    mapping = apply_overrides(suggest_mapping(table.header, table.rows), table.header,
-                              args.map, table.rows)
+    mapping = suggest_mapping(table.header, table.rows)
+    if preset is not None:
+        from crmdesk.io.contacts_in.presets import apply_preset
+
+        mapping = apply_preset(mapping, table.header, preset, table.rows)
+    mapping = apply_overrides(mapping, table.header, args.map, table.rows)
     if args.name_order:
         mapping.name_order = args.name_order
     if args.dayfirst is not None:
@@ -141,8 +149,19 @@ def run(args: argparse.Namespace) -> int:
     from crmdesk.io.contacts_in.importer import import_prepared
 
     path = Path(args.file)
-    read = _read(args, path)
     target = db_path(args)
+    preset = None
+    if args.mapping:
+        from crmdesk.io.contacts_in.presets import preset_named
+
+        if not target.exists():
+            raise CrmdeskError(_("There is no database at {path} to take the mapping "
+                                 "from.").format(path=target))
+        with Database.open(target, readonly=True) as db, db.reading() as s:
+            preset = preset_named(s, args.mapping)
+    read = _read(args, path, preset)
+    if args.save_mapping and read.table_mapping is None:
+        raise CrmdeskError(_("--save-mapping is for tables (CSV, XLSX, ODS)."))
     with ExitStack() as stack:
         if args.dry_run and not target.exists():
             # A dry run leaves no new file behind: it tries a new one in a temporary folder.
@@ -156,6 +175,11 @@ def run(args: argparse.Namespace) -> int:
         finally:
             if progress is not None:
                 progress.close()
+        if args.save_mapping and not args.dry_run:
+            from crmdesk.io.contacts_in.presets import preset_of, save_preset
+
+            with db.session() as s:
+                save_preset(s, args.save_mapping, preset_of(read.table_mapping, read.header))
     problems, rows, new = report.problems, report.rows_with_problems, report.new
     if args.json:
         print_json({"file": str(path), "format": read.kind, "dry_run": bool(args.dry_run),

@@ -225,3 +225,26 @@ def test_a_backup_is_taken_before_an_import(tmp_path, monkeypatch):
     assert done.returncode == 0, done.stderr
     made = [b for b in backups.list_backups(db_file) if b.reason == backups.BEFORE_IMPORT]
     assert len(made) == 1 and made[0].contacts == 1  # the file as it was, before the import
+
+
+def test_a_mapping_saved_and_used_again(tmp_path):
+    from crmdesk.core.storage.database import Database
+
+    db_file = tmp_path / "shop.crmdesk"
+    Database.open(db_file).close()
+    first = tmp_path / "first.csv"
+    first.write_text("Kas,Telefonas,Kita\nOna Petraitė,+370 612 34567,x\n", encoding="utf-8")
+    done = crmdesk("import", str(first), "--db", str(db_file), "--map", "Kas=full_name",
+                   "--map", "Telefonas=phone:mobile", "--map", "Kita=ignore",
+                   "--save-mapping", "Old CRM")
+    assert done.returncode == 0, done.stderr
+    second = tmp_path / "second.csv"
+    second.write_text("Telefonas,Kas\n+370 699 11111,Jonas Jonaitis\n", encoding="utf-8")
+    done = crmdesk("import", str(second), "--db", str(db_file), "--mapping", "Old CRM",
+                   "--dry-run", "--json")
+    assert done.returncode == 0, done.stderr
+    report = json.loads(done.stdout)
+    assert {m["column"]: m["field"] for m in report["mapping"]} == {
+        "Telefonas": "phone:mobile", "Kas": "full_name"}
+    done = crmdesk("import", str(second), "--db", str(db_file), "--mapping", "Nope")
+    assert done.returncode == 1 and "no saved mapping 'Nope'" in done.stderr

@@ -110,3 +110,26 @@ def test_an_empty_file_says_how_to_bring_contacts_in(qtbot, make_window, db, dia
     window.offer_demo_if_empty()
     assert asked == ["import"]
     assert "Import My Contacts…" not in dialogs.asked[0][1]
+
+
+def test_a_mapping_saved_by_name_is_offered_next_time(qtbot, window, db, tmp_path,
+                                                      monkeypatch):
+    first = tmp_path / "old-crm.csv"
+    first.write_text("Kas,Telefonas\nOna Petraitė,+370 612 34567\n", encoding="utf-8")
+    dialog = ImportDialog(first, db, window.operations, window)
+    qtbot.addWidget(dialog)
+    boxes = dialog.column_boxes
+    boxes[0].setCurrentIndex(boxes[0].findData("full_name"))
+    boxes[1].setCurrentIndex(boxes[1].findData("phone:mobile"))
+    monkeypatch.setattr(ImportDialog, "ask_preset_name", lambda self: "Old CRM")
+    dialog.save_preset_button.click()
+    assert dialog.preset_box.currentText() == "Old CRM"
+    # the next file like it: the saved mapping is offered and applied
+    second = tmp_path / "old-crm-2.csv"
+    second.write_text("Telefonas,Kas\n+370 699 11111,Jonas Jonaitis\n", encoding="utf-8")
+    again = ImportDialog(second, db, window.operations, window)
+    qtbot.addWidget(again)
+    assert [again.preset_box.itemText(i) for i in range(again.preset_box.count())][1:] == \
+        ["Old CRM"]
+    again.preset_box.setCurrentIndex(again.preset_box.findData("Old CRM"))
+    assert [b.currentData() for b in again.column_boxes] == ["phone:mobile", "full_name"]

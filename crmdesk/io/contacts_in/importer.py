@@ -78,6 +78,9 @@ class Prepared:
     details: dict[str, Any] = field(default_factory=dict)
     # A crmdesk vCard's custom values per record: {key: (label, text)}.
     custom: list[dict[str, tuple[str, str]]] = field(default_factory=list)
+    # A table's columns and how they were mapped (for saving it as a preset).
+    header: list[str] = field(default_factory=list)
+    table_mapping: Mapping | None = None
 
 
 def prepare_vcards(data: bytes, *, encoding: str | None = None) -> Prepared:
@@ -95,7 +98,8 @@ def prepare_table(kind: str, table: Table, mapping: Mapping) -> Prepared:
     details.update({"name_order": mapping.name_order, "day_first": mapping.dayfirst})
     return Prepared(kind, list(mapped.records), mapped.rows,
                     [(p.line, p.message) for p in [*table.problems, *mapped.problems]],
-                    mapping.describe(table.header), details)
+                    mapping.describe(table.header), details, header=list(table.header),
+                    table_mapping=mapping)
 
 
 def check_custom_keys(session: Any, prepared: Prepared) -> None:

@@ -29,8 +29,10 @@ from PySide6.QtWidgets import (
     QFormLayout,
     QHBoxLayout,
     QHeaderView,
+    QInputDialog,
     QLabel,
     QListWidget,
+    QPushButton,
     QStackedWidget,
     QTableWidget,
     QTableWidgetItem,
@@ -58,10 +60,12 @@ from crmdesk.io.contacts_in.mapping import (
     parse_target,
     suggest_mapping,
 )
+from crmdesk.io.contacts_in.presets import apply_preset, preset_of, presets, save_preset
 from crmdesk.io.contacts_in.table import Table, read_table
 from crmdesk.io.contacts_in.values import FAMILY_FIRST, FAMILY_GIVEN_PATRONYMIC, GIVEN_FIRST
 from crmdesk.ui.common import errors
 from crmdesk.ui.tasks.operations import Operations, Progress
+from crmdesk.ui.tasks.writes import write
 
 # Rows of the file shown under the column choices.
 PREVIEW_ROWS = 20
@@ -169,6 +173,16 @@ class ImportDialog(QDialog):
         self.dates_box.addItem(_("Day first (31.12.1980, 31/12/1980)"), True)
         self.dates_box.addItem(_("Month first (12/31/1980)"), False)
         form2.addRow(_("Dates are written:"), self.dates_box)
+        presets_row = QHBoxLayout()
+        self.preset_box = QComboBox()
+        self.preset_box.setObjectName("import_preset")
+        self.save_preset_button = QPushButton(_("Save Mapping…"))
+        self.save_preset_button.setToolTip(_("Keep these columns' fields under a name, for "
+                                             "the next file like this one"))
+        self.save_preset_button.clicked.connect(self.save_preset)
+        presets_row.addWidget(self.preset_box, 1)
+        presets_row.addWidget(self.save_preset_button)
+        form2.addRow(_("Mapping:"), presets_row)
         options.addLayout(form2)
         options.addStretch(1)
         layout.addLayout(options)
@@ -178,7 +192,8 @@ class ImportDialog(QDialog):
         self.preview.horizontalHeader().setSectionResizeMode(
             QHeaderView.ResizeMode.Interactive)
         layout.addWidget(self.preview, 1)
-        for box in (self.encoding_box, self.separator_box, self.sheet_box):
+        self._fill_presets()
+        for box in (self.encoding_box, self.separator_box, self.sheet_box, self.preset_box):
             box.currentIndexChanged.connect(lambda _i: self.reload())
         self.header_box.toggled.connect(lambda _on: self.reload())
         return page
@@ -201,7 +216,8 @@ class ImportDialog(QDialog):
         self.encoding_box.setEnabled(text or vcard)
         self.separator_box.setEnabled(text)
         self.sheet_box.setEnabled(self.kind in ("xlsx", "ods"))
-        for widget in (self.header_box, self.order_box, self.dates_box):
+        for widget in (self.header_box, self.order_box, self.dates_box, self.preset_box,
+                       self.save_preset_button):
             widget.setEnabled(not vcard)
         if vcard:
             self.prepared = prepare_vcards(self.data, encoding=self.encoding_box.currentData())
@@ -218,6 +234,9 @@ class ImportDialog(QDialog):
             self.sheet_box.setCurrentText(table.sheet)
             self.sheet_box.blockSignals(False)
         mapping = suggest_mapping(table.header, table.rows)
+        chosen = self.preset_box.currentData()
+        if chosen:
+            mapping = apply_preset(mapping, table.header, self._presets[chosen], table.rows)
         self.order_box.setCurrentIndex(max(0, self.order_box.findData(mapping.name_order)))
         if mapping.dayfirst is not None:
             self.dates_box.setCurrentIndex(self.dates_box.findData(mapping.dayfirst))
@@ -276,6 +295,38 @@ class ImportDialog(QDialog):
         for column in range(columns):
             width = max(self.preview.columnWidth(column), self.column_boxes[column].sizeHint().width())
             self.preview.setColumnWidth(column, min(width, 260))
+
+    def _fill_presets(self, current: str | None = None) -> None:
+        with self.db.reading() as session:
+            self._presets = presets(session)
+        self.preset_box.blockSignals(True)
+        self.preset_box.clear()
+        self.preset_box.addItem(_("As the headers suggest"), None)
+        for name in sorted(self._presets, key=str.casefold):
+            self.preset_box.addItem(name, name)
+        if current is not None:
+            self.preset_box.setCurrentIndex(max(0, self.preset_box.findData(current)))
+        self.preset_box.blockSignals(False)
+
+    def ask_preset_name(self) -> str:
+        """The name to save the mapping under; "" to cancel (tests replace this)."""
+        name, ok = QInputDialog.getText(self, _("Save Mapping"), _("Name:"),
+                                        text=self.preset_box.currentData() or "")
+        return name.strip() if ok else ""
+
+    def save_preset(self) -> None:
+        if self.table is None:
+            return
+        name = self.ask_preset_name()
+        if not name:
+            return
+        preset = preset_of(self.mapping(), self.table.header)
+        try:
+            write(self.db, lambda session: save_preset(session, name, preset))
+        except CrmdeskError as exc:
+            errors.show_error(self, exc)
+            return
+        self._fill_presets(current=" ".join(name.split()))
 
     @staticmethod
     def _choose(box: QComboBox, target: Target) -> None:
