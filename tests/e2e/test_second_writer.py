@@ -66,3 +66,13 @@ def test_a_busy_file_names_who_is_writing(db_path):
     said = translate_error(sqlite3.OperationalError("database is locked"), db_path)
     assert isinstance(said, AlreadyOpenError)
     assert "the crmdesk window (process 4321) is writing to it" in said.message
+
+
+def test_a_lock_file_left_there_names_nobody_after_close(db_path):
+    Database.open(db_path).close()
+    lock = db_path.parent / (db_path.name + ".lock")
+    lock.write_text("")  # there before the window: it stays, as it was
+    window = Database.open(db_path)
+    assert lock_holder(db_path) == ("window", os.getpid())
+    window.close()
+    assert lock.exists() and lock_holder(db_path) is None

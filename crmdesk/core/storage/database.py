@@ -714,6 +714,12 @@ class Database:
                 # The lock file this open made goes with it: nothing is left
                 # beside the file (SQLite removed its -wal and -shm on close).
                 Path(self._lock.lock_file).unlink(missing_ok=True)
+            else:  # one that was there stays, without naming a holder that has gone
+                try:
+                    with open(self._lock.lock_file, "r+", encoding="ascii") as f:
+                        f.truncate()
+                except OSError:
+                    pass
             self._lock.release()
             self._lock = None
 
