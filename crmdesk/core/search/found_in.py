@@ -11,12 +11,10 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from crmdesk.core.i18n import _
 from crmdesk.core.search.fulltext import FieldText, Term, field_texts
-from crmdesk.core.storage.models import Contact
 from crmdesk.core.text.folding import fold, fold_with_positions
 
 # A snippet is at most this many characters of the value, plus the "…" marks.
@@ -80,9 +78,8 @@ def where_found(session: Session, contact_ids: Sequence[int], terms: Sequence[Te
     ids = list(dict.fromkeys(contact_ids))
     if not ids or not terms:
         return {}
-    names = {cid: (shown, nickname) for cid, shown, nickname in session.execute(
-        select(Contact.id, Contact.display_name, Contact.nickname).where(Contact.id.in_(ids)))}
-    texts = field_texts(session, ids)
+    found_names, texts = field_texts(session, ids)
+    names = {cid: (shown, nickname) for cid, shown, nickname in found_names}
     name_label = _("Name")
     nickname_label = _("Nickname")
     out: dict[int, dict[Term, Found]] = {}

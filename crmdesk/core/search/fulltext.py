@@ -181,15 +181,11 @@ def _join(parts: Iterable[str | None]) -> str:
 FieldText = tuple[str, str, tuple[str, ...]]
 
 
-def field_texts(session: Session, contact_ids: list[int]) -> dict[int, list[FieldText]]:
-    """Everything searchable of these contacts but their name, field by field, in
-    the order the index holds it; one query per table."""
-    return _texts(session, contact_ids)[1]
-
-
-def _texts(session: Session, contact_ids: list[int]
-           ) -> tuple[list[tuple[int, str, str]], dict[int, list[FieldText]]]:
-    """(id, display name, nickname) of each contact found, and its field_texts."""
+def field_texts(session: Session, contact_ids: list[int]
+                ) -> tuple[list[tuple[int, str, str]], dict[int, list[FieldText]]]:
+    """(id, display name, nickname) of each contact found, and everything else
+    searchable of it, field by field, in the order the index holds it; one query
+    per table."""
     company, job, department = _("Company"), _("Job title"), _("Department")
     phone, email, address = _("Phone"), _("E-mail"), _("Address")
     web, relative, tag, notes = _("Web"), _("Relative"), _("Tag"), _("Notes")
@@ -249,7 +245,7 @@ def _texts(session: Session, contact_ids: list[int]
 def build_rows(session: Session, contact_ids: list[int]) -> list[dict[str, object]]:
     """The search rows for these contacts, loaded with one query per table."""
     rows: list[dict[str, object]] = []
-    names, texts = _texts(session, contact_ids)
+    names, texts = field_texts(session, contact_ids)
     for cid, shown, nickname in names:
         rows.append({
             "contact_id": cid,

@@ -196,6 +196,17 @@ def _damaged_backup(path: Path, said: str) -> BackupError:
     return error
 
 
+def copy_into(source: sqlite3.Connection, target: Path) -> None:
+    """SQLite's backup API from ``source`` into the new file ``target``, left as one
+    whole file (no write-ahead log beside it)."""
+    dest = sqlite3.connect(str(target))
+    try:
+        source.backup(dest)
+        dest.execute("PRAGMA journal_mode=DELETE")
+    finally:
+        dest.close()
+
+
 def write_backup(source: sqlite3.Connection, target: Path) -> int:
     """Copy the file ``source`` is connected to into ``target`` (which must not exist),
     verify the copy, and return the contacts in it.
@@ -214,12 +225,7 @@ def write_backup(source: sqlite3.Connection, target: Path) -> int:
         source.execute("BEGIN")
         try:
             expected = count_contacts(source)
-            dest = sqlite3.connect(str(tmp))
-            try:
-                source.backup(dest)
-                dest.execute("PRAGMA journal_mode=DELETE")
-            finally:
-                dest.close()
+            copy_into(source, tmp)
         finally:
             source.execute("ROLLBACK")
         try:

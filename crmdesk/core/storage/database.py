@@ -803,12 +803,7 @@ def restore_backup(path: str | os.PathLike[str], backup: str | os.PathLike[str])
         try:
             source = sqlite3.connect(backup.as_uri() + "?mode=ro&immutable=1", uri=True)
             try:
-                dest = sqlite3.connect(str(tmp))
-                try:
-                    source.backup(dest)
-                    dest.execute("PRAGMA journal_mode=DELETE")
-                finally:
-                    dest.close()
+                backups.copy_into(source, tmp)
             finally:
                 source.close()
             if backups.verify(tmp) != contacts:

@@ -83,3 +83,9 @@ def save_file(parent: QWidget | None, title: str, start: str = "",
     path, _selected = QFileDialog.getSaveFileName(parent, title, start,
                                                   file_filter or db_filter(), "", options)
     return path
+
+
+def still_busy(parent: QWidget | None) -> None:
+    """Say that the last job must finish first (opening a file, a restore ...)."""
+    inform(parent, _("Please Wait"),
+           _("crmdesk is still busy with the last job. Try again when it has finished."))

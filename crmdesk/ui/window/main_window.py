@@ -699,9 +699,7 @@ class MainWindow(QMainWindow):
         if self.db.path is not None and target == self.db.path:
             return True
         if self.operations.busy():
-            dialogs.inform(self, _("Please Wait"),
-                           _("crmdesk is still busy with the last job. Try again when it has "
-                             "finished."))
+            dialogs.still_busy(self)
             return False
         if not self.leave_all():
             return False
@@ -742,9 +740,7 @@ class MainWindow(QMainWindow):
         current view, its search and the selected record.
         """
         if self.operations.busy():
-            dialogs.inform(self, _("Please Wait"),
-                           _("crmdesk is still busy with the last job. Try again when it has "
-                             "finished."))
+            dialogs.still_busy(self)
             return
         if not self.leave_all():
             return

@@ -193,9 +193,7 @@ def offer_restore(window: RestoreHost) -> None:
             destructive=True):
         return
     if window.operations.busy():
-        dialogs.inform(parent, _("Please Wait"),
-                       _("crmdesk is still busy with the last job. Try again when it has "
-                         "finished."))
+        dialogs.still_busy(parent)
         return
     if not window.leave_all():
         return
