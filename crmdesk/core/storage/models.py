@@ -365,6 +365,70 @@ class Setting(Base):
     value: Mapped[str] = mapped_column(Text, default="")
 
 
+GROUP_LOOKUP = "lookup"  # a saved lookup: its members are whoever it finds now
+GROUP_STATIC = "static"  # members added and removed by hand
+
+
+class ContactGroup(Base):
+    """A group in the navigation: a saved lookup, or a static group made by hand."""
+
+    __tablename__ = "contact_group"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    name: Mapped[str] = mapped_column(String(200))
+    # The folded name (text.fold): "Kaunas VIP" and "kaunas vip" are one group.
+    key: Mapped[str] = mapped_column(String(200), unique=True)
+    kind: Mapped[str] = mapped_column(String(20), default=GROUP_LOOKUP)
+    query: Mapped[str] = mapped_column(Text, default="")  # the lookup text (lookup groups)
+    position: Mapped[int] = mapped_column(Integer, default=0)  # the order in the navigation
+    created_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
+    updated_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
+
+    __table_args__ = (CheckConstraint("kind IN ('lookup', 'static')", name="kind"),)
+
+
+group_member = Table(
+    "group_member",
+    Base.metadata,
+    Column("group_id", ForeignKey("contact_group.id", ondelete="CASCADE"), primary_key=True),
+    Column("contact_id", ForeignKey("contact.id", ondelete="CASCADE"), primary_key=True,
+           index=True),
+)
+
+IMPORT_ADDED = "added"
+IMPORT_UPDATED = "updated"
+
+
+class ImportBatch(Base):
+    """One import (a file brought in), so that it can be listed and undone."""
+
+    __tablename__ = "import_batch"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    started_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
+    source: Mapped[str] = mapped_column(String(1000), default="")  # the file's name
+    file_format: Mapped[str] = mapped_column(String(20), default="")
+    added: Mapped[int] = mapped_column(Integer, default=0)
+    updated: Mapped[int] = mapped_column(Integer, default=0)
+    undone_at: Mapped[datetime | None] = mapped_column(DateTime)
+
+
+class ImportedContact(Base):
+    """A contact an import added or updated; ``before`` holds (as JSON) what an
+    update changed, so that undoing the import puts it back."""
+
+    __tablename__ = "import_batch_contact"
+
+    batch_id: Mapped[int] = mapped_column(
+        ForeignKey("import_batch.id", ondelete="CASCADE"), primary_key=True)
+    contact_id: Mapped[int] = mapped_column(
+        ForeignKey("contact.id", ondelete="CASCADE"), primary_key=True, index=True)
+    action: Mapped[str] = mapped_column(String(10), default=IMPORT_ADDED)
+    before: Mapped[str] = mapped_column(Text, default="")
+
+    __table_args__ = (CheckConstraint("action IN ('added', 'updated')", name="action"),)
+
+
 class SearchRow(Base):
     """The folded text the search looks in, one row per contact (see search.py).
 
