@@ -48,6 +48,7 @@ from crmdesk.core.fields.service import CONTACT, FieldValue, fields_by_key
 from crmdesk.core.lists.choices import resolve_choice
 from crmdesk.core.search import fulltext as search
 from crmdesk.core.storage.models import (
+    IMPORT_ADDED,
     SOURCE,
     STATUS,
     Address,
@@ -57,6 +58,7 @@ from crmdesk.core.storage.models import (
     Contact,
     Email,
     ImportantDate,
+    ImportedContact,
     Link,
     Phone,
     Photo,
@@ -144,8 +146,9 @@ def add_contacts(session: Session, records: Iterable[Record], *,
     - ``keep_dates``: a record's created_at and updated_at are kept (else now).
     - ``status_changes`` False: no first status change is recorded; the caller
       writes the contacts' status history itself (the demo's sales funnel).
-    - ``batch_id``: the import batch the contacts come from. Its column comes
-      with the import; until then only None is accepted.
+    - ``batch_id``: the import batch (import_batches.start_batch) the contacts come
+      from: each new contact is noted in it as "added", so that undoing the
+      import finds exactly these.
     - ``progress(done, total)`` is called before the first record and after
       every chunk, with the records read so far and ``total`` (default: the
       number of records if they have a length, else 0); it may raise to cancel.
@@ -155,8 +158,6 @@ def add_contacts(session: Session, records: Iterable[Record], *,
       thread while this one is indexed. The records' iterator must then not use
       the session (a generator that makes or parses records is fine).
     """
-    if batch_id is not None:
-        raise ValueError("import batches are not stored yet: batch_id must be None")
     if chunk < 1:
         raise ValueError("chunk must be at least 1")
     total = total if total is not None else sized(records) or 0
@@ -201,6 +202,10 @@ def add_contacts(session: Session, records: Iterable[Record], *,
                 rows = search.build_rows(session, part.ids)
                 with _helper_runs(turns):  # one long statement: the full-text index
                     insert_rows(session, _table(SearchRow), rows, per=len(rows))
+                if batch_id is not None:
+                    insert_rows(session, _table(ImportedContact), [
+                        {"batch_id": batch_id, "contact_id": cid, "action": IMPORT_ADDED,
+                         "before": ""} for cid in part.ids])
                 ids += part.ids
                 problems.update(part.problems)
                 skipped += part.skipped

@@ -15,11 +15,19 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from crmdesk.core.contacts.bulk import add_contacts
+from crmdesk.core.contacts.bulk import BulkResult, add_contacts
 from crmdesk.core.contacts.bulk_rows import NewContact
-from crmdesk.core.contacts.duplicates import looks_like, names_of
+from crmdesk.core.contacts.duplicates import Match, looks_like, names_of
+from crmdesk.core.contacts.import_batches import (
+    CREATE,
+    POLICIES,
+    SKIP,
+    apply_policy,
+    finish_batch,
+    start_batch,
+)
 from crmdesk.core.contacts.records import ContactData
-from crmdesk.core.errors import CrmdeskError
+from crmdesk.core.errors import CrmdeskError, ValidationError
 from crmdesk.core.fields.service import CONTACT, fields_by_key
 from crmdesk.core.i18n import _
 from crmdesk.core.storage import backups
@@ -151,6 +159,11 @@ class ImportReport:
     backup: Path | None = None
     # Records that look like a contact already in the file: (line or row, who and why).
     duplicates: list[tuple[int, str]] = field(default_factory=list)
+    policy: str = CREATE
+    updated: list[int] = field(default_factory=list)  # existing contacts filled or updated
+    unchanged: int = 0  # duplicates that filled or updated nothing (it was all there)
+    skipped_duplicates: int = 0  # duplicates left out (policy "skip")
+    batch: int | None = None  # the import batch, for undo (None for a dry run)
 
     @property
     def rows_with_problems(self) -> int:
@@ -163,46 +176,118 @@ class _DryRun(Exception):  # noqa: N818 - not an error: how a dry run rolls back
         self.result = result
 
 
+@dataclass
+class _Done:
+    result: BulkResult
+    added: list[int]  # the records given to add_contacts, by their index among all
+    said: list[tuple[int, str]]
+    twins: list[tuple[int, str]]
+    updated: list[int]
+    unchanged: int
+    skipped_duplicates: int
+    refused: list[tuple[int, str]]
+    batch: int
+
+
 def import_prepared(db: Database, prepared: Prepared, *, dry_run: bool = False,
                     progress: Callable[[int, int], None] | None = None,
-                    backup: bool = True) -> ImportReport:
+                    backup: bool = True, on_duplicate: str = CREATE,
+                    source: str = "") -> ImportReport:
     """Write the records in one unit of work (a dry run rolls it back), after a
-    backup of the file as it was ("before an import")."""
+    backup of the file as it was ("before an import"), as one import batch that
+    can be undone (import_batches.undo_batch).
+
+    ``on_duplicate`` says what becomes of a record that looks like a contact in
+    the file (duplicates.looks_like: the same e-mail, the same phone, a similar
+    name): "create" it anyway, "skip" it, "fill" the contact's empty fields, or
+    "update" the contact with the record's values (import_batches.apply_policy)."""
+    if on_duplicate not in POLICIES:
+        raise CrmdeskError(_("Unknown duplicates policy {policy!r}: choose skip, fill, "
+                             "update or create.").format(policy=on_duplicate))
     made = None
     if backup and not dry_run and prepared.records and db.path is not None:
         made = db.back_up(backups.BEFORE_IMPORT).path
     try:
         with db.session() as s:
-            check_custom_keys(s, prepared)
-            records, said = with_custom_values(s, prepared)
-            twins = _possible_duplicates(s, prepared, records)
-            result = add_contacts(s, records, skip_invalid=True, keep_invalid=True,
-                                  progress=progress)
+            done = _write(s, prepared, on_duplicate, source, progress)
             if dry_run:
-                raise _DryRun((result, said, twins))  # rolls the unit of work back
+                raise _DryRun(done)  # rolls the unit of work back
     except _DryRun as dry:
-        result, said, twins = dry.result
-    problems = [*prepared.problems, *said]
+        done = dry.result
+    result = done.result
+    problems = [*prepared.problems, *done.said, *done.refused]
     for index, found in sorted(result.problems.items()):
-        line = prepared.lines[index]
+        line = prepared.lines[done.added[index]]
         left_out = index in result.skipped
         for problem in found:
             text = problem.message if left_out or problem.severity == "error" else \
                 _("warning: {message}").format(message=problem.message)
             problems.append((line, text))
     for index in result.skipped:
-        problems.append((prepared.lines[index], _("This contact was left out.")))
+        problems.append((prepared.lines[done.added[index]], _("This contact was left out.")))
     problems.sort(key=lambda p: p[0])
-    return ImportReport(len(prepared.records) - len(result.skipped),
-                        [] if dry_run else list(result.ids), len(result.skipped), problems,
-                        made, twins)
+    return ImportReport(len(done.added) - len(result.skipped),
+                        [] if dry_run else list(result.ids),
+                        len(result.skipped) + len(done.refused), problems, made, done.twins,
+                        on_duplicate, list(done.updated), done.unchanged,
+                        done.skipped_duplicates, None if dry_run else done.batch)
 
 
-def _possible_duplicates(session: Any, prepared: Prepared, records: Sequence[Any]
-                         ) -> list[tuple[int, str]]:
-    """(line, "looks like …") for every record like a contact already in the file."""
+def _write(s: Any, prepared: Prepared, policy: str, source: str,
+           progress: Callable[[int, int], None] | None) -> _Done:
+    """The import's unit of work: the batch, the duplicates as the policy says, the
+    new contacts through add_contacts."""
+    check_custom_keys(s, prepared)
+    records, said = with_custom_values(s, prepared)
     datas = [r.data if isinstance(r, NewContact) else r for r in records]
-    found = looks_like(session, datas, get_setting(session, "phone_region"))
+    found = looks_like(s, datas, get_setting(s, "phone_region"))
+    twins = _describe(s, prepared, found)
+    batch = start_batch(s, source, prepared.kind)
+    total = len(records)
+    added: list[int] = []
+    updated: list[int] = []
+    refused: list[tuple[int, str]] = []
+    unchanged = skipped = 0
+    handled = 0
+    for i, matches in enumerate(found):
+        if not matches or policy == CREATE:
+            added.append(i)
+            continue
+        handled += 1
+        if policy == SKIP:
+            skipped += 1
+            continue
+        record = records[i]
+        custom = dict(record.values) if isinstance(record, NewContact) else {}
+        try:
+            changed = apply_policy(s, batch, matches[0].second, datas[i], custom, policy)
+        except ValidationError as error:
+            refused.append((prepared.lines[i], _(
+                "Contact {id} was not changed: {why}").format(
+                    id=matches[0].second, why=str(error))))
+            continue
+        if changed:
+            if matches[0].second not in updated:
+                updated.append(matches[0].second)
+        else:
+            unchanged += 1
+        if progress is not None and handled % 100 == 0:
+            progress(handled, total)
+
+    def step(done: int, _total: int) -> None:
+        if progress is not None:
+            progress(handled + done, total)
+
+    result = add_contacts(s, [records[i] for i in added], skip_invalid=True,
+                          keep_invalid=True, progress=step if progress else None,
+                          batch_id=batch)
+    finish_batch(s, batch)
+    return _Done(result, added, said, twins, updated, unchanged, skipped, refused, batch)
+
+
+def _describe(session: Any, prepared: Prepared, found: Sequence[Sequence[Match]]
+              ) -> list[tuple[int, str]]:
+    """(line, "looks like …") for every record like a contact already in the file."""
     names = names_of(session, (m.second for matches in found for m in matches))
     out = []
     for i, matches in enumerate(found):
