@@ -21,6 +21,7 @@ HISTORY = "history"
 FIELDS = "fields"  # custom field definitions (the forms, columns and lookups follow)
 LISTS = "lists"  # the drop-down lists: status, lead source, kinds, outcomes
 SETTINGS = "settings"  # file-wide settings: collation, phone country
+GROUPS = "groups"  # contact groups: saved lookups and static groups, their members
 
 ADDED = "added"
 CHANGED = "changed"

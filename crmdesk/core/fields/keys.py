@@ -41,6 +41,7 @@ _RESERVED = frozenset({
     "city", "country", "region", "postcode", "address", "email", "phone", "tag", "status",
     "source", "birthday", "created", "updated", "deleted", "last_contact", "next_activity",
     "last_attempt", "overdue", "notes", "web", "job_title", "department", "nickname", "text", "any", "all", "id",
+    "group",
     # Contact and Company columns
     "prefix", "given_name", "middle_name", "family_name", "suffix", "name_order",
     "display_name", "sort_key", "company_id", "birthday_year", "birthday_month",

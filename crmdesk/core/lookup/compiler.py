@@ -102,7 +102,7 @@ class _Compiler:
         self.registry = registry
         self.ctx = LookupContext(session=session, today=today, fts=has_fts(session),
                                  sqlite=session.get_bind().dialect.name == "sqlite",
-                                 ranged=ranged)
+                                 ranged=ranged, nested=self.nested)
         self._custom: dict[str, tuple[FieldInfo, Via]] | None = None
         self._aliases: dict[str, tuple[FieldInfo, Via]] | None = None
 
@@ -169,6 +169,10 @@ class _Compiler:
         text = exc.message.rstrip(".")
         return QuerySyntaxError(_("{problem} at position {n}.").format(problem=text, n=pos + 1),
                                 position=pos)
+
+    def nested(self, text: str) -> ColumnElement[bool]:
+        """A lookup inside this one (``group:NAME``): the same fields, the same "today"."""
+        return self.compile(parse(text))
 
     # -- nodes ------------------------------------------------------------------------
 

@@ -20,6 +20,7 @@ from typing import Any
 
 from sqlalchemy import ColumnElement, and_, exists, false, func, or_, select, true
 
+from crmdesk.core.errors import QuerySyntaxError
 from crmdesk.core.fields.query import anniversary_condition, bad_date, date_range_of
 from crmdesk.core.i18n import _
 from crmdesk.core.lookup.registry import (
@@ -48,17 +49,20 @@ from crmdesk.core.lookup.registry import (
 from crmdesk.core.search.fulltext import Term, text_filter
 from crmdesk.core.storage.field_models import COMPANY, CONTACT
 from crmdesk.core.storage.models import (
+    GROUP_STATIC,
     SOURCE,
     STATUS,
     Address,
     Company,
     Contact,
+    ContactGroup,
     Email,
     Link,
     Phone,
     SearchRow,
     Tag,
     contact_tag,
+    group_member,
 )
 from crmdesk.core.text.folding import fold
 
@@ -187,6 +191,33 @@ def _tag(ctx: LookupContext, op: str, value: str) -> ColumnElement[bool]:
     return Contact.id.in_(tagged.where(Tag.key == fold(value)))
 
 
+def _group(ctx: LookupContext, op: str, value: str) -> ColumnElement[bool]:
+    """``group:"Kaunas VIP"``: the members of a static group, or whom a saved lookup
+    finds now (its lookup compiled in place). A group whose lookup names the group
+    again, however indirectly, is an error, not a loop."""
+    only("group", op)
+    row = ctx.session.execute(select(ContactGroup.id, ContactGroup.name, ContactGroup.kind,
+                                     ContactGroup.query)
+                              .where(ContactGroup.key == fold(value))).first()
+    if row is None:
+        raise QuerySyntaxError(_("There is no group named {name!r}.").format(name=value))
+    group_id, name, kind, text = row
+    if kind == GROUP_STATIC:
+        return Contact.id.in_(select(group_member.c.contact_id)
+                              .where(group_member.c.group_id == group_id))
+    inside: set[int] = ctx.memo.setdefault("groups inside", set())
+    if group_id in inside or ctx.nested is None:
+        raise QuerySyntaxError(_("The group {name!r} refers to itself.").format(name=name))
+    inside.add(group_id)
+    try:
+        return ctx.nested(text)
+    except QuerySyntaxError as exc:
+        raise QuerySyntaxError(_("The group {name!r}: {problem}").format(
+            name=name, problem=exc.message)) from None
+    finally:
+        inside.discard(group_id)
+
+
 def _birthday(ctx: LookupContext, op: str, value: str) -> ColumnElement[bool]:
     r = date_range_of(value, ctx.today)
     if r is None:
@@ -245,6 +276,8 @@ for _field in (
                  child_present(Link)),
     BuiltinField("tag", lambda: _("Tag"), CHOICE, _tag,
                  lambda ctx: Contact.id.in_(select(contact_tag.c.contact_id))),
+    BuiltinField("group", lambda: _("Group"), CHOICE, _group,
+                 lambda ctx: Contact.id.in_(select(group_member.c.contact_id))),
     BuiltinField("status", lambda: _("Status"), CHOICE,
                  choice_field("status", STATUS, lambda ctx: Contact.status_id),
                  lambda ctx: Contact.status_id.is_not(None)),

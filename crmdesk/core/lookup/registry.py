@@ -60,6 +60,9 @@ class LookupContext:
     sqlite: bool
     ranged: bool = False
     memo: dict[str, Any] = field(default_factory=dict)  # what one compile read once
+    # A lookup inside this one (a group's saved lookup, ``group:NAME``), compiled by the
+    # same compile against the same registry; set by compiler.py.
+    nested: Callable[[str], ColumnElement[bool]] | None = None
 
     def fold(self, column: Any) -> ColumnElement[str]:
         """fold(column) in SQL (see the module docstring)."""
