@@ -31,6 +31,8 @@ from crmdesk.core.changes import CONTACTS, HISTORY, REMOVED, Changes
 from crmdesk.core.contacts.records import ContactData, load_contact, update_contact_in
 from crmdesk.core.errors import CrmdeskError, NotFoundError
 from crmdesk.core.fields.service import CONTACT, fields_by_key
+from crmdesk.core.fields.types import as_text
+from crmdesk.core.fields.values import get_values
 from crmdesk.core.history.last_contact import recompute_last
 from crmdesk.core.i18n import _
 from crmdesk.core.search import fulltext as search
@@ -183,18 +185,11 @@ def _load_pair(session: Session, keep: int, other: int) -> tuple[ContactData, Co
 
 
 def _custom_texts(session: Session, ids: Sequence[int]) -> dict[int, dict[int, str]]:
-    """{contact: {field id: its value as stored text}} (to compare and to show)."""
-    out: dict[int, dict[int, str]] = {i: {} for i in ids}
-    for owner, fid, text, num, day, flag, raw in session.execute(
-            select(FieldValue.contact_id, FieldValue.field_id, FieldValue.value_text,
-                   FieldValue.value_num, FieldValue.value_date, FieldValue.value_bool,
-                   FieldValue.raw).where(FieldValue.contact_id.in_(list(ids)))
-            .order_by(FieldValue.field_id, FieldValue.seq)):
-        parts = [str(v) for v in (text, num, day, flag, raw) if v not in (None, "")]
-        piece = " ".join(parts) if parts else "?"
-        have = out[owner].get(fid)
-        out[owner][fid] = f"{have}, {piece}" if have else piece
-    return out
+    """{contact: {field id: its value as shown}} (to compare and to show)."""
+    infos = {info.key: info for info in fields_by_key(session, CONTACT).values()}
+    values = get_values(session, CONTACT, list(ids))
+    return {cid: {infos[k].id: as_text(infos[k], v) for k, v in found.items() if k in infos}
+            for cid, found in values.items()}
 
 
 def _children_counts(session: Session, ids: Sequence[int]) -> dict[str, int]:
