@@ -10,6 +10,10 @@ come in the order of the list they were looking at (lookup.query.find_ids).
   before anything is written, naming the contact.
 - XLSX (openpyxl): typed cells (dates as dates, numbers as numbers), a frozen
   header row, an autofilter, column widths that fit.
+- PDF: a call sheet to print and write on (io/call_sheet_pdf.py).
+
+Every format reads its rows from one source, ``call_list()``: the header, each
+column's kind and the rows, so a sheet on paper and one in Excel always agree.
 
 No formula injection: a CSV cell that starts like a formula gets an apostrophe
 (io.history_csv.safe_cell); an XLSX text cell is written as text, never as a
@@ -140,9 +144,11 @@ def _custom_value(value: Any) -> Any:
 
 
 def contact_values(session: Session, ids: Sequence[int], keys: Sequence[str], *,
-                   phones: str = INTERNATIONAL) -> Iterable[list[Any]]:
+                   phones: str = INTERNATIONAL,
+                   progress: Callable[[int, int], None] | None = None) -> Iterable[list[Any]]:
     """One row per contact, in the order of ``ids``: text as str, dates as date or
-    datetime (local time), numbers as Decimal. Contacts gone meanwhile are skipped."""
+    datetime (local time), numbers as Decimal. Contacts gone meanwhile are skipped.
+    ``progress(done, total)`` is called after each chunk (it may raise to stop)."""
     keys = list(keys)
     region = get_setting(session, "phone_region")
     listed = [k for k in keys if k in listing.CONTACT_COLUMNS and k not in
@@ -152,6 +158,8 @@ def contact_values(session: Session, ids: Sequence[int], keys: Sequence[str], *,
               "notes": Contact.notes, "last_contact": Contact.last_contact_at,
               "last_attempt": Contact.last_attempt_at}
     for start in range(0, len(ids), _CHUNK):
+        if progress is not None:
+            progress(start, len(ids))
         chunk = list(ids[start:start + _CHUNK])
         base = listing.rows(session, chunk, listed) if listed else {i: () for i in chunk}
         wanted = [k for k in keys if k in direct]
@@ -192,6 +200,57 @@ def contact_values(session: Session, ids: Sequence[int], keys: Sequence[str], *,
                     row.append(_custom_value(values.get(cid, {}).get(
                         key[len(listing.CUSTOM_PREFIX):])))
             yield row
+
+
+@dataclass
+class CallList:
+    """What every format writes: the columns' keys, titles and kinds, and the rows."""
+
+    keys: list[str]
+    head: list[str]
+    kinds: list[str]
+    rows: list[list[Any]]
+
+    def names(self) -> list[str]:
+        """Each row's contact name (to say whose value a file cannot hold), if shown."""
+        if "name" not in self.keys:
+            return []
+        at = self.keys.index("name")
+        return [str(r[at]) for r in self.rows]
+
+
+def sort_ids(session: Session, ids: Sequence[int], sort: str, *,
+             descending: bool = False) -> list[int]:
+    """``ids`` in the order ``sort`` (a lookup order: name, company, city,
+    last_contact, cf:<key> ...) instead of the list's."""
+    from crmdesk.core.lookup.query import CONTACT, find_ids
+
+    try:
+        every = find_ids(session, CONTACT, "", strict=True, sort=sort, descending=descending)
+    except ValueError as exc:  # an order that is not one
+        raise FileWriteError(_("{sort!r} is not an order: {error}").format(
+            sort=sort, error=exc)) from exc
+    wanted = set(ids)
+    return [i for i in every if i in wanted]
+
+
+def call_list(session: Session, ids: Sequence[int], keys: Sequence[str], *,
+              phones: str = INTERNATIONAL, sort: str = "", descending: bool = False,
+              progress: Callable[[int, int], None] | None = None) -> CallList:
+    """The contacts ``ids`` (in that order, or sorted by ``sort``) with the columns
+    ``keys``: the one row source of every call-list format and of printing."""
+    keys = check_columns(session, keys)
+    columns = export_columns(session)
+    if sort:
+        ids = sort_ids(session, ids, sort, descending=descending)
+    rows = list(contact_values(session, ids, keys, phones=phones, progress=progress))
+    return CallList(keys, [columns[k].title() for k in keys], [columns[k].kind for k in keys],
+                    rows)
+
+
+def cell_text(value: Any) -> str:
+    """A value as text (CSV, the PDF sheet): dates ISO, numbers plain."""
+    return _text(value)
 
 
 def _text(value: Any) -> str:
@@ -294,20 +353,30 @@ def _sheet_title(text: str) -> str:
     return cleaned[:31] or "Sheet1"
 
 
+FORMATS = ("csv", "xlsx", "pdf")
+
+
 def export_contacts(session: Session, ids: Sequence[int], keys: Sequence[str],
                     path: str | os.PathLike[str], *, file_format: str = "csv",
                     encoding: str = "utf-8-sig", delimiter: str = ",",
-                    phones: str = INTERNATIONAL, title: str = "") -> int:
-    """The contacts ``ids`` (in that order) with the columns ``keys`` as a call list
-    at ``path`` (CSV or XLSX); how many rows were written."""
-    keys = check_columns(session, keys)
-    columns = export_columns(session)
-    head = [columns[k].title() for k in keys]
-    rows = list(contact_values(session, ids, keys, phones=phones))
-    if file_format == "xlsx":
-        return write_xlsx(path, head, rows, title=title)
-    if file_format != "csv":
-        raise FileWriteError(_("{format!r} is not a format crmdesk writes (csv, xlsx).")
+                    phones: str = INTERNATIONAL, title: str = "", sort: str = "",
+                    descending: bool = False, paper: str = "",
+                    progress: Callable[[int, int], None] | None = None) -> int:
+    """The contacts ``ids`` (in that order, or sorted by ``sort``) with the columns
+    ``keys`` as a call list at ``path`` (CSV, XLSX or a PDF call sheet on ``paper``,
+    A4 or Letter, by default the locale's); how many rows were written.
+    ``progress(done, total)`` is called as it goes (it may raise to cancel: nothing
+    is written then)."""
+    if file_format not in FORMATS:
+        raise FileWriteError(_("{format!r} is not a format crmdesk writes (csv, xlsx, pdf).")
                              .format(format=file_format))
-    names = [str(r[keys.index("name")]) for r in rows] if "name" in keys else []
-    return write_csv(path, head, rows, encoding=encoding, delimiter=delimiter, names=names)
+    sheet = call_list(session, ids, keys, phones=phones, sort=sort, descending=descending,
+                      progress=progress)
+    if file_format == "xlsx":
+        return write_xlsx(path, sheet.head, sheet.rows, title=title)
+    if file_format == "pdf":
+        from crmdesk.io.call_sheet_pdf import write_pdf
+
+        return write_pdf(path, sheet, title=title, paper=paper, progress=progress)
+    return write_csv(path, sheet.head, sheet.rows, encoding=encoding, delimiter=delimiter,
+                     names=sheet.names())

@@ -142,4 +142,4 @@ def test_columns_order_and_unknown(db, shop, tmp_path):
     with pytest.raises(FileWriteError, match="There is no column 'shoe_size'"):
         export(db, [shop["jonas"]], ["name", "shoe_size"], tmp_path / "x.csv")
     with pytest.raises(FileWriteError, match="not a format"):
-        export(db, [shop["jonas"]], ["name"], tmp_path / "x.pdf", file_format="pdf")
+        export(db, [shop["jonas"]], ["name"], tmp_path / "x.odt", file_format="odt")
