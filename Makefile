@@ -23,11 +23,13 @@ run: $(STAMP)
 	$(BIN)/crmdesk $(ARGS)
 
 # On every core (pytest-xdist); tests marked xdist_group share a worker (one 100,000-row
-# file for the big-list tests); the 15 slowest tests are listed at the end.
+# file for the big-list tests); the 15 slowest tests are listed at the end. A worker that
+# dies (a crash, or a test stopped by pytest-timeout) ends the run at once, naming the
+# test: xdist 3.8 would otherwise replace it and, with --dist loadgroup, wait forever.
 test: $(TEST_STAMP)
 	cd $(CURDIR) && $(BIN)/lint-imports
 	cd $(CURDIR) && $(BIN)/mypy
-	QT_QPA_PLATFORM=offscreen $(BIN)/python -m pytest -q -n auto --dist loadgroup \
+	QT_QPA_PLATFORM=offscreen $(BIN)/python -m pytest -q -n auto --dist loadgroup --max-worker-restart=0 \
 		--durations=15 $(PYTEST_ARGS)
 
 bench: $(TEST_STAMP)
