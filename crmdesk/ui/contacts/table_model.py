@@ -274,6 +274,8 @@ class RecordTableModel(QAbstractTableModel):
         still queued are dropped, the running one is waited for, at most
         ``seconds``. False if it was still running then."""
         self._generation += 1  # a queued job sees it is superseded and returns at once
+        self._found_timer.stop()  # nor is "found in" read from a file that is closing
+        self._found_wanted.clear()
         return reader().wait(seconds)
 
     @Slot(int, object, object)
