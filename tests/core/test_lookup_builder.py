@@ -238,6 +238,7 @@ def test_history_fields_have_their_own_lists(db):
 
 @pytest.mark.parametrize("text, problem", [
     ("nonesuch:x", "There is no field 'nonesuch'."),
+    ("citi:Vilnius", "There is no field 'citi'. Did you mean city?"),
     ("city:Vilnius (status:lead OR colour:red)", "There is no field 'colour'."),
     ("status<lead", "Status cannot be compared with '<'."),
     ("city>5", "City cannot be compared with '>'."),

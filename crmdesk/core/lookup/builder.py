@@ -27,6 +27,7 @@ plain words, so the dialog can say why and keep the text as typed.
 
 from __future__ import annotations
 
+import difflib
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from typing import Union
@@ -416,7 +417,12 @@ def check(group: Group, specs: Sequence[FieldSpec]) -> str:
     for row in _rows(group):
         spec = spec_for(specs, row.key)
         if spec is None:
-            return _("There is no field {key!r}.").format(key=row.key)
+            message = _("There is no field {key!r}.").format(key=row.key)
+            near = difflib.get_close_matches(row.key, [s.key for s in specs if s.key], n=1,
+                                                cutoff=0.75)
+            if near:
+                message += " " + _("Did you mean {key}?").format(key=near[0])
+            return message
         if not fits(spec.kind, row):
             what = row.op if row.op not in (HAS, MISSING) else row.op + ":"
             return _("{field} cannot be compared with {op!r}.").format(field=spec.label,
