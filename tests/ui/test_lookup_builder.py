@@ -23,8 +23,7 @@ def drive(monkeypatch, qtbot, interact):
     opened: list[LookupBuilder] = []
 
     def fake_exec(self):  # noqa: ANN001
-        opened.append(self)
-        qtbot.addWidget(self)
+        opened.append(self)  # (the window deletes it afterwards)
         self.show()
         qtbot.waitExposed(self)
         self.activateWindow()

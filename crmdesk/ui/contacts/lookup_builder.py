@@ -97,9 +97,10 @@ class _Inbox(QObject):
 
 
 def _count_job(inbox: _Inbox, db: Database, entity: str, generation: int, text: str,
-               current: Callable[[], int]) -> None:
-    """Runs on the reader thread."""
-    if generation != current():
+               latest: list[int]) -> None:
+    """Runs on the reader thread. It holds nothing of the dialog's but its inbox, and
+    ``latest``: the generation the dialog wants (it may close meanwhile)."""
+    if generation != latest[0]:
         return  # the rows changed again while it waited
     answer: object
     try:
@@ -505,6 +506,7 @@ class LookupBuilder(QDialog):
             self.specs = field_specs(session, entity)
             reading = read(session, entity, text) if text.strip() else None
         self._generation = 0
+        self._latest = [0]  # the generation wanted, as the reader thread sees it
         self._inbox = _Inbox(self)
         self._inbox.counted.connect(self._on_counted)
         self._count_timer = QTimer(self, singleShot=True, interval=COUNT_DELAY_MS)
@@ -676,7 +678,7 @@ class LookupBuilder(QDialog):
         self._chain_focus()
         problems = self.root.problems() if self.root is not None else []
         if problems:
-            self._generation += 1  # an answer still coming is for other rows
+            self._next_generation()
             self._count_timer.stop()
             self._say(problems[0], problem=True)
             return
@@ -684,15 +686,16 @@ class LookupBuilder(QDialog):
         self._count_timer.start()
 
     def _count(self) -> None:
-        self._generation += 1
+        self._next_generation()
         generation, text, entity, db = self._generation, self.text(), self.entity, self.db
-        inbox = self._inbox
-
-        def current() -> int:
-            return self._generation
-
+        inbox, latest = self._inbox, self._latest
         shared("reader").submit(lambda: _count_job(inbox, db, entity, generation, text,
-                                                   current))
+                                                   latest))
+
+    def _next_generation(self) -> None:
+        """Answers on their way are for rows that are no more."""
+        self._generation += 1
+        self._latest[0] = self._generation
 
     @Slot(int, object)
     def _on_counted(self, generation: int, answer: object) -> None:
@@ -715,6 +718,6 @@ class LookupBuilder(QDialog):
         shared("reader").wait()
 
     def done(self, result: int) -> None:
-        self._generation += 1  # a count still on its way is not wanted
+        self._next_generation()  # a count still on its way is not wanted
         self._count_timer.stop()
         super().done(result)
