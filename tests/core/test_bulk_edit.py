@@ -81,7 +81,7 @@ def test_city_of_the_primary_address_and_refusals_with_reasons(db, people):
         preview = preview_edit(s, people, "city", "")
     # Ona's only address holds just the city: clearing it would leave it empty.
     assert [(r.name, r.reason) for r in preview.refused] == [
-        ("Ona Jonaitė", "The address is empty.")]
+        ("Ona Jonaitė", "Its address would be left empty.")]
     assert preview.changing == 1 and preview.unchanged == 1  # Jonas has no address
     with db.session() as s:
         result = apply_edit(s, people, "city", "")

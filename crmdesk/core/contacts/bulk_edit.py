@@ -265,7 +265,10 @@ def _plan_builtin(session: Session, f: EditableField, ids: Sequence[int],
         errors = errors_only(validate(data, region=region))
         name = original.display_name or original.name()
         if errors:
-            plan.refused.append(Refused(cid, name, "; ".join(p.message for p in errors)))
+            empty = _("The address is empty.")
+            plan.refused.append(Refused(cid, name, "; ".join(
+                _("Its address would be left empty.") if p.message == empty else p.message
+                for p in errors)))
             continue
         plan.changes.append((BulkChange(cid, name, before, after), (data, original)))
     return plan
