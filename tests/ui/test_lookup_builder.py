@@ -311,3 +311,54 @@ def test_removing_and_nesting_keep_the_tab_order(qtbot, db, people):
     order = [w for w in chain if any(w in (r.field, r.operator) for r in rows)]
     assert order == [w for r in rows for w in (r.field, r.operator)]
     assert isinstance(rows[-1], RowWidget) and rows[-1].field in chain
+
+
+def test_counting_never_holds_up_typing(qtbot, db, people, monkeypatch):
+    """The count runs on the reader thread: a slow one (a big file) leaves the rows and
+    the text answering at once, and only the latest rows' count is shown."""
+    import threading
+    import time
+
+    from crmdesk.ui.contacts import lookup_builder
+
+    real = lookup_builder.find_ids
+    threads: list[str] = []
+
+    def slow(session, entity, text, **kw):  # noqa: ANN001, ANN003
+        threads.append(threading.current_thread().name)
+        time.sleep(0.4)
+        return real(session, entity, text, **kw)
+
+    monkeypatch.setattr(lookup_builder, "find_ids", slow)
+    dialog = LookupBuilder(db, "")
+    qtbot.addWidget(dialog)
+    dialog.show()
+    qtbot.waitExposed(dialog)
+    row = dialog.row_widgets()[0]
+    choose(qtbot, row.field, "City")
+    started = time.perf_counter()
+    qtbot.keyClicks(row.value_box.edit, "Vilnius")
+    assert time.perf_counter() - started < 0.4  # no keystroke waited for a count
+    assert dialog.text_view.toPlainText() == "city:Vilnius"
+    assert dialog.count_label.text() == "Counting…"
+    qtbot.waitUntil(lambda: dialog.count_label.text() == "2 contacts match", timeout=5000)
+    assert threads and all(name == "crmdesk-reader" for name in threads)
+
+
+def test_in_the_companies_view_it_builds_a_companies_lookup(qtbot, db, people, make_window,
+                                                            monkeypatch):
+    window = make_window(db)
+    assert window.show_view(window.companies)
+    window.search_box.setText("name:acme")
+
+    def look(dialog: LookupBuilder) -> None:
+        assert dialog.entity == "company"
+        fields_offered = [dialog.row_widgets()[0].field.itemText(i)
+                          for i in range(dialog.row_widgets()[0].field.count())]
+        assert "Industry" in fields_offered and "Status" not in fields_offered
+        qtbot.waitUntil(lambda: counted(dialog, "1 company matches"), timeout=5000)
+        dialog.reject()
+
+    drive(monkeypatch, qtbot, look)
+    window.build_lookup_action.trigger()
+    assert window.search_box.text() == "name:acme"
