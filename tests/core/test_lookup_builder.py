@@ -329,3 +329,65 @@ def test_blank_rows_are_not_written():
                         Group(ANY, (Row("tag", ":", ""),)), Row("email", HAS)))
     assert to_text(blank_out(group)) == "city:Vilnius has:email"
     assert to_text(Group(ANY, ())) == ""
+
+
+TOKENS = st.sampled_from(["ivanov", '"ООО Ромашка"', "city:Vilnius", "status:lead", "OR", "AND",
+                          "NOT", "-", "(", ")", "has:email", "missing:phone", "tag:x",
+                          "fleet_size>10", "王", "--city:x", 'a:"b c"', "last_contact<2026"])
+
+
+@settings(max_examples=400, deadline=None)
+@given(st.lists(TOKENS, max_size=10).map(" ".join))
+def test_any_text_is_rows_exactly_when_it_parses(text):
+    from crmdesk.core.errors import QuerySyntaxError
+
+    reading = from_text(text)
+    try:
+        parse(text)
+    except QuerySyntaxError as exc:
+        assert reading.group is None and reading.problem == str(exc)
+        return
+    assert reading.group is not None
+    canonical = to_text(reading.group)
+    assert rows(canonical) == reading.group
+    assert to_text(rows(canonical)) == canonical
+
+
+FOUND_KEYS = st.sampled_from(["city", "status", "tag", "fleet_size", "email", "phone",
+                              "notes", "trade_show", ANYWHERE])
+FOUND_VALUES = st.sampled_from(["vilnius", "lead", "customer", "newsletter", "10", "jonas",
+                                "Иванова", "王", "baltic"])
+
+
+@st.composite
+def found_rows(draw):
+    key = draw(FOUND_KEYS)
+    if key == ANYWHERE:
+        return Row(key, ":", draw(FOUND_VALUES), draw(st.booleans()))
+    if draw(st.integers(0, 4)) == 0:
+        return Row(key, draw(st.sampled_from([HAS, MISSING])), "", draw(st.booleans()))
+    op = ">" if key == "fleet_size" else draw(st.sampled_from([":", "="]))
+    value = {"fleet_size": "10", "phone": draw(st.sampled_from(["495", "123-45-67"]))
+             }.get(key) or draw(FOUND_VALUES)
+    return Row(key, op, value, draw(st.booleans()))
+
+
+found_groups = st.recursive(
+    found_rows(),
+    lambda children: st.builds(Group, st.sampled_from([ALL, ANY, NONE, NOT_ALL]),
+                               st.lists(children, min_size=1, max_size=3).map(tuple)),
+    max_leaves=6,
+).map(lambda item: item if isinstance(item, Group) else Group(ALL, (item,)))
+
+
+@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow,
+                                                                 HealthCheck.function_scoped_fixture])
+@given(group=found_groups)
+def test_what_any_structure_writes_finds_what_its_rows_find(db, group):
+    """Written as clicked (``--x``, ``-has:x``, one-row groups ...) and written back from
+    the rows the dialog would show: the same contacts."""
+    text = to_text(group)
+    again = to_text(rows(text))
+    with db.reading() as s:
+        assert find_ids(s, CONTACT, again, strict=True, today=TODAY) == \
+            find_ids(s, CONTACT, text, strict=True, today=TODAY)
