@@ -22,11 +22,17 @@ def add_parser(sub: Subparsers) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
+    from crmdesk.cli.importing import TerminalProgress
     from crmdesk.core.contacts.duplicates import find_duplicates, names_of
     from crmdesk.core.storage.database import Database
 
+    progress = TerminalProgress(_(" blocks"))  # a bar on a terminal, nothing in a pipe
     with Database.open(db_path(args), readonly=True) as db, db.reading() as s:
-        pairs = [m for m in find_duplicates(s) if m.score >= args.min_score]
+        try:
+            found = find_duplicates(s, progress=progress)
+        finally:
+            progress.close()
+        pairs = [m for m in found if m.score >= args.min_score]
         names = names_of(s, (i for m in pairs for i in (m.first, m.second)))
     if args.json:
         print_json([{"first": m.first, "second": m.second, "score": m.score,

@@ -11,18 +11,26 @@ prints are the ones the real run would give.
 from __future__ import annotations
 
 import argparse
+import shutil
 import sys
 import tempfile
-import time
 from contextlib import ExitStack
 from pathlib import Path
 from typing import Any
 
-from crmdesk.cli.common import EXIT_OK, Subparsers, add_db_option, db_path, print_json
+from crmdesk.cli.common import (
+    EXIT_OK,
+    Subparsers,
+    add_db_option,
+    db_path,
+    print_json,
+    print_table,
+)
 from crmdesk.core.errors import CrmdeskError
 from crmdesk.core.i18n import _, ngettext
 
 FORMATS = ("csv", "tsv", "xlsx", "ods", "vcard")
+POLICIES = ("skip", "fill", "update", "create")
 
 
 def add_parser(sub: Subparsers) -> None:
@@ -34,7 +42,8 @@ def add_parser(sub: Subparsers) -> None:
                       "which rows have problems, and writes nothing. The import is one "
                       "transaction: all of it, or nothing."))
     add_db_option(p)
-    p.add_argument("file", metavar="FILE", help=_("the file to import"))
+    p.add_argument("file", metavar="FILE", nargs="?", default=None,
+                   help=_("the file to import"))
     p.add_argument("--format", choices=FORMATS, default=None,
                    help=_("the file's format (default: from its name and contents)"))
     p.add_argument("--encoding", metavar="E", default=None,
@@ -65,8 +74,19 @@ def add_parser(sub: Subparsers) -> None:
                        default=None, help=_("read 03/04/1980 as 3 April"))
     dates.add_argument("--month-first", dest="dayfirst", action="store_const", const=False,
                        help=_("read 03/04/1980 as March 4"))
+    p.add_argument("--on-duplicate", choices=POLICIES, default="create",
+                   help=_("what to do with a contact that looks like one already in the "
+                          "file (the same e-mail, the same phone, a similar name): skip it, "
+                          "fill the existing contact's empty fields, update the existing "
+                          "contact with the file's values, or create it anyway (default)"))
     p.add_argument("--dry-run", action="store_true",
                    help=_("show what would be imported; write nothing"))
+    p.add_argument("--undo", metavar="BATCH", default=None,
+                   help=_("undo the import BATCH (its number, or 'last'): the contacts it "
+                          "added go to the trash, the ones it updated get their values "
+                          "back"))
+    p.add_argument("--list-batches", action="store_true",
+                   help=_("list the imports of the file, with their batch numbers"))
     p.add_argument("--json", action="store_true", help=_("print the report as JSON"))
     p.set_defaults(run=run)
 
@@ -121,33 +141,48 @@ def _read(args: argparse.Namespace, path: Path, preset: Any = None) -> Any:
     return prepare_table(kind, table, mapping)
 
 
-class _Progress:
-    """Records done, their rate and the time left, on one line of a terminal's stderr."""
+class TerminalProgress:
+    """A progress bar with the rate and the time left (tqdm) on a terminal's stderr;
+    nothing at all when stderr is piped or redirected, so scripts get clean output.
+    The bar is made at the first report, when the total is known."""
 
-    def __init__(self) -> None:
-        self.start = time.monotonic()
-        self.shown = False
+    def __init__(self, unit: str) -> None:
+        self.unit = unit
+        self.bar: Any = None
+        self.on_terminal = sys.stderr.isatty()
 
     def __call__(self, done: int, total: int) -> None:
-        if not total or done == 0:
+        if not self.on_terminal:
             return
-        spent = max(time.monotonic() - self.start, 1e-6)
-        rate = done / spent
-        left = (total - done) / rate if rate else 0
-        print("\r" + _("{done}/{total} contacts, {rate:.0f}/s, {left:.0f} s left").format(
-            done=done, total=total, rate=rate, left=left) + "   ", end="", file=sys.stderr,
-            flush=True)
-        self.shown = True
+        if self.bar is None:
+            from tqdm import tqdm
+
+            # A terminal that does not say its size (0 x 0) gets 80 x 24, not an
+            # invisible bar.
+            size = shutil.get_terminal_size((80, 24))
+            self.bar = tqdm(total=total or None, unit=self.unit, file=sys.stderr,
+                            ncols=min(size.columns or 80, 120), nrows=size.lines or 24,
+                            mininterval=0.1)
+        elif total and self.bar.total != total:
+            self.bar.total = total
+        self.bar.update(max(0, done - self.bar.n))
 
     def close(self) -> None:
-        if self.shown:
-            print(file=sys.stderr)
+        if self.bar is not None:
+            self.bar.close()
 
 
 def run(args: argparse.Namespace) -> int:
     from crmdesk.core.storage.database import Database
     from crmdesk.io.contacts_in.importer import import_prepared
 
+    if args.list_batches:
+        return _list_batches(args)
+    if args.undo is not None:
+        return _undo(args)
+    if args.file is None:
+        raise CrmdeskError(_("Name the file to import (or use --undo BATCH or "
+                             "--list-batches)."))
     path = Path(args.file)
     target = db_path(args)
     preset = None
@@ -168,12 +203,12 @@ def run(args: argparse.Namespace) -> int:
             target = Path(stack.enter_context(tempfile.TemporaryDirectory())) / target.name
         existed = target.exists()
         db = stack.enter_context(Database.open(target, shared=True))
-        progress = _Progress() if sys.stderr.isatty() else None
+        progress = TerminalProgress(_(" contacts"))
         try:
             report = import_prepared(db, read, dry_run=args.dry_run, progress=progress,
-                                     backup=existed)
+                                     backup=existed, on_duplicate=args.on_duplicate,
+                                     source=path.name)
         finally:
-            if progress is not None:
                 progress.close()
         if args.save_mapping and not args.dry_run:
             from crmdesk.io.contacts_in.presets import preset_of, save_preset
@@ -183,7 +218,10 @@ def run(args: argparse.Namespace) -> int:
     problems, rows, new = report.problems, report.rows_with_problems, report.new
     if args.json:
         print_json({"file": str(path), "format": read.kind, "dry_run": bool(args.dry_run),
-                    "new": new, "ids": report.ids,
+                    "new": new, "ids": report.ids, "batch": report.batch,
+                    "on_duplicate": report.policy, "updated": report.updated,
+                    "unchanged": report.unchanged,
+                    "skipped_duplicates": report.skipped_duplicates,
                     "left_out": report.left_out, "rows_with_problems": rows,
                     "possible_duplicates": [{"line": line, "message": m}
                                             for line, m in report.duplicates],
@@ -202,6 +240,9 @@ def run(args: argparse.Namespace) -> int:
                        new).format(n=new, file=path.name) +
               (" " + ngettext("{k} row with problems:", "{k} rows with problems:", rows)
                .format(k=rows) if rows else ""))
+    said = _policy_said(report, dry=bool(args.dry_run))
+    if said:
+        print(said)
     if read.mapping and args.dry_run:
         print(_("Columns: {pairs}").format(
             pairs=", ".join(f"{c} → {f}" for c, f in read.mapping)))
@@ -212,4 +253,112 @@ def run(args: argparse.Namespace) -> int:
                        len(report.duplicates)).format(m=len(report.duplicates)))
         for line, message in report.duplicates:
             print(f"  {where} {line}: {message}")
+    if report.batch is not None and (new or report.updated):
+        print(_("To undo this import: crmdesk import --undo {batch}").format(
+            batch=report.batch))
+    return EXIT_OK
+
+
+def _policy_said(report: Any, *, dry: bool) -> str:
+    """What the duplicates policy did (or would do), in one line; "" if nothing."""
+    parts = []
+    if report.updated:
+        n = len(report.updated)
+        parts.append((ngettext("{n} existing contact would be filled in",
+                               "{n} existing contacts would be filled in", n)
+                      if report.policy == "fill" else
+                      ngettext("{n} existing contact would be updated",
+                               "{n} existing contacts would be updated", n)).format(n=n)
+                     if dry else
+                     (ngettext("{n} existing contact filled in",
+                               "{n} existing contacts filled in", n)
+                      if report.policy == "fill" else
+                      ngettext("{n} existing contact updated",
+                               "{n} existing contacts updated", n)).format(n=n))
+    if report.unchanged:
+        parts.append(ngettext("{n} duplicate had nothing new",
+                              "{n} duplicates had nothing new",
+                              report.unchanged).format(n=report.unchanged))
+    if report.skipped_duplicates:
+        parts.append(ngettext("{n} duplicate skipped", "{n} duplicates skipped",
+                              report.skipped_duplicates).format(n=report.skipped_duplicates))
+    return "; ".join(parts) + "." if parts else ""
+
+
+def _batch_id(session: Any, text: str) -> int:
+    from crmdesk.core.contacts.import_batches import last_batch
+
+    if text.strip().lower() == "last":
+        last = last_batch(session)
+        if last is None:
+            raise CrmdeskError(_("There is no import to undo in this file."))
+        return last.id
+    try:
+        return int(text)
+    except ValueError:
+        raise CrmdeskError(_("--undo takes an import's batch number (see --list-batches) or "
+                             "'last', not {text!r}.").format(text=text)) from None
+
+
+def _undo(args: argparse.Namespace) -> int:
+    from crmdesk.core.contacts.import_batches import undo_batch
+    from crmdesk.core.storage.database import Database
+
+    target = db_path(args)
+    if not target.exists():
+        raise CrmdeskError(_("There is no database at {path}.").format(path=target))
+    with Database.open(target, shared=True) as db:
+        progress = TerminalProgress(_(" contacts"))
+        try:
+            with db.session() as s:
+                undone = undo_batch(s, _batch_id(s, args.undo), progress=progress)
+        finally:
+            progress.close()
+    batch = undone.batch
+    if args.json:
+        print_json({"batch": batch.id, "file": batch.source, "trashed": undone.trashed,
+                    "restored": undone.restored,
+                    "edited_since": [{"id": cid, "name": name, "kept_fields": kept}
+                                     for cid, name, kept in undone.edited_since]})
+        return EXIT_OK
+    print(_("Undid the import of {file} ({when}): {trashed} and {restored}.").format(
+        file=batch.source or "?", when=batch.started_at.strftime("%Y-%m-%d %H:%M"),
+        trashed=ngettext("{n} contact it added moved to the trash",
+                         "{n} contacts it added moved to the trash",
+                         len(undone.trashed)).format(n=len(undone.trashed)),
+        restored=ngettext("{n} contact it updated put back as it was",
+                          "{n} contacts it updated put back as they were",
+                          len(undone.restored)).format(n=len(undone.restored))))
+    for cid, name, kept in undone.edited_since:
+        if kept:
+            print("  " + _("{name} (contact {id}) was edited after the import; your later "
+                           "changes to {fields} were kept.").format(
+                               name=name, id=cid, fields=", ".join(kept)))
+        else:
+            print("  " + _("{name} (contact {id}) was edited after the import; it went to "
+                           "the trash with the rest (restore it from there).").format(
+                               name=name, id=cid))
+    return EXIT_OK
+
+
+def _list_batches(args: argparse.Namespace) -> int:
+    from crmdesk.core.contacts.import_batches import list_batches
+    from crmdesk.core.storage.database import Database
+
+    with Database.open(db_path(args), readonly=True) as db, db.reading() as s:
+        batches = list_batches(s)
+    if args.json:
+        print_json([{"batch": b.id, "started_at": b.started_at.isoformat(), "file": b.source,
+                     "format": b.file_format, "added": b.added, "updated": b.updated,
+                     "undone_at": b.undone_at.isoformat() if b.undone_at else None}
+                    for b in batches])
+        return EXIT_OK
+    if not batches:
+        print(_("No contacts were imported into this file."))
+        return EXIT_OK
+    print_table([_("Batch"), _("When"), _("File"), _("Added"), _("Updated"), _("Undone")],
+                [[str(b.id), b.started_at.strftime("%Y-%m-%d %H:%M"), b.source,
+                  str(b.added), str(b.updated),
+                  b.undone_at.strftime("%Y-%m-%d %H:%M") if b.undone_at else ""]
+                 for b in batches])
     return EXIT_OK

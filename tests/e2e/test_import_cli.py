@@ -71,7 +71,8 @@ def test_overrides_on_the_command_line(db_path, tmp_path):
                   "--map", "Kas=full_name", "--map", "2=city:work", "--map", "tel=phone:mobile",
                   "--name-order", "family_first")
     assert out.returncode == 0, out.stderr
-    assert out.stdout.strip() == "Imported 2 contacts from list.txt."
+    assert out.stdout.splitlines() == ["Imported 2 contacts from list.txt.",
+                                       "To undo this import: crmdesk import --undo 1"]
     # Family first, as the file says, and shown so.
     assert names(db_path) == ["Žalgirytė Rūta", "王小明"]
     out = crmdesk("search", "--db", str(db_path), "city:vilnius", "--json")
@@ -106,7 +107,8 @@ def test_vcards_from_a_phone(db_path, tmp_path):
     assert out.returncode == 0, out.stderr
     assert out.stdout.splitlines() == [
         "Imported 2 contacts from phone.txt. 1 row with problems:",
-        "  line 8: This line is not a vCard property and was skipped: broken line"]
+        "  line 8: This line is not a vCard property and was skipped: broken line",
+        "To undo this import: crmdesk import --undo 1"]
     assert names(db_path) == ["Second Card", "山田太郎"]
 
 
@@ -167,17 +169,13 @@ def test_bad_input_gets_a_plain_message(db_path, tmp_path):
     assert "Traceback" not in out.stderr
 
 
-def test_progress_on_a_terminal(capsys):
-    from crmdesk.cli.importing import _Progress
+def test_no_progress_when_stderr_is_not_a_terminal(capsys):
+    """The bar itself is tested on a pseudo-terminal (test_cli_import_undo.py)."""
+    from crmdesk.cli.importing import TerminalProgress
 
-    progress = _Progress()
-    progress(0, 4)
-    progress(2, 4)
-    progress.close()
-    err = capsys.readouterr().err
-    assert err.startswith("\r2/4 contacts, ") and " s left" in err and err.endswith("\n")
-    quiet = _Progress()
-    quiet(0, 0)
+    quiet = TerminalProgress(" contacts")
+    quiet(0, 4)
+    quiet(4, 4)
     quiet.close()
     assert capsys.readouterr().err == ""
 
