@@ -362,3 +362,17 @@ def test_in_the_companies_view_it_builds_a_companies_lookup(qtbot, db, people, m
     drive(monkeypatch, qtbot, look)
     window.build_lookup_action.trigger()
     assert window.search_box.text() == "name:acme"
+
+
+def test_a_day_picked_on_the_calendar_is_written_as_the_lookup_writes_days(qtbot, db, people):
+    from PySide6.QtCore import QDate
+
+    dialog = LookupBuilder(db, "created>2026-03")
+    qtbot.addWidget(dialog)
+    dialog.show()
+    box = dialog.row_widgets()[0].value_box
+    assert box.calendar_button is not None and box.calendar_button.toolTip() == "Pick a day"
+    box._calendar_opened(box.calendar)
+    assert box.calendar.selectedDate() == QDate(2026, 3, 1)  # where the box's date is
+    box.calendar.clicked.emit(QDate(2026, 4, 30))
+    assert dialog.text_view.toPlainText() == "created>2026-04-30"

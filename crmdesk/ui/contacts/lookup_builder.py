@@ -303,6 +303,7 @@ class RowWidget(QWidget):
         layout.addStretch(0)  # where the value would be, when there is none
         layout.addWidget(self.remove)
         self._fill_operators(spec, Operator(row.op, row.negated))
+        self.field.setToolTip(spec.label)  # a long label is cut short in the box
         self.field.currentIndexChanged.connect(self._field_changed)
         self.operator.currentIndexChanged.connect(self._operator_changed)
         self.value_box.changed.connect(self.changed)
@@ -325,6 +326,7 @@ class RowWidget(QWidget):
 
     def _field_changed(self, _index: int) -> None:
         spec = self.spec()
+        self.field.setToolTip(spec.label)
         old = self.current_operator()
         keep = old if old in operators(spec.kind) else None
         value = self.value_box.value()
