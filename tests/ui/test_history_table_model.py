@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+import threading
 from datetime import date
 
 import pytest
 from history_data import ENTRIES, add_entries, fill_history
-from PySide6.QtCore import QDate, QDateTime, QLocale, Qt, QTime
+from PySide6.QtCore import QDate, QDateTime, QLocale, QPersistentModelIndex, Qt, QTime
 
+from crmdesk.core.history.listing import history_ids
 from crmdesk.core.history.records import HISTORY_COLUMNS, HistoryFilter
 from crmdesk.ui.contacts.table_model import BLOCK, MAX_CACHED_ROWS, IdRole
 from crmdesk.ui.history.table_model import HistoryTableModel
@@ -157,3 +159,63 @@ def test_5000_entries_read_a_block_at_a_time(qtbot, db, people):
     for row in range(0, 5000, 50):
         model.data(model.index(row, 0))
     assert model.cached_rows() <= MAX_CACHED_ROWS
+
+
+def test_a_long_history_shows_its_first_screenful_at_once_then_the_rest(qtbot, db, people):
+    """All time at a million entries: the first rows come before the whole id list,
+    the rest is appended below them, and what was selected stays selected."""
+    from crmdesk.ui.contacts.table_model import FIRST_ROWS, reader
+
+    fill_history(db, 1000, list(people.values()))
+    with db.reading() as s:
+        newest_first = history_ids(s, HistoryFilter())
+    model = HistoryTableModel(db, background=True)
+    blocked = threading.Event()
+    reader().submit(lambda: blocked.wait(5))  # the rest waits until the test has looked
+    model.reload_now()
+    assert model.rowCount() == FIRST_ROWS and not model.complete
+    assert model.ids() == newest_first[:FIRST_ROWS]
+    kept = QPersistentModelIndex(model.index(5, 0))
+    inserted = []
+    model.rowsInserted.connect(lambda _p, first, last: inserted.append((first, last)))
+    blocked.set()
+    qtbot.waitUntil(lambda: model.complete, timeout=5000)
+    assert model.ids() == newest_first and model.total == 1000
+    assert inserted == [(FIRST_ROWS, 999)]  # appended, not a reset
+    assert kept.isValid() and kept.row() == 5
+
+
+
+@pytest.mark.parametrize("flt", [
+    HistoryFilter(), HistoryFilter(text="bulk"), HistoryFilter(kinds=["Call"]),
+    HistoryFilter(text="entry 00", kinds=["Call"]),
+    HistoryFilter(since=date(2025, 1, 1), until=date(2025, 12, 31)),
+], ids=["everything", "a common word", "a kind", "a word and a kind", "a period"])
+def test_the_first_screenful_is_the_whole_lists_first_rows(db, people, monkeypatch, flt):
+    from crmdesk.core.history import listing
+
+    monkeypatch.setattr(listing, "FIRST_WINDOW", 300)  # the newest 300 of 1,000
+    fill_history(db, 1000, list(people.values()))
+    with db.reading() as s:
+        first = listing.history_first_ids(s, flt, limit=20)
+        whole = listing.history_ids(s, flt)
+    assert first is not None and first == whole[:20]
+
+
+def test_a_rare_word_has_no_cheap_first_screenful(db, people, monkeypatch):
+    """Fewer matches among the newest entries than a screenful: the whole history is
+    searched (by history_ids), not guessed from the newest entries."""
+    from crmdesk.core.history import listing
+
+    monkeypatch.setattr(listing, "FIRST_WINDOW", 300)
+    fill_history(db, 1000, list(people.values()))
+    with db.reading() as s:
+        newest = listing.history_ids(s, HistoryFilter())
+        rows = listing.history_rows(s, [newest[-1]])
+        old_subject = str(rows[newest[-1]]["subject"])  # the oldest entry's own words
+        flt = HistoryFilter(text=old_subject)
+        assert listing.history_first_ids(s, flt, limit=20) is None
+        assert listing.history_ids(s, flt) == [newest[-1]]
+        # Sorted by another column, the first screenful is the whole list's too.
+        assert listing.history_first_ids(s, HistoryFilter(text="bulk"), "subject",
+                                         limit=20) is None

@@ -537,3 +537,24 @@ def test_search_box_takes_lookups_with_the_historys_fields(qtbot, hwindow):
     hwindow.search_box.setText("-outcome:reached")
     hwindow.apply_search()
     assert shown(view) == ["Complaint about delivery", "New year greetings"]
+
+
+def test_all_time_shows_the_first_screenful_and_says_counting_until_the_rest_comes(
+        qtbot, make_window, db, people):
+    """A long history: the first rows show at once, the count follows ("counting…")."""
+    from crmdesk.ui.contacts.table_model import FIRST_ROWS
+    from crmdesk.ui.history.filters import ALL_TIME
+
+    fill_history(db, 600, list(people.values()))
+    window = make_window(db, stand_ins=True)
+    window.show_view(window.history)
+    view = window.history
+    settle(view)
+    seen: list[tuple[int, str]] = []
+    view.model.reloaded.connect(
+        lambda: seen.append((view.model.rowCount(), window.count_label.text())))
+    view.filters.set_period(ALL_TIME)
+    qtbot.waitUntil(lambda: view.model.complete and view.model.rowCount() == 600,
+                    timeout=5000)
+    assert seen[0] == (FIRST_ROWS, f"{FIRST_ROWS}+ entries, counting…")
+    assert seen[-1] == (600, "600 entries")

@@ -46,7 +46,7 @@ from crmdesk.core.text.folding import fold
 from crmdesk.core.text.localtime import day_end, day_start, to_local
 
 __all__ = ["HISTORY_COLUMNS", "HISTORY_SORTS", "HistoryFilter", "contacts_of", "history_count",
-           "history_ids", "history_rows", "not_only_trashed", "trash_in_use", "within", "words"]
+           "history_first_ids", "history_ids", "history_rows", "not_only_trashed", "trash_in_use", "within", "words"]
 
 _Kind = aliased(Choice, name="kind_choice")
 _Outcome = aliased(Choice, name="outcome_choice")
@@ -143,8 +143,10 @@ def within(session: Session, flt: HistoryFilter) -> Within:
 
 
 def history_ids(session: Session, flt: HistoryFilter | None = None, sort_key: str = "at",
-                descending: bool = True, *, strict: bool = False) -> list[int]:
-    """Every matching interaction's id in display order (ids only, one query).
+                descending: bool = True, *, strict: bool = False,
+                limit: int | None = None) -> list[int]:
+    """Every matching interaction's id in display order (ids only, one query);
+    with ``limit``, only the first so many (the first screenful).
 
     ``strict``: a malformed lookup in the filter's text raises QuerySyntaxError
     (with its place); otherwise the text is read as plain words, as the search
@@ -152,7 +154,40 @@ def history_ids(session: Session, flt: HistoryFilter | None = None, sort_key: st
     """
     flt = flt or HistoryFilter()
     return find_ids(session, HISTORY, flt.text, strict=strict, sort=sort_key,
-                    descending=descending, within=within(session, flt))
+                    descending=descending, within=within(session, flt), limit=limit)
+
+
+# How many of the newest entries the first screenful of a text or kind filter is
+# looked for in, before the whole history is searched.
+FIRST_WINDOW = 20_000
+
+
+def history_first_ids(session: Session, flt: HistoryFilter | None = None,
+                      sort_key: str = "at", descending: bool = True, *,
+                      limit: int) -> list[int] | None:
+    """The first ``limit`` ids in display order when they come cheaply, else None
+    (then only the whole list, history_ids, says which they are).
+
+    Unfiltered, or within a period, the index on ``at`` is walked and stopped after
+    ``limit``. A word or a kind over all time would make that walk read every
+    entry when the word is rare, so it is looked for among the newest FIRST_WINDOW
+    entries only: when ``limit`` of them match, they are the first ``limit`` of the
+    whole list too (any other match is older); when fewer do, None.
+    """
+    flt = flt or HistoryFilter()
+    scope = within(session, flt)
+    filtered = bool(flt.text.strip()) or scope.narrowed
+    if not filtered or scope.ranged:
+        return history_ids(session, flt, sort_key, descending, limit=limit)
+    if sort_key != "at" or not descending:
+        return None
+    newest = (select(Interaction.id)
+              .order_by(Interaction.at.desc(), Interaction.id.desc()).limit(FIRST_WINDOW))
+    windowed = Within((*scope.conditions, Interaction.id.in_(newest)), ranged=True,
+                      narrowed=scope.narrowed)
+    ids = find_ids(session, HISTORY, flt.text, strict=False, sort=sort_key,
+                   descending=descending, within=windowed, limit=limit)
+    return ids if len(ids) >= limit else None
 
 
 def history_count(session: Session, flt: HistoryFilter | None = None, *,

@@ -36,6 +36,7 @@ from crmdesk.core.history.listing import (
     HISTORY_SORTS,
     HistoryFilter,
     history_count,
+    history_first_ids,
     history_ids,
     history_rows,
 )
@@ -64,7 +65,8 @@ from crmdesk.core.text.validation import MAX_LONG, MAX_NAME, MAX_SHORT
 __all__ = [
     "DIRECTIONS", "HISTORY_COLUMNS", "HISTORY_SORTS", "HistoryFilter", "InteractionData",
     "LogResult", "TimelineEntry", "company_timeline", "count_interactions",
-    "delete_interaction", "delete_orphans", "get_interaction", "history_count", "history_ids", "history_rows",
+    "delete_interaction", "delete_orphans", "get_interaction", "history_count", "history_first_ids",
+    "history_ids", "history_rows",
     "interactions_of", "last_kind", "log_interaction", "recompute_last",
     "status_change_label", "timeline", "update_interaction", "validate_interaction",
 ]

@@ -12,6 +12,12 @@ The id query runs on a reader thread, so typing in the search box never waits
 for the database; answers to superseded requests are dropped. Sorting keeps
 the selection (persistent indexes are moved with their ids); a new search
 replaces the rows and the view re-selects by id afterwards (`reloaded`).
+
+First the first screenful, then the rest (issue 23's rule): a model whose full
+id list is slow to fetch (the History view: a million entries) answers
+``_first_ids`` with the first FIRST_ROWS ids, which the list shows at once;
+the whole list follows from the same job, appended below them, and
+``complete`` says whether it has come (a view says "counting…" meanwhile).
 """
 
 from __future__ import annotations
@@ -52,6 +58,8 @@ from crmdesk.ui.common.plain_text import tooltip_text
 from crmdesk.ui.tasks.worker import Worker, shared
 
 BLOCK = 64
+# The first screenful (or two) of a list whose whole id list comes after.
+FIRST_ROWS = 200
 # How long typing pauses before where the words were found is read.
 FOUND_DELAY_MS = 150
 MAX_CACHED_ROWS = 3000
@@ -89,7 +97,7 @@ def _day_format(locale: QLocale) -> str:
 class _Inbox(QObject):
     """Receives the reader thread's answers on the GUI thread (queued)."""
 
-    loaded = Signal(int, object, object)  # generation, ids, total or None
+    loaded = Signal(int, object, object, bool)  # generation, ids, total or None, complete
     failed = Signal(int, object)
 
 
@@ -101,11 +109,32 @@ def _id_job(model: RecordTableModel, generation: int, params: tuple[str, str, bo
     try:
         with model.db.reading() as session:
             listing.prepare_sorting(session)
+            first = model._first_ids(session, *params)
+            if first is not None and len(first) >= FIRST_ROWS:
+                _answer(inbox.loaded.emit, generation, first, None, False)
+                if generation != model._generation:
+                    return  # superseded meanwhile: the rest is not wanted
             ids, total = model._load(session, *params)
     except BaseException as exc:  # noqa: BLE001 - handed to the GUI thread
         _answer(inbox.failed.emit, generation, exc)
     else:
-        _answer(inbox.loaded.emit, generation, ids, total)
+        _answer(inbox.loaded.emit, generation, ids, total, True)
+
+
+def _rest_job(model: RecordTableModel, generation: int,
+              params: tuple[str, str, bool]) -> None:
+    """After reload_now showed the first screenful: the whole list (reader thread)."""
+    inbox = model._inbox
+    if generation != model._generation:
+        return
+    try:
+        with model.db.reading() as session:
+            listing.prepare_sorting(session)
+            ids, total = model._load(session, *params)
+    except BaseException as exc:  # noqa: BLE001 - handed to the GUI thread
+        _answer(inbox.failed.emit, generation, exc)
+    else:
+        _answer(inbox.loaded.emit, generation, ids, total, True)
 
 
 def _answer(emit: Any, *args: object) -> None:
@@ -144,6 +173,7 @@ class RecordTableModel(QAbstractTableModel):
         self._descending = descending
         self._total = 0
         self._total_stale = True  # recount only when rows came or went, not per keystroke
+        self._complete = True  # False while only the first screenful has come
         self._generation = 0
         self._pending_layout = False
         self._background = background
@@ -180,6 +210,11 @@ class RecordTableModel(QAbstractTableModel):
         """Where each search word was found in these records (none by default)."""
         return {}
 
+    def _first_ids(self, session: Session, query: str, sort_key: str,
+                   descending: bool) -> list[int] | None:
+        """The first FIRST_ROWS ids, when the whole list is slow to come (else None)."""
+        return None
+
     def _load(self, session: Session, query: str, sort_key: str,
               descending: bool) -> tuple[list[int], int | None]:
         """The ids, and the total when rows may have come or gone (else None)."""
@@ -203,6 +238,11 @@ class RecordTableModel(QAbstractTableModel):
     def total(self) -> int:
         """How many records there are without the search (for "12 of 340")."""
         return self._total
+
+    @property
+    def complete(self) -> bool:
+        """Whether every row has come (False while the first screenful shows alone)."""
+        return self._complete
 
     def ids(self) -> list[int]:
         return list(self._ids)
@@ -233,11 +273,21 @@ class RecordTableModel(QAbstractTableModel):
 
     # -- loading ids ---------------------------------------------------------------
     def reload_now(self) -> None:
-        """Run the id query on this thread (first show, tests)."""
+        """Run the id query on this thread (first show, tests). A list that has a
+        first screenful shows it now and reads the rest in the background."""
         self._generation += 1
+        params = (self._query, self._sort_key, self._descending)
         with self.db.reading() as session:
-            ids, total = self._load(session, self._query, self._sort_key, self._descending)
-        self._apply(ids, total)
+            first = self._first_ids(session, *params) if self._background else None
+            if first is not None and len(first) >= FIRST_ROWS:
+                ids, total = first, None
+            else:
+                ids, total = self._load(session, *params)
+        complete = ids is not first
+        self._apply(ids, total, complete)
+        if not complete:
+            generation = self._generation
+            reader().submit(lambda: _rest_job(self, generation, params))
 
     def reload(self) -> None:
         """Re-run the id query in the background (after a change, a search, a sort)."""
@@ -278,17 +328,18 @@ class RecordTableModel(QAbstractTableModel):
         self._found_wanted.clear()
         return reader().wait(seconds)
 
-    @Slot(int, object, object)
-    def _on_loaded(self, generation: int, ids: list[int], total: int | None) -> None:
+    @Slot(int, object, object, bool)
+    def _on_loaded(self, generation: int, ids: list[int], total: int | None,
+                   complete: bool) -> None:
         if generation == self._generation:
-            self._apply(ids, total)
+            self._apply(ids, total, complete)
 
     @Slot(int, object)
     def _on_failed(self, generation: int, exc: object) -> None:
         if generation == self._generation:
             self.load_failed.emit(exc)
 
-    def _apply(self, ids: list[int], total: int | None) -> None:
+    def _apply(self, ids: list[int], total: int | None, complete: bool = True) -> None:
         # The ids answer the current query (an older answer is dropped unapplied).
         terms = search_terms(self._query) if self._query.strip() else ()
         if terms != self._terms:
@@ -297,7 +348,15 @@ class RecordTableModel(QAbstractTableModel):
         if total is not None:
             self._total = total
             self._total_stale = False
-        if len(ids) == len(self._ids) and set(ids) == set(self._ids):
+        grows = not self._complete and len(ids) > len(self._ids) and \
+            ids[:len(self._ids)] == self._ids
+        self._complete = complete
+        if grows:  # the rest after the first screenful: appended, the selection stays
+            self.beginInsertRows(QModelIndex(), len(self._ids), len(ids) - 1)
+            self._ids = ids
+            self._row_of = None
+            self.endInsertRows()
+        elif len(ids) == len(self._ids) and set(ids) == set(self._ids):
             if ids != self._ids:
                 self._reorder(ids)
         else:

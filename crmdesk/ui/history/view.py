@@ -151,6 +151,8 @@ class HistoryView(RecordView):
 
     def counts_text(self) -> str:
         shown, total = self.model.rowCount(), self.model.total
+        if not self.model.complete:  # the first screenful shows; the rest is on its way
+            return _("{shown}+ entries, counting…").format(shown=_num(shown))
         if not total:
             return _("No history yet")
         if self.model.is_filtered():
