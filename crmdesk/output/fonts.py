@@ -1,0 +1,89 @@
+"""The fonts every PDF crmdesk prints is drawn with, embedded (subsetted).
+
+Shipped with the program under an open licence (resources/fonts, see its
+README): DejaVu Sans for Latin, Lithuanian, Greek and Cyrillic; WenQuanYi
+Micro Hei for Chinese, Japanese kana and Korean Hangul. So a label has real
+glyphs on a machine with no fonts installed at all, and reportlab embeds the
+subset of each font the file uses (a PDF without its fonts would print in
+whatever the printer has, or in boxes). Where the shipped folder is missing
+(a system package that strips it), the same fonts are looked for where Debian
+and Fedora install them.
+
+A text is drawn as runs: each character in the first font that has it.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from functools import lru_cache
+from pathlib import Path
+
+REGULAR, BOLD, CJK = "CrmdeskSans", "CrmdeskSans-Bold", "CrmdeskCJK"
+FONT_FILES = {REGULAR: "DejaVuSans.ttf", BOLD: "DejaVuSans-Bold.ttf", CJK: "wqy-microhei.ttc"}
+SHIPPED = Path(__file__).resolve().parents[2] / "resources" / "fonts"
+SYSTEM = (Path("/usr/share/fonts/truetype/dejavu"), Path("/usr/share/fonts/truetype/wqy"),
+          Path("/usr/share/fonts/dejavu-sans-fonts"), Path("/usr/share/fonts/wqy-microhei"))
+
+
+class FontMissingError(RuntimeError):
+    """A shipped font is not where it should be (a damaged installation)."""
+
+
+def font_path(file: str) -> Path:
+    for folder in (SHIPPED, *SYSTEM):
+        path = folder / file
+        if path.is_file():
+            return path
+    raise FontMissingError(
+        f"The font {file} is missing from {SHIPPED}: reinstall crmdesk to print.")
+
+
+@dataclass(frozen=True)
+class Fonts:
+    """The registered fonts and which characters each has."""
+
+    regular: frozenset[str]
+    cjk: frozenset[str]
+
+    def runs(self, text: str, font: str = REGULAR) -> list[tuple[str, str]]:
+        """``text`` as (font name, piece) runs: each character in ``font`` if it
+        has it, else in the CJK font if that has it (a character neither has,
+        an emoji, stays in ``font``)."""
+        if text.isascii():
+            return [(font, text)]
+        regular, cjk = self.regular, self.cjk
+        out: list[tuple[str, str]] = []
+        current = font
+        piece: list[str] = []
+        for ch in text:
+            use = font if ch in regular or ch not in cjk else CJK
+            if use != current and piece:
+                out.append((current, "".join(piece)))
+                piece = []
+            current = use
+            piece.append(ch)
+        if piece:
+            out.append((current, "".join(piece)))
+        return out
+
+    def missing(self, text: str) -> str:
+        """The characters of ``text`` no font has (they would print as boxes)."""
+        return "".join(dict.fromkeys(ch for ch in text if not ch.isspace()
+                                     and ch not in self.regular and ch not in self.cjk))
+
+
+@lru_cache(maxsize=1)
+def fonts() -> Fonts:
+    """Register the fonts with reportlab (once) and say what they cover."""
+    from reportlab.pdfbase import pdfmetrics
+    from reportlab.pdfbase.ttfonts import TTFont
+
+    loaded = {}
+    for name, file in FONT_FILES.items():
+        path = font_path(file)
+        font = TTFont(name, str(path), subfontIndex=0) if file.endswith(".ttc") \
+            else TTFont(name, str(path))
+        pdfmetrics.registerFont(font)
+        loaded[name] = font
+    return Fonts(frozenset(chr(c) for c in loaded[REGULAR].face.charToGlyph),
+                 frozenset(chr(c) for c in loaded[CJK].face.charToGlyph))
