@@ -273,7 +273,9 @@ def test_values_are_checked_and_typed_dates_written_as_the_lookup_writes_them(
     qtbot.waitExposed(dialog)
     row = dialog.row_widgets()[0]
     assert dialog.count_label.text() == "Fleet size: 'x' is not a number."
+    assert not dialog.ok_button.isEnabled()  # not until it is a number
     row.value_box.edit.setText("10")
+    assert dialog.ok_button.isEnabled()
     qtbot.waitUntil(lambda: counted(dialog, "0 contacts match"), timeout=5000)
     choose(qtbot, row.field, "Created")
     assert row.operator.currentText() == "is in"

@@ -679,6 +679,9 @@ class LookupBuilder(QDialog):
             self.text_view.setPlainText(text)
         self._chain_focus()
         problems = self.root.problems() if self.root is not None else []
+        # A value the field cannot read would make the box search the words as plain
+        # text: it is fixed here first.
+        self.ok_button.setEnabled(self.root is not None and not problems)
         if problems:
             self._next_generation()
             self._count_timer.stop()
