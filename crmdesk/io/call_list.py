@@ -24,6 +24,7 @@ from __future__ import annotations
 
 import csv
 import os
+import re
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from datetime import UTC, date, datetime
@@ -38,7 +39,8 @@ from crmdesk.core.errors import FileWriteError
 from crmdesk.core.fields import service as fields
 from crmdesk.core.i18n import _
 from crmdesk.core.lookup import listing
-from crmdesk.core.storage.models import Contact, Phone
+from crmdesk.core.lookup.ordering import SOURCE_CHOICE, STATUS_CHOICE, live_company
+from crmdesk.core.storage.models import Address, Company, Contact, Email, Phone
 from crmdesk.core.storage.settings import get_setting
 from crmdesk.io.atomic import atomic_binary, atomic_text
 from crmdesk.io.history_csv import safe_cell
@@ -143,47 +145,185 @@ def _custom_value(value: Any) -> Any:
     return str(value)
 
 
+class Dialler:
+    """dialling() for a whole list: the very same text, about ten times faster.
+
+    phonenumbers (pure Python) takes ~0.1 ms a number, seconds for a 100,000-row
+    list. The way a number is written depends only on its country code, its
+    length and which of the country's formats its leading digits choose, so
+    the first number of each such kind is formatted by phonenumbers and the
+    result kept as a template for the others. Where that cannot be told cheaply
+    (national style in a country code shared by several countries, +1 or +7),
+    or a template cannot be made, each number is formatted in full.
+    """
+
+    def __init__(self, style: str, region: str) -> None:
+        self.style, self.region = style, region
+        self._formats: dict[tuple[int, bool], list[tuple[Any, Any]]] = {}
+        self._templates: dict[tuple[int, bool, int, int], str | None] = {}
+        self._codes: dict[str, tuple[int, tuple[str, ...], bool]] = {}
+
+    def _code_of(self, first: str) -> tuple[int, tuple[str, ...], bool]:
+        """How many of the first digits are the country code, its countries, and
+        whether the number is written the national way (0: no such code)."""
+        for n in (1, 2, 3):
+            regions = phonenumbers.COUNTRY_CODE_TO_REGION_CODE.get(int(first[:n] or "0"))
+            if regions:
+                national = self.style == NATIONAL and bool(self.region) \
+                    and self.region in regions
+                return n, tuple(regions), national
+        return 0, (), False
+
+    def _formats_of(self, cc: int, national: bool) -> list[tuple[Any, Any]]:
+        found = self._formats.get((cc, national))
+        if found is None:
+            from phonenumbers.phonemetadata import PhoneMetadata
+
+            meta = PhoneMetadata.metadata_for_region_or_calling_code(
+                cc, phonenumbers.region_code_for_country_code(cc))
+            chosen = [] if meta is None else (
+                meta.number_format if national or not meta.intl_number_format
+                else meta.intl_number_format)
+            found = [(re.compile(f.leading_digits_pattern[-1]) if f.leading_digits_pattern
+                      else None, re.compile(f.pattern)) for f in chosen]
+            self._formats[(cc, national)] = found
+        return found
+
+    def __call__(self, number: str, e164: str | None) -> str:
+        if not e164 or not e164.startswith("+") or not e164[1:].isdigit():
+            return dialling(number, e164, style=self.style, region=self.region)
+        digits = e164[1:]
+        head = self._codes.get(digits[:3])
+        if head is None:
+            head = self._codes[digits[:3]] = self._code_of(digits[:3])
+        n, regions, national = head
+        if n == 0 or (national and len(regions) > 1):
+            return dialling(number, e164, style=self.style, region=self.region)
+        cc, nsn = int(digits[:n]), digits[n:]
+        index = -1
+        for i, (leading, pattern) in enumerate(self._formats_of(cc, national)):
+            if (leading is None or leading.match(nsn)) and pattern.fullmatch(nsn):
+                index = i
+                break
+        key = (cc, national, len(nsn), index)
+        if key in self._templates:
+            template = self._templates[key]
+            if template is not None:
+                return template.format(*nsn)
+            return dialling(number, e164, style=self.style, region=self.region)
+        text = dialling(number, e164, style=self.style, region=self.region)
+        self._templates[key] = _template(text, nsn)
+        return text
+
+
+def _template(text: str, nsn: str) -> str | None:
+    """``text`` with the digits of ``nsn`` (the last ones, in order) as ``{}``
+    slots: "+370 612 34567" -> "+370 {}{}{} {}{}{}{}{}"; None if they are not there."""
+    out: list[str] = []
+    j = len(nsn) - 1
+    for ch in reversed(text):
+        if j >= 0 and ch.isdigit():
+            if ch != nsn[j]:
+                return None
+            out.append("{}")
+            j -= 1
+        elif j >= 0 and ch in "0123456789":
+            return None
+        else:
+            out.append(ch.replace("{", "{{").replace("}", "}}"))
+    return "".join(reversed(out)) if j < 0 else None
+
+
+_BULK = 5000  # from this many contacts on, read whole tables instead of by ids
+_OWN: dict[str, Any] = {
+    "name": Contact.display_name, "given_name": Contact.given_name,
+    "family_name": Contact.family_name, "company": Company.name,
+    "job_title": Contact.job_title, "department": Contact.department,
+    "status": STATUS_CHOICE.name, "source": SOURCE_CHOICE.name, "notes": Contact.notes,
+    "last_contact": Contact.last_contact_at, "last_attempt": Contact.last_attempt_at,
+}
+_CHILD: dict[str, tuple[Any, Any]] = {
+    "email": (Email, Email.address), "city": (Address, Address.city),
+    "country": (Address, Address.country),
+}
+
+
+def _read(session: Session, chunk: Sequence[int] | None, wanted: set[int],
+          keys: Sequence[str], dialler: Dialler | None
+          ) -> tuple[dict[int, dict[str, Any]], dict[int, list[str]]]:
+    """The built-in values of ``keys`` for the contacts ``chunk`` (None: of the
+    whole table, kept for ``wanted``), and their phones for dialling."""
+    own_keys = [k for k in keys if k in _OWN]
+    values: dict[int, dict[str, Any]] = {}
+    stmt = select(Contact.id, *[_OWN[k] for k in own_keys])
+    if "company" in own_keys:
+        stmt = stmt.outerjoin(Company, live_company())
+    if "status" in own_keys:
+        stmt = stmt.outerjoin(STATUS_CHOICE, STATUS_CHOICE.id == Contact.status_id)
+    if "source" in own_keys:
+        stmt = stmt.outerjoin(SOURCE_CHOICE, SOURCE_CHOICE.id == Contact.source_id)
+    if chunk is not None:
+        stmt = stmt.where(Contact.id.in_(chunk))
+    for r in session.execute(stmt):
+        if r[0] in wanted:
+            values[r[0]] = dict(zip(own_keys, r[1:], strict=True))
+    tables: dict[Any, list[str]] = {}
+    for key in keys:
+        if key in _CHILD:
+            tables.setdefault(_CHILD[key][0], []).append(key)
+    for model, child_keys in tables.items():
+        child = select(model.contact_id, *[_CHILD[k][1] for k in child_keys]).where(
+            model.is_primary.is_(True))
+        if chunk is not None:
+            child = child.where(model.contact_id.in_(chunk))
+        for r in session.execute(child):
+            if r[0] in values:
+                values[r[0]].update(zip(child_keys, r[1:], strict=True))
+    numbers: dict[int, list[str]] = {}
+    if dialler is not None:
+        phones = select(Phone.contact_id, Phone.number, Phone.e164).where(
+            Phone.contact_id.is_not(None)).order_by(
+            Phone.contact_id, Phone.is_primary.desc(), Phone.position)
+        if chunk is not None:
+            phones = phones.where(Phone.contact_id.in_(chunk))
+        for cid, number, e164 in session.execute(phones):
+            if cid in wanted:
+                numbers.setdefault(cid, []).append(dialler(number, e164))
+    return values, numbers
+
+
 def contact_values(session: Session, ids: Sequence[int], keys: Sequence[str], *,
                    phones: str = INTERNATIONAL,
                    progress: Callable[[int, int], None] | None = None) -> Iterable[list[Any]]:
     """One row per contact, in the order of ``ids``: text as str, dates as date or
     datetime (local time), numbers as Decimal. Contacts gone meanwhile are skipped.
-    ``progress(done, total)`` is called after each chunk (it may raise to stop)."""
+    ``progress(done, total)`` is called as it goes (it may raise to stop).
+
+    A long list (an export of everything) reads each table whole, in one query,
+    rather than 500 ids at a time: ten times fewer round trips."""
     keys = list(keys)
-    region = get_setting(session, "phone_region")
-    listed = [k for k in keys if k in listing.CONTACT_COLUMNS and k not in
-              ("last_contact", "last_attempt")]
+    dialler = Dialler(phones, get_setting(session, "phone_region")) \
+        if "phones" in keys or "phone" in keys else None
     custom = [k for k in keys if k.startswith(listing.CUSTOM_PREFIX)]
-    direct = {"given_name": Contact.given_name, "family_name": Contact.family_name,
-              "notes": Contact.notes, "last_contact": Contact.last_contact_at,
-              "last_attempt": Contact.last_attempt_at}
-    for start in range(0, len(ids), _CHUNK):
+    total = len(ids)
+    bulk = total >= _BULK
+    if bulk:
         if progress is not None:
-            progress(start, len(ids))
+            progress(0, total)
+        values, numbers = _read(session, None, set(ids), keys, dialler)
+    for start in range(0, total, _CHUNK):
+        if progress is not None and (not bulk or start % (_CHUNK * 20) == 0):
+            progress(start, total)
         chunk = list(ids[start:start + _CHUNK])
-        base = listing.rows(session, chunk, listed) if listed else {i: () for i in chunk}
-        wanted = [k for k in keys if k in direct]
-        own: dict[int, dict[str, Any]] = {}
-        if wanted:
-            for r in session.execute(select(Contact.id, *[direct[k] for k in wanted])
-                                     .where(Contact.id.in_(chunk))):
-                own[r[0]] = dict(zip(wanted, r[1:], strict=True))
-        numbers: dict[int, list[str]] = {}
-        if "phones" in keys or "phone" in keys:
-            for cid, number, e164 in session.execute(
-                    select(Phone.contact_id, Phone.number, Phone.e164)
-                    .where(Phone.contact_id.in_(chunk))
-                    .order_by(Phone.contact_id, Phone.is_primary.desc(), Phone.position)):
-                if cid is not None:
-                    numbers.setdefault(cid, []).append(
-                        dialling(number, e164, style=phones, region=region))
-        values = fields.get_values(session, fields.CONTACT, chunk,
-                                   [k[len(listing.CUSTOM_PREFIX):] for k in custom]) \
+        if not bulk:
+            values, numbers = _read(session, chunk, set(chunk), keys, dialler)
+        extra = fields.get_values(session, fields.CONTACT, chunk,
+                                  [k[len(listing.CUSTOM_PREFIX):] for k in custom]) \
             if custom else {}
         for cid in chunk:
-            if cid not in base:
+            own = values.get(cid)
+            if own is None:
                 continue
-            shown = dict(zip(listed, base[cid], strict=True))
             row: list[Any] = []
             for key in keys:
                 if key == "phones":
@@ -191,13 +331,12 @@ def contact_values(session: Session, ids: Sequence[int], keys: Sequence[str], *,
                 elif key == "phone":
                     row.append((numbers.get(cid) or [""])[0])
                 elif key in ("last_contact", "last_attempt"):
-                    row.append(_local(own.get(cid, {}).get(key)))
-                elif key in direct:
-                    row.append(own.get(cid, {}).get(key) or "")
-                elif key in shown:
-                    row.append(shown[key] if shown[key] is not None else "")
+                    row.append(_local(own.get(key)))
+                elif key in _OWN or key in _CHILD:
+                    value = own.get(key)
+                    row.append(value if value is not None else "")
                 else:
-                    row.append(_custom_value(values.get(cid, {}).get(
+                    row.append(_custom_value(extra.get(cid, {}).get(
                         key[len(listing.CUSTOM_PREFIX):])))
             yield row
 

@@ -258,12 +258,15 @@ class SheetLayout:
             widths = sorted(self.measure(cell_text(r[i]).split("\n")[0]) for r in sample)
             typical = widths[int(len(widths) * 0.9)] if widths else 0.0
             natural.append(max(words, min(typical, 220.0)) + 2 * PAD + 2)
-        blank = [max(RESULT_WIDTH, self.measure(self.head[-2], BOLD) + 2 * PAD),
-                 max(NOTES_WIDTH, self.measure(self.head[-1], BOLD) + 2 * PAD)]
         natural = [max(MIN_COLUMN, n) for n in natural]
+        blank = [RESULT_WIDTH, NOTES_WIDTH]
+        if sum(natural) + sum(blank) > available:  # tight: less room to write in
+            blank = [RESULT_WIDTH * 0.75, NOTES_WIDTH * 0.7]
+        blank = [max(b, self.measure(h, BOLD) + 2 * PAD)
+                 for b, h in zip(blank, self.head[-2:], strict=True)]
         room = available - sum(blank)
         if data and sum(natural) > room:
-            natural = [max(MIN_COLUMN, n * room / sum(natural)) for n in natural]
+            natural = _fair(natural, max(room, MIN_COLUMN * data))
         elif data:  # room to spare: the Notes to write in up to twice as wide, the
             # rest shared by the data columns (fewer wrapped lines)
             spare = room - sum(natural)
@@ -322,6 +325,26 @@ class SheetLayout:
         return _("Page {page} of {pages}").format(page=number, pages=total)
 
 
+def _fair(wanted: list[float], room: float) -> list[float]:
+    """``room`` shared out: a column that wants less than an equal share gets what
+    it wants, the wider ones share the rest equally (max-min fairness), so a
+    long notes column wraps rather than every name."""
+    widths = [0.0] * len(wanted)
+    left = list(range(len(wanted)))
+    while left:
+        share = room / len(left)
+        small = [i for i in left if wanted[i] <= share]
+        if not small:
+            for i in left:
+                widths[i] = share
+            break
+        for i in small:
+            widths[i] = wanted[i]
+            room -= wanted[i]
+        left = [i for i in left if i not in small]
+    return widths
+
+
 # -- the PDF ---------------------------------------------------------------------------
 
 
@@ -374,6 +397,43 @@ def _page_head(layout: SheetLayout, number: int) -> str:
     return template[:at + len("{page}")].format(page=number)
 
 
+class _Text:
+    """A page's text as PDF operators, written straight into the page: the way
+    reportlab's ttfonts documents for its dynamic (subsetted) fonts, without a
+    TextObject's bookkeeping per string, which is most of the time of a
+    100,000-row sheet."""
+
+    def __init__(self, canvas: Any) -> None:
+        from reportlab.lib.rl_accel import escapePDF, fp_str
+        from reportlab.pdfbase.pdfmetrics import getFont
+
+        self.canvas = canvas
+        self.doc = canvas._doc
+        self.fonts = {name: getFont(name) for name in FONT_FILES}
+        self.escape, self.number = escapePDF, fp_str
+        self.out: list[str] = ["BT"]
+        self.current: tuple[str, float] | None = None
+
+    def colour(self, grey: str) -> None:
+        self.out.append(grey)
+
+    def put(self, x: float, y: float, runs: list[tuple[str, str]], size: float) -> None:
+        out, number = self.out, self.number
+        out.append(f"1 0 0 1 {number(x)} {number(y)} Tm")
+        for font_name, piece in runs:
+            font = self.fonts[font_name]
+            for subset, data in font.splitString(piece, self.doc):
+                name = font.getSubsetInternalName(subset, self.doc)
+                if self.current != (name, size):
+                    out.append(f"{name} {number(size)} Tf")
+                    self.current = (name, size)
+                out.append(f"({self.escape(data)}) Tj")
+
+    def close(self) -> None:
+        self.out.append("ET")
+        self.canvas.addLiteral("\n".join(self.out))
+
+
 def draw_page(c: Any, layout: SheetLayout, page: Page) -> None:
     """One page of the sheet on a reportlab canvas ``c`` (origin bottom left)."""
     h = layout.page_height
@@ -400,38 +460,35 @@ def draw_page(c: Any, layout: SheetLayout, page: Page) -> None:
         path.lineTo(x, h - bottom)
     c.drawPath(path, stroke=1, fill=0)
 
-    text = c.beginText()
-    text.setFillColorRGB(0, 0, 0)
-
-    def put(x: float, baseline: float, line: str, font: str, size: float) -> None:
-        text.setTextOrigin(x, h - baseline)
-        for run_font, piece in layout.runs(line, font):
-            text.setFont(run_font, size)
-            text.textOut(piece)
-
+    text = _Text(c)
+    text.colour("0 g")
     for i, line in enumerate(layout.title_lines):
-        put(left, MARGIN + TITLE_SIZE + i * TITLE_LEADING, line, BOLD, TITLE_SIZE)
-    text.setFillColorRGB(0.3, 0.3, 0.3)
+        text.put(left, h - MARGIN - TITLE_SIZE - i * TITLE_LEADING,
+                 layout.runs(line, BOLD), TITLE_SIZE)
+    text.colour("0.3 g")
     sub_width = layout.measure(layout.subtitle)
-    put(right - sub_width, MARGIN + TITLE_SIZE, layout.subtitle, REGULAR, FONT_SIZE)
-    text.setFillColorRGB(0, 0, 0)
+    text.put(right - sub_width, h - MARGIN - TITLE_SIZE, layout.runs(layout.subtitle),
+             FONT_SIZE)
+    text.colour("0 g")
     for x, lines in zip(layout.xs, layout.header_lines, strict=True):
         for i, line in enumerate(lines):
-            put(x + PAD, top + PAD + FONT_SIZE + i * LEADING - 1, line, BOLD, FONT_SIZE)
+            text.put(x + PAD, h - (top + PAD + FONT_SIZE + i * LEADING - 1),
+                     layout.runs(line, BOLD), FONT_SIZE)
+    runs = layout.runs
     for block in page.blocks:
         for x, lines in zip(layout.xs, block.lines, strict=True):
             for i, line in enumerate(lines):
                 if line:
-                    put(x + PAD, block.top + PAD + FONT_SIZE + i * LEADING - 1, line,
-                        REGULAR, FONT_SIZE)
-    text.setFillColorRGB(0.3, 0.3, 0.3)
+                    text.put(x + PAD, h - (block.top + PAD + FONT_SIZE + i * LEADING - 1),
+                             runs(line), FONT_SIZE)
+    text.colour("0.3 g")
     head = _page_head(layout, page.number)
     width = layout.measure(head)
     footer = layout.page_height - MARGIN
     tail_room = layout.measure(_page_tail(layout).format(pages=88888))
-    put(right - tail_room - width, footer, head, REGULAR, FONT_SIZE)
-    put(left, footer, layout.footer_title, REGULAR, FONT_SIZE)
-    c.drawText(text)
+    text.put(right - tail_room - width, h - footer, layout.runs(head), FONT_SIZE)
+    text.put(left, h - footer, layout.runs(layout.footer_title), FONT_SIZE)
+    text.close()
     c.saveState()
     c.translate(right - tail_room, h - footer)
     c.doForm("pages")

@@ -1,0 +1,80 @@
+"""The call list's one row source at speed: phones formatted from templates give
+exactly what phonenumbers gives, and a whole-table read gives exactly the rows
+of a read by ids."""
+
+from __future__ import annotations
+
+import random
+
+import phonenumbers
+import pytest
+
+from crmdesk.core.contacts.records import (
+    AddressData,
+    ContactData,
+    EmailData,
+    PhoneData,
+    create_contact,
+)
+from crmdesk.core.lookup.query import CONTACT, find_ids
+from crmdesk.core.storage.settings import set_setting
+from crmdesk.io import call_list
+from crmdesk.io.call_list import INTERNATIONAL, NATIONAL, Dialler, contact_values, dialling
+
+
+def _numbers():
+    """Example numbers of every country phonenumbers knows, and variants of each
+    (other last digits: the same template, or not)."""
+    rng = random.Random(20)
+    out = []
+    for region in sorted(phonenumbers.SUPPORTED_REGIONS):
+        for kind in (phonenumbers.PhoneNumberType.MOBILE,
+                     phonenumbers.PhoneNumberType.FIXED_LINE,
+                     phonenumbers.PhoneNumberType.TOLL_FREE):
+            example = phonenumbers.example_number_for_type(region, kind)
+            if example is None:
+                continue
+            e164 = phonenumbers.format_number(example, phonenumbers.PhoneNumberFormat.E164)
+            out.append(e164)
+            for _i in range(3):
+                tail = "".join(rng.choice("0123456789") for _d in range(3))
+                out.append(e164[:-3] + tail)
+    return out
+
+
+@pytest.mark.parametrize("style,region", [(INTERNATIONAL, "LT"), (NATIONAL, "LT"),
+                                          (NATIONAL, "US"), (NATIONAL, "RU"),
+                                          (NATIONAL, "CN"), (NATIONAL, "GB"),
+                                          (INTERNATIONAL, "")])
+def test_templates_give_what_phonenumbers_gives(style, region):
+    numbers = _numbers()
+    dial = Dialler(style, region)
+    for e164 in numbers + numbers:  # the second time from the templates
+        assert dial(e164, e164) == dialling(e164, e164, style=style, region=region), e164
+    assert dial("call me", None) == "call me"
+    assert dial(" 8 612 ", "+999123") == dialling(" 8 612 ", "+999123", style=style,
+                                                   region=region)
+
+
+def test_a_whole_table_read_is_the_same_as_by_ids(db, monkeypatch):
+    with db.session() as s:
+        set_setting(s, "phone_region", "LT")
+    for i in range(30):
+        create_contact(db, ContactData(
+            given_name=f"Given{i}", family_name=f"Family{i}", company=f"Company {i % 4}",
+            phones=[PhoneData(f"+370 612 {i:05d}"), PhoneData(f"8 5 2{i:02d} 1234")],
+            emails=[EmailData(f"p{i}@example.lt")],
+            addresses=[AddressData(city=["Vilnius", "Kaunas"][i % 2], country="LT")],
+            notes=f"note {i}" if i % 3 else ""))
+    keys = ["name", "given_name", "company", "phones", "phone", "email", "city", "country",
+            "notes", "last_contact", "status"]
+    with db.reading() as s:
+        ids = find_ids(s, CONTACT, "", strict=True, sort="city")[:25][::-1]
+        by_ids = list(contact_values(s, ids, keys, phones=NATIONAL))
+        monkeypatch.setattr(call_list, "_BULK", 1)
+        seen = []
+        whole = list(contact_values(s, ids, keys, phones=NATIONAL,
+                                    progress=lambda d, t: seen.append((d, t))))
+    assert whole == by_ids and len(whole) == 25
+    assert seen[0] == (0, 25)
+    assert by_ids[0][0].startswith("Given") and "; " in by_ids[0][3]
