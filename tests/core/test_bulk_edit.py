@@ -81,7 +81,7 @@ def test_city_of_the_primary_address_and_refusals_with_reasons(db, people):
         preview = preview_edit(s, people, "city", "")
     # Ona's only address holds just the city: clearing it would leave it empty.
     assert [(r.name, r.reason) for r in preview.refused] == [
-        ("Ona Jonaitė", "Its address would be left empty.")]
+        ("Ona Jonaitė", "The address would have no street, city, region or postcode.")]
     assert preview.changing == 1 and preview.unchanged == 1  # Jonas has no address
     with db.session() as s:
         result = apply_edit(s, people, "city", "")
@@ -141,4 +141,49 @@ def test_all_or_nothing(db, people):
     with pytest.raises(Boom), db.session() as s:
         apply_edit(s, people, "department", "Sales")
         raise Boom
+    assert [get_contact(db, i).department for i in people] == ["", "", ""]
+
+
+@pytest.mark.parametrize(("key", "value"), [
+    ("status", "Customer"), ("status", ""), ("source", "Referral"), ("company", "Acme"),
+    ("company", ""), ("job_title", "Buyer"), ("department", ""), ("city", "Kaunas"),
+    ("city", ""), ("country", "LT"), ("country", ""), ("notes", "A line."),
+])
+def test_the_quick_preview_says_what_the_apply_does(db, people, key, value):
+    """The preview reads blocks of contacts; the apply plans with each whole contact.
+    They must agree on who changes, how, and who is refused."""
+    from crmdesk.core.contacts.bulk_edit import _plan
+
+    with db.session() as s:
+        apply_edit(s, people[:1], "company", "Acme")
+        apply_edit(s, people[1:2], "city", "Riga")
+        apply_edit(s, people[1:2], "country", "LV")
+    with db.reading() as s:
+        quick = preview_edit(s, people, key, value)
+        _f, slow = _plan(s, key, people, value)
+    assert [(c.contact_id, c.before, c.after) for c in quick.sample] == [
+        (c.contact_id, c.before, c.after) for c, _what in slow.changes]
+    assert quick.unchanged == slow.unchanged
+    assert [(r.contact_id, r.reason) for r in quick.refused] == [
+        (r.contact_id, r.reason) for r in slow.refused]
+
+
+def test_a_value_too_long_for_anyone(db, people):
+    with db.reading() as s, pytest.raises(CrmdeskError, match="too long"):
+        preview_edit(s, people, "job_title", "x" * 201)
+
+
+def test_progress_and_cancel_roll_everything_back(db, people):
+    seen: list[tuple[int, int]] = []
+
+    class Stop(Exception):
+        pass
+
+    def progress(done: int, total: int) -> None:
+        seen.append((done, total))
+        raise Stop
+
+    with pytest.raises(Stop), db.session() as s:
+        apply_edit(s, people, "department", "Sales", progress=progress)
+    assert seen == [(0, 3)]
     assert [get_contact(db, i).department for i in people] == ["", "", ""]

@@ -207,6 +207,25 @@ def test_change_field_with_preview_and_one_confirmation(qtbot, window_alone, db,
                              for r in range(8)} == {"Customer"}, timeout=5000)
 
 
+def test_change_field_of_many_runs_as_a_job(qtbot, window_alone, db, people, dialogs,
+                                            monkeypatch):
+    monkeypatch.setattr(groups_nav, "BULK_AT_ONCE", 2)  # "many", for a quick test
+    window = window_alone
+    window.contacts.list.selectAll()
+
+    def run(dialog):
+        dialog.set_field("job_title")
+        dialog.set_value("Buyer")
+        dialog.ok_button.click()
+        return dialog.result()
+
+    monkeypatch.setattr(BulkEditDialog, "exec", run)
+    window.groups_nav.change_field_action.trigger()
+    qtbot.waitUntil(lambda: window.statusBar().currentMessage() == "Changed 8 contacts.",
+                    timeout=10000)
+    assert {get_contact(db, i).job_title for i in people.values()} == {"Buyer"}
+
+
 def test_change_field_refusals_and_cancel(qtbot, window_alone, db, people, dialogs,
                                           monkeypatch, pictures):
     window = window_alone
@@ -218,7 +237,7 @@ def test_change_field_refusals_and_cancel(qtbot, window_alone, db, people, dialo
         dialog.clear_box.setChecked(True)
         # Whose only address holds just the city would be left with an empty one.
         assert dialog.refused_table.rowCount() == 7
-        assert dialog.refused_table.item(0, 1).text() == "Its address would be left empty."
+        assert dialog.refused_table.item(0, 1).text() == "The address would have no street, city, region or postcode."
         assert not dialog.ok_button.isEnabled()
         dialog.show()
         qtbot.waitExposed(dialog)

@@ -40,10 +40,10 @@ from crmdesk.core.i18n import _
 from crmdesk.core.lists.choices import list_choices
 from crmdesk.core.lookup.registry import country_codes
 from crmdesk.core.storage.field_models import CONTACT
-from crmdesk.core.storage.models import SOURCE, STATUS, Contact
+from crmdesk.core.storage.models import SOURCE, STATUS, Address, Choice, Company, Contact
 from crmdesk.core.storage.settings import get_setting
 from crmdesk.core.text.folding import fold
-from crmdesk.core.text.validation import normalize_country
+from crmdesk.core.text.validation import MAX_NAME, MAX_SHORT, check_length, normalize_country
 
 __all__ = ["BulkChange", "BulkPreview", "BulkResult", "EditableField", "Refused",
            "apply_edit", "editable_fields", "preview_edit"]
@@ -216,8 +216,27 @@ def _country_value(value: str) -> str:
                          "as LT, RU, CN or US).").format(value=value))
 
 
-def _setter(session: Session, f: EditableField, value: str) -> Setter:
+def _EMPTY_ADDRESS() -> str:  # noqa: N802 - a message, called when shown
+    return _("The address would have no street, city, region or postcode.")
+
+
+_LIMITS = {"company": MAX_SHORT, "job_title": MAX_NAME, "department": MAX_NAME,
+           "city": MAX_NAME}
+
+
+def _cleaned(f: EditableField, value: str) -> str:
+    """The value as it will be saved; CrmdeskError when it is too long for anyone."""
     value = value.strip() if f.kind != APPEND else value.rstrip()
+    limit = _LIMITS.get(f.key)
+    if limit is not None:
+        problem = check_length(f.key, value, limit, f.label)
+        if problem is not None:
+            raise CrmdeskError(problem.message)
+    return value
+
+
+def _setter(session: Session, f: EditableField, value: str) -> Setter:
+    value = _cleaned(f, value)
     if f.kind == APPEND:
         if not value.strip():
             raise CrmdeskError(_("Type the line to add to the notes."))
@@ -267,10 +286,84 @@ def _plan_builtin(session: Session, f: EditableField, ids: Sequence[int],
         if errors:
             empty = _("The address is empty.")
             plan.refused.append(Refused(cid, name, "; ".join(
-                _("Its address would be left empty.") if p.message == empty else p.message
+                _EMPTY_ADDRESS() if p.message == empty else p.message
                 for p in errors)))
             continue
         plan.changes.append((BulkChange(cid, name, before, after), (data, original)))
+    return plan
+
+
+def _value_after(session: Session, f: EditableField, value: str) -> str:
+    """What a built-in field becomes (the preview's fast path; _setter's rules)."""
+    value = _cleaned(f, value)
+    if f.key in ("status", "source"):
+        return _choice_value(session, f, STATUS if f.key == "status" else SOURCE, value)
+    if f.key == "country":
+        return _country_value(value)
+    return value
+
+
+def _preview_builtin(session: Session, f: EditableField, ids: Sequence[int],
+                     value: str) -> _Plan:
+    """_plan_builtin's answer read a block of contacts at a time instead of one contact
+    at a time (a preview is read again as the user types). The apply still plans
+    with the whole contact (_plan_builtin), so a contact whose other data would
+    not pass the form's checks is refused there, and said."""
+    after = _value_after(session, f, value)
+    plan = _Plan([], 0, [])
+    column: Any = {"status": Choice.name, "source": Choice.name, "company": Company.name,
+                   "job_title": Contact.job_title, "department": Contact.department,
+                   "notes": Contact.notes}.get(f.key, Contact.notes)
+    for start in range(0, len(ids), 500):
+        chunk = list(ids[start:start + 500])
+        stmt = select(Contact.id, Contact.display_name, column).where(
+            Contact.id.in_(chunk), Contact.deleted_at.is_(None))
+        if f.key in ("status", "source"):
+            stmt = stmt.outerjoin(Choice, Choice.id == (Contact.status_id if f.key == "status"
+                                                        else Contact.source_id))
+        elif f.key == "company":
+            stmt = stmt.outerjoin(Company, Company.id == Contact.company_id)
+        rows = {r[0]: (r[1], r[2] or "") for r in session.execute(stmt).all()}
+        addresses: dict[int, tuple[str, ...]] = {}
+        if f.key in ("city", "country"):
+            found = session.execute(
+                select(Address.contact_id, Address.street, Address.city, Address.region,
+                       Address.postcode, Address.country, Address.is_primary)
+                .where(Address.contact_id.in_(list(rows)))
+                .order_by(Address.contact_id, Address.position, Address.id)).all()
+            for cid, *parts, primary in found:
+                if cid not in addresses or (primary and not addresses[cid][5]):
+                    addresses[cid] = (*parts, "1" if primary else "")
+        for cid in chunk:
+            if cid not in rows:
+                continue
+            name, before = rows[cid]
+            new = after
+            if f.kind == APPEND:
+                notes = (before.rstrip("\n") + "\n" + after) if before.strip() else after
+                before, new = _tail(before), _tail(notes)
+            elif f.key in ("city", "country"):
+                address = addresses.get(cid)
+                if address is None:
+                    if not after:
+                        plan.unchanged += 1
+                        continue
+                    before = ""
+                    if f.key == "country":  # a new address of nothing but a country
+                        plan.refused.append(Refused(cid, name, _EMPTY_ADDRESS()))
+                        continue
+                else:
+                    street, city, region, postcode, country = address[:5]
+                    before = city if f.key == "city" else country
+                    if f.key == "city":
+                        city = after
+                    if before != after and not any((street, city, region, postcode)):
+                        plan.refused.append(Refused(cid, name, _EMPTY_ADDRESS()))
+                        continue
+            if before == new and f.kind != APPEND:
+                plan.unchanged += 1
+                continue
+            plan.changes.append((BulkChange(cid, name, before, new), None))
     return plan
 
 
@@ -299,34 +392,38 @@ def _plan_custom(session: Session, f: EditableField, ids: Sequence[int],
     return plan
 
 
-def _plan(session: Session, key: str, ids: Sequence[int], value: str) -> tuple[EditableField,
-                                                                                _Plan]:
+def _plan(session: Session, key: str, ids: Sequence[int], value: str, *,
+          preview: bool = False) -> tuple[EditableField, _Plan]:
     f = _field(session, key)
     if not value.strip() and not f.clearable:
         raise CrmdeskError(_("{label} cannot be left empty.").format(label=f.label))
     ids = list(dict.fromkeys(ids))
-    plan = (_plan_custom if f.custom else _plan_builtin)(session, f, ids, value)
-    return f, plan
+    if f.custom:
+        return f, _plan_custom(session, f, ids, value)
+    return f, (_preview_builtin if preview else _plan_builtin)(session, f, ids, value)
 
 
 def preview_edit(session: Session, contact_ids: Sequence[int], key: str, value: str, *,
                  sample: int = SAMPLE) -> BulkPreview:
     """What setting ``key`` to ``value`` (empty: clearing it) on these contacts would do;
     CrmdeskError for a value none of them could take. Writes nothing."""
-    f, plan = _plan(session, key, contact_ids, value)
+    f, plan = _plan(session, key, contact_ids, value, preview=True)
     total = len(plan.changes) + plan.unchanged + len(plan.refused)
     return BulkPreview(f, value, total, len(plan.changes), plan.unchanged,
                        tuple(c for c, _x in plan.changes[:sample]), tuple(plan.refused))
 
 
-def apply_edit(session: Session, contact_ids: Sequence[int], key: str,
-               value: str) -> BulkResult:
+def apply_edit(session: Session, contact_ids: Sequence[int], key: str, value: str, *,
+               progress: Callable[[int, int], None] | None = None) -> BulkResult:
     """Set ``key`` to ``value`` on these contacts in the caller's one unit of work (the
-    refused ones are left as they are, and said). Run it where the preview was looked
-    at: it plans again, so a contact changed meanwhile is judged as it is now."""
+    refused ones are left as they are, and said). It plans again, so a contact changed
+    since the preview is judged as it is now. ``progress(done, total)`` is called as
+    it goes; whatever it raises (Cancel) rolls the whole change back with the unit."""
     f, plan = _plan(session, key, contact_ids, value)
     changes = Changes()
-    for change, what in plan.changes:
+    for done, (change, what) in enumerate(plan.changes):
+        if progress is not None and done % 50 == 0:
+            progress(done, len(plan.changes))
         if f.custom:
             problems = set_values(session, CONTACT, change.contact_id, {f.key: what})
             if any(p.severity == "error" for p in problems):

@@ -5,7 +5,7 @@ The preview is read again a moment after the field or the value changes: how
 many contacts change, some of them as before -> after, and who would be left
 as they are and why. A value none of them can take is said in red, and the
 button stays off. The change itself runs on the writer thread as one unit of
-work, after one "Change 151 contacts?".
+work, after one "Change 151 contacts?" (the caller runs it: groups_nav).
 """
 
 from __future__ import annotations
@@ -35,9 +35,7 @@ from crmdesk.core.contacts.bulk_edit import (
     CHOICE,
     COUNTRY,
     BulkPreview,
-    BulkResult,
     EditableField,
-    apply_edit,
     editable_fields,
     preview_edit,
 )
@@ -46,8 +44,7 @@ from crmdesk.core.fields.info import CHOICE as CUSTOM_CHOICE
 from crmdesk.core.fields.info import DATE, LONG_TEXT, MULTI_CHOICE, YES_NO
 from crmdesk.core.i18n import _, ngettext
 from crmdesk.core.storage.database import Database
-from crmdesk.ui.common import dialogs, errors
-from crmdesk.ui.tasks.writes import write
+from crmdesk.ui.common import dialogs
 
 PREVIEW_DELAY_MS = 250
 _PROBLEM_STYLE = "QLabel#bulk_summary[problem=\"true\"] { color: #b3261e; }"
@@ -67,7 +64,9 @@ class BulkEditDialog(QDialog):
         self.db = db
         self.ids = list(ids)
         self.preview: BulkPreview | None = None
-        self.result_: BulkResult | None = None
+        # What the user confirmed: (field key, value, how many change); the caller
+        # applies it (core.contacts.bulk_edit.apply_edit).
+        self.choice: tuple[str, str, int] | None = None
         self.setWindowTitle(_("Change Field"))
         self.setObjectName("bulk_edit_dialog")
         with db.reading() as s:
@@ -298,10 +297,5 @@ class BulkEditDialog(QDialog):
                                         p.changing).format(n=_num(p.changing)),
                                informative=detail):
             return
-        ids = self.ids
-        try:
-            self.result_ = write(self.db, lambda s: apply_edit(s, ids, f.key, value))
-        except Exception as exc:  # noqa: BLE001 - shown; nothing was changed
-            errors.show_error(self, exc)
-            return
+        self.choice = (f.key, value, p.changing)
         self.accept()

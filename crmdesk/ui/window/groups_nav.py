@@ -32,6 +32,7 @@ from PySide6.QtWidgets import (
 
 from crmdesk.core.changes import CONTACTS, GROUPS, Changes
 from crmdesk.core.contacts import groups
+from crmdesk.core.contacts.bulk_edit import apply_edit
 from crmdesk.core.contacts.records import all_tags
 from crmdesk.core.contacts.tagging import add_tag, remove_tag
 from crmdesk.core.i18n import _, ngettext
@@ -40,6 +41,8 @@ from crmdesk.ui.contacts.table_model import reader
 from crmdesk.ui.tasks.writes import write
 
 GroupId = Qt.ItemDataRole.UserRole + 1
+# A bulk edit of more contacts than this runs as a job with progress and Cancel.
+BULK_AT_ONCE = 200
 # How long after a change the counts are read again (changes come in bursts).
 RECOUNT_DELAY_MS = 300
 
@@ -491,9 +494,25 @@ class GroupsNav(QObject):
         if not ids:
             return
         dialog = BulkEditDialog(self.window.db, ids, self.window)
-        if dialog.exec() != BulkEditDialog.DialogCode.Accepted or dialog.result_ is None:
+        if dialog.exec() != BulkEditDialog.DialogCode.Accepted or dialog.choice is None:
             return
-        result = dialog.result_
+        key, value, n = dialog.choice
+        if n <= BULK_AT_ONCE:  # quick: the window waits for it, painting
+            result = self._write(lambda s: apply_edit(s, ids, key, value))
+            if result is not None:
+                self._bulk_done(result)
+            return
+        db = self.window.db
+
+        def job(progress: Any) -> Any:
+            with db.session() as s:
+                return apply_edit(s, ids, key, value, progress=progress.report)
+
+        self.window.operations.run(job, label=ngettext(
+            "Changing {n} contact…", "Changing {n} contacts…", n).format(n=_num(n)),
+            on_success=self._bulk_done)
+
+    def _bulk_done(self, result: Any) -> None:
         contacts = self.window.contacts
         contacts.model.apply_change(result.changes.of_kind(CONTACTS))
         self.window.broadcast(result.changes, source=contacts)
@@ -501,9 +520,14 @@ class GroupsNav(QObject):
         if contacts._form_shown and form.current_id() in result.changes.ids(CONTACTS) \
                 and not form.is_dirty():
             contacts.open_record(form.current_id())
-        self.window.statusBar().showMessage(ngettext(
-            "Changed {n} contact.", "Changed {n} contacts.", result.changed).format(
-                n=_num(result.changed)), 10000)
+        message = ngettext("Changed {n} contact.", "Changed {n} contacts.",
+                           result.changed).format(n=_num(result.changed))
+        if result.refused:
+            message += " " + ngettext(
+                "{n} was left as it was: {why}", "{n} were left as they were: {why}",
+                len(result.refused)).format(n=_num(len(result.refused)),
+                                            why=result.refused[0].reason)
+        self.window.statusBar().showMessage(message, 10000)
 
 
 def _num(n: int) -> str:
