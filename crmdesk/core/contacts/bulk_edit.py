@@ -331,9 +331,11 @@ def _preview_builtin(session: Session, f: EditableField, ids: Sequence[int],
                        Address.postcode, Address.country, Address.is_primary)
                 .where(Address.contact_id.in_(list(rows)))
                 .order_by(Address.contact_id, Address.position, Address.id)).all()
-            for cid, *parts, primary in found:
-                if cid not in addresses or (primary and not addresses[cid][5]):
-                    addresses[cid] = (*parts, "1" if primary else "")
+            for owner, *parts, primary in found:
+                if owner is None:
+                    continue
+                if owner not in addresses or (primary and not addresses[owner][5]):
+                    addresses[owner] = (*parts, "1" if primary else "")
         for cid in chunk:
             if cid not in rows:
                 continue
