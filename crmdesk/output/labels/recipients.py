@@ -23,7 +23,7 @@ from crmdesk.core.lookup.query import find_ids
 from crmdesk.core.storage.field_models import CONTACT
 from crmdesk.core.storage.models import FAMILY_FIRST, Address, Company, Contact
 from crmdesk.core.storage.raw_rows import raw_rows
-from crmdesk.core.storage.settings import get_setting
+from crmdesk.core.storage.settings import get_setting, set_setting
 from crmdesk.core.text.folding import display_name
 from crmdesk.output.labels.addresses import PostalAddress
 
@@ -159,3 +159,16 @@ def home_country(session: Session) -> str:
     """The file's own country (the phone country set for it): no country line
     is written for addresses there."""
     return (get_setting(session, "phone_region") or "").upper()
+
+
+SENDER_SETTING = "label_sender"
+
+
+def sender_lines(session: Session) -> tuple[str, ...]:
+    """The return address for envelopes, as saved in the file (line by line)."""
+    return tuple(s for s in get_setting(session, SENDER_SETTING).splitlines() if s.strip())
+
+
+def save_sender(session: Session, lines: Iterable[str]) -> None:
+    """Keep the return address in the file, for the next envelopes."""
+    set_setting(session, SENDER_SETTING, "\n".join(s.strip() for s in lines if s.strip()))
