@@ -301,7 +301,7 @@ def _batch_id(session: Any, text: str) -> int:
 
 
 def _undo(args: argparse.Namespace) -> int:
-    from crmdesk.core.contacts.import_batches import undo_batch
+    from crmdesk.core.contacts.import_batches import label_of, undo_batch
     from crmdesk.core.storage.database import Database
 
     target = db_path(args)
@@ -333,7 +333,8 @@ def _undo(args: argparse.Namespace) -> int:
         if kept:
             print("  " + _("{name} (contact {id}) was edited after the import; your later "
                            "changes to {fields} were kept.").format(
-                               name=name, id=cid, fields=", ".join(kept)))
+                               name=name, id=cid,
+                               fields=", ".join(label_of(k) for k in kept)))
         else:
             print("  " + _("{name} (contact {id}) was edited after the import; it went to "
                            "the trash with the rest (restore it from there).").format(

@@ -133,3 +133,40 @@ def test_a_mapping_saved_by_name_is_offered_next_time(qtbot, window, db, tmp_pat
         ["Old CRM"]
     again.preset_box.setCurrentIndex(again.preset_box.findData("Old CRM"))
     assert [b.currentData() for b in again.column_boxes] == ["phone:mobile", "full_name"]
+
+
+def test_the_last_page_chooses_what_becomes_of_contacts_already_there(qtbot, window, db,
+                                                                       people, tmp_path,
+                                                                       pictures):
+    """Anna Smith is in the file already (her e-mail): the policy box on the last page
+    runs the dry run again, its counts say what each choice would do, and the import
+    does what was chosen; File > Undo Last Import can take it back."""
+    from crmdesk.core.contacts.records import get_contact
+
+    path = tmp_path / "people.csv"
+    path.write_text("First Name,Last Name,E-mail Address,Job Title\n"
+                    "Anna,Smith,anna@acme.example,Buyer\n"
+                    "New,Person,new@example.lt,\n", encoding="utf-8")
+    dialog = ImportDialog(path, db, window.operations, window)
+    qtbot.addWidget(dialog)
+    dialog.show()
+    dialog.next_button.click()
+    qtbot.waitUntil(lambda: dialog.pages.currentIndex() == 1, timeout=10000)
+    assert dialog.policy() == "create"
+    assert "1 looks like a contact already in the file (it is imported as a new one" in \
+        dialog.summary.text()
+    assert dialog.import_button.text() == "Import 2 Contacts"
+    box = dialog.policy_box
+    box.setFocus()
+    box.setCurrentIndex(box.findData("skip"))
+    qtbot.waitUntil(lambda: dialog.import_button.text() == "Import 1 Contact", timeout=10000)
+    assert "will be skipped" in dialog.summary.text()
+    box.setCurrentIndex(box.findData("update"))
+    qtbot.waitUntil(lambda: "1 contact already in the file will be updated" in
+                    dialog.summary.text(), timeout=10000)
+    pictures.grab(dialog, "import_policy")
+    dialog.import_button.click()
+    qtbot.waitUntil(lambda: dialog.result() == QDialog.DialogCode.Accepted, timeout=10000)
+    assert dialog.report.updated == [people["Smith"]] and dialog.report.new == 1
+    assert get_contact(db, people["Smith"]).job_title == "Buyer"
+    assert people["Smith"] in dialog.changes.ids("contacts")

@@ -32,7 +32,7 @@ from sqlalchemy import delete, insert, select, update
 from sqlalchemy.orm import Session
 
 from crmdesk.core.changes import ADDED, CONTACTS, REMOVED, Changes
-from crmdesk.core.contacts.merge import union_children
+from crmdesk.core.contacts.merge import field_labels, union_children
 from crmdesk.core.contacts.records import (
     EDITABLE,
     AddressData,
@@ -369,6 +369,17 @@ def _put_back(session: Session, contact_id: int, before: dict[str, Any]) -> list
     if touched:
         search.refresh(session, [contact_id])
     return kept
+
+
+def label_of(name: str) -> str:
+    """A field named in Undone.edited_since, as the user reads it (a custom field's is
+    its label already)."""
+    labels = {**field_labels(), "birthday_year": _("Birthday"), "birthday_month": _("Birthday"),
+              "birthday_day": _("Birthday"), "notes": _("Notes"), "phones": _("Phones"),
+              "emails": _("E-mails"), "addresses": _("Addresses"), "links": _("Links"),
+              "dates": _("Important dates"), "relatives": _("Relatives"), "tags": _("Tags"),
+              "photo_mime": _("Photo")}
+    return labels.get(name, name)
 
 
 def added_changes(ids: Sequence[int]) -> Changes:

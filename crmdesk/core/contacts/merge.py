@@ -223,6 +223,7 @@ def plan_merge(session: Session, keep: int, other: int) -> MergePlan:
         ("links", _("Links")), ("dates", _("Important dates")),
         ("relatives", _("Relatives")), ("tags", _("Tags")))]
     kept += [f"{label}: {n}" for label, n in _children_counts(session, [keep, other]).items()]
+    kept = [k for k in kept if not k.endswith(": 0")]  # only what there is
     if a.notes.strip() or b.notes.strip():
         kept.append(_("Notes of both"))
     return MergePlan(keep, other, a.display_name, b.display_name, diffs, kept)

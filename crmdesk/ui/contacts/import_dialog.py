@@ -368,11 +368,23 @@ class ImportDialog(QDialog):
         font.setPointSizeF(font.pointSizeF() * 1.15)
         self.summary.setFont(font)
         layout.addWidget(self.summary)
+        policy_row = QHBoxLayout()
+        policy_label = QLabel(_("Contacts already in the file:"))
+        policy_row.addWidget(policy_label)
+        self.policy_box = QComboBox()
+        self.policy_box.setObjectName("import_policy")
+        for policy, text in _policies():
+            self.policy_box.addItem(text, policy)
+        policy_label.setBuddy(self.policy_box)
+        self.policy_box.currentIndexChanged.connect(self._policy_changed)
+        policy_row.addWidget(self.policy_box, 1)
+        layout.addLayout(policy_row)
         self.problem_list = QListWidget()
         self.problem_list.setObjectName("import_problems")
         layout.addWidget(self.problem_list, 1)
         note = QLabel(_("Importing backs the file up first, and brings everything in at once "
-                        "or nothing: Cancel leaves the file as it was."))
+                        "or nothing: Cancel leaves the file as it was. File > Undo Last "
+                        "Import takes it all back out."))
         note.setWordWrap(True)
         note.setEnabled(False)
         layout.addWidget(note)
@@ -394,8 +406,11 @@ class ImportDialog(QDialog):
             return
         db = self.db
 
+        policy = self.policy()
+
         def job(progress: Progress) -> ImportReport:
-            return import_prepared(db, prepared, dry_run=True, progress=progress.report)
+            return import_prepared(db, prepared, dry_run=True, progress=progress.report,
+                                   on_duplicate=policy)
 
         def done(report: ImportReport) -> None:
             self._show_check(prepared, report)
@@ -414,12 +429,7 @@ class ImportDialog(QDialog):
                           k=QLocale().toString(report.rows_with_problems))
              if report.problems else _("Nothing has a problem.")))
         if report.duplicates:
-            self.summary.setText(self.summary.text() + " " + ngettext(
-                "{m} looks like a contact already in the file (it is imported as a new one; "
-                "see below).",
-                "{m} look like contacts already in the file (they are imported as new ones; "
-                "see below).", len(report.duplicates)).format(
-                    m=QLocale().toString(len(report.duplicates))))
+            self.summary.setText(self.summary.text() + " " + _duplicates_said(report))
         self.problem_list.clear()
         for line, message in report.problems:
             self.problem_list.addItem(f"{where} {line}: {message}" if line else message)
@@ -427,22 +437,140 @@ class ImportDialog(QDialog):
             self.problem_list.addItem(f"{where} {line}: {message}")
         self.import_button.setText(ngettext("Import {n} Contact", "Import {n} Contacts",
                                             report.new).format(n=QLocale().toString(report.new)))
-        self.import_button.setEnabled(report.new > 0)
+        if report.updated and not report.new:
+            self.import_button.setText(ngettext(
+                "Update {n} Contact", "Update {n} Contacts", len(report.updated)).format(
+                    n=QLocale().toString(len(report.updated))))
+        self.import_button.setEnabled(report.new > 0 or bool(report.updated))
+
+    def policy(self) -> str:
+        """What becomes of a contact already in the file: skip, fill, update or create."""
+        return str(self.policy_box.currentData())
+
+    def _policy_changed(self) -> None:
+        """Another policy: the dry run again, so the counts are the ones it would give."""
+        if self.pages.currentIndex() == 1 and not self.operations.busy():
+            self.check()
 
     def run_import(self) -> None:
         prepared = self.prepare()
         db = self.db
+        policy = self.policy()
+        source = self.path.name
 
         def job(progress: Progress) -> ImportReport:
-            return import_prepared(db, prepared, progress=progress.report)
+            return import_prepared(db, prepared, progress=progress.report,
+                                   on_duplicate=policy, source=source)
 
         def done(report: ImportReport) -> None:
             self.report = report
-            self.changes = Changes.of(CONTACTS, report.ids, "added") | Changes.of(COMPANIES)
+            self.changes = (Changes.of(CONTACTS, report.ids, "added")
+                            | Changes.of(CONTACTS, report.updated) | Changes.of(COMPANIES))
             self.accept()
 
         self.operations.run(job, label=_("Importing contacts…"), on_success=done,
                             on_failure=lambda exc: errors.show_error(self, exc))
+
+
+def _policies() -> list[tuple[str, str]]:
+    return [("create", _("Import them as new contacts anyway")),
+            ("skip", _("Skip them")),
+            ("fill", _("Fill in the empty fields of the contact already there")),
+            ("update", _("Update the contact already there with the file's values"))]
+
+
+def _duplicates_said(report: ImportReport) -> str:
+    """What becomes of the records like contacts already in the file, as the policy says."""
+    m = QLocale().toString(len(report.duplicates))
+    n = len(report.duplicates)
+    if report.policy == "skip":
+        return ngettext("{m} looks like a contact already in the file and will be skipped (see "
+                        "below).", "{m} look like contacts already in the file and will be "
+                        "skipped (see below).", n).format(m=m)
+    if report.policy in ("fill", "update"):
+        k = QLocale().toString(len(report.updated))
+        said = (ngettext("{k} contact already in the file will be filled in",
+                         "{k} contacts already in the file will be filled in",
+                         len(report.updated)) if report.policy == "fill" else
+                ngettext("{k} contact already in the file will be updated",
+                         "{k} contacts already in the file will be updated",
+                         len(report.updated))).format(k=k)
+        if report.unchanged:
+            said += "; " + ngettext("{u} has nothing new", "{u} have nothing new",
+                                    report.unchanged).format(
+                                        u=QLocale().toString(report.unchanged))
+        return said + _(" (see below).")
+    return ngettext("{m} looks like a contact already in the file (it is imported as a new "
+                    "one; see below).",
+                    "{m} look like contacts already in the file (they are imported as new "
+                    "ones; see below).", n).format(m=m)
+
+
+def undo_last_import(window: Any) -> None:
+    """File > Undo Last Import…: the newest import not undone, named by its file, date
+    and counts, taken back after one confirmation (import_batches.undo_batch, on the
+    writer with progress); then what the user had edited since is said."""
+    from crmdesk.core.contacts.import_batches import label_of, last_batch, undo_batch
+    from crmdesk.ui.common import dialogs
+    from crmdesk.ui.contacts.table_model import local_datetime
+
+    if getattr(window.db, "readonly", False):
+        return
+    if window.operations.busy():
+        dialogs.still_busy(window)
+        return
+    with window.db.reading() as s:
+        last = last_batch(s)
+    title = _("Undo Last Import")
+    if last is None:
+        dialogs.inform(window, title, _("There is no import to undo in this file."))
+        return
+    when = local_datetime(last.started_at).strftime("%Y-%m-%d %H:%M")
+    parts = []
+    if last.added:
+        parts.append(ngettext("the {n} contact it added goes to the trash",
+                              "the {n} contacts it added go to the trash",
+                              last.added).format(n=QLocale().toString(last.added)))
+    if last.updated:
+        parts.append(ngettext("the {n} contact it updated gets its earlier values back",
+                              "the {n} contacts it updated get their earlier values back",
+                              last.updated).format(n=QLocale().toString(last.updated)))
+    if not dialogs.confirm(window, title,
+                           _("Undo the import of {file} on {when}?").format(
+                               file=last.source or "?", when=when),
+                           _("Undo Import"),
+                           informative=_("Of that import, {what}. A value you changed "
+                                         "yourself since is kept.").format(
+                                             what=_(" and ").join(parts)),
+                           destructive=True):
+        return
+    db, batch = window.db, last.id
+
+    def job(progress: Progress) -> Any:
+        with db.session() as s:
+            return undo_batch(s, batch, progress=progress.report)
+
+    def done(undone: Any) -> None:
+        window.broadcast(undone.changes)
+        window.statusBar().showMessage(_("Undid the import of {file}.").format(
+            file=undone.batch.source or "?"), 10000)
+        if undone.edited_since:
+            lines = []
+            for cid, name, kept in undone.edited_since[:20]:
+                lines.append(_("{name}: your changes to {fields} were kept.").format(
+                    name=name or cid, fields=", ".join(label_of(k) for k in kept)) if kept else
+                    _("{name}: edited after the import; it is in the trash with the "
+                      "rest (restore it from there).").format(name=name or cid))
+            if len(undone.edited_since) > 20:
+                lines.append(_("… and {n} more.").format(n=len(undone.edited_since) - 20))
+            dialogs.inform(window, title, ngettext(
+                "{n} contact was edited after the import.",
+                "{n} contacts were edited after the import.",
+                len(undone.edited_since)).format(n=len(undone.edited_since)),
+                informative="\n".join(lines))
+
+    window.operations.run(job, label=_("Undoing the import…"), on_success=done,
+                          on_failure=lambda exc: errors.show_error(window, exc))
 
 
 def import_file(parent: Any, path: str) -> ImportDialog | None:
