@@ -41,6 +41,8 @@ from crmdesk.ui.contacts.table_model import reader
 from crmdesk.ui.tasks.writes import write
 
 GroupId = Qt.ItemDataRole.UserRole + 1
+# The navigation column's width: room for a group's name and its count.
+NAV_WIDTH = 180
 # A bulk edit of more contacts than this runs as a job with progress and Cancel.
 BULK_AT_ONCE = 200
 # How long after a change the counts are read again (changes come in bursts).
@@ -81,7 +83,9 @@ class GroupsNav(QObject):
 
         self.widget = QWidget()
         self.widget.setObjectName("groups_panel")
-        # One column with the views' list above it: its width, its background.
+        # One column with the views' list above it: its width (a little wider, for
+        # the groups' names and counts), its background.
+        window.sidebar.setFixedWidth(max(window.sidebar.width(), NAV_WIDTH))
         self.widget.setFixedWidth(window.sidebar.width())
         self.widget.setAutoFillBackground(True)
         self.widget.setBackgroundRole(QPalette.ColorRole.Base)
@@ -215,7 +219,8 @@ class GroupsNav(QObject):
         for g in self._groups:
             item = QTreeWidgetItem([g.name, ""])
             item.setData(0, GroupId, g.id)
-            item.setToolTip(0, g.query or _("A static group: its contacts were added by hand."))
+            item.setToolTip(0, g.name + "\n" + (
+                g.query or _("A static group: its contacts were added by hand.")))
             item.setTextAlignment(1, Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
             self.tree.addTopLevelItem(item)
             if current is not None and g.id == current.id:
