@@ -148,6 +148,24 @@ def test_reorder_and_a_group_whose_lookup_broke(qtbot, window_alone, db, people)
     assert "Unknown field 'fleet_size'" in nav.tree.topLevelItem(1).toolTip(1)
 
 
+def test_a_group_deleted_elsewhere(qtbot, window_alone, db, people, names, dialogs):
+    with db.session() as s:
+        gone = groups.save_lookup_group(s, "Boston", "city:boston")
+    window = window_alone
+    nav = window.groups_nav
+    nav.reload()
+    wait_counted(qtbot, window, [("Boston", "2")])
+    nav.tree.setCurrentItem(nav.tree.topLevelItem(0))
+    with db.session() as s:  # another program (crmdesk groups delete) took it away
+        groups.delete_group(s, gone.id)
+    names.answers.append("Boston customers")
+    nav.rename()
+    assert dialogs.errors[-1][0] == "That group no longer exists."
+    assert nav_rows(window) == []  # shown as it is now
+    with db.reading() as s:
+        assert groups.list_groups(s) == []
+
+
 def test_tag_a_selection(qtbot, window_alone, names, db, people):
     window = window_alone
     window.search_box.setText("acme")

@@ -354,6 +354,7 @@ class GroupsNav(QObject):
             return write(self.window.db, action)
         except Exception as exc:  # noqa: BLE001 - every error is shown, none is lost
             errors.show_error(self.window, exc)
+            self.reload()  # a group deleted or renamed elsewhere meanwhile: as it is now
             return None
 
     def _changed(self, changes: Changes, message: str = "") -> None:
