@@ -293,3 +293,16 @@ def test_read_only_file_offers_no_group_writes(qtbot, make_window, db, people, t
         window.close()
     finally:
         readonly.close()
+
+
+def test_a_group_saved_by_crmdesk_groups_shows_up(qtbot, window_alone, db, people, capsys):
+    from crmdesk.cli.main import main
+
+    window = window_alone
+    assert main(["groups", "save", "Boston", "--lookup", "city:boston",
+                 "--db", str(db.path)]) == 0  # beside the window, as a script runs it
+    assert main(["tag", "--lookup", "group:Boston", "--add", "east", "--db",
+                 str(db.path)]) == 0
+    capsys.readouterr()
+    assert window.check_outside()
+    wait_counted(qtbot, window, [("Boston", "2")])
