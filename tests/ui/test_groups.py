@@ -65,6 +65,9 @@ def test_save_a_search_as_a_group_and_click_it(qtbot, window_alone, names, db, p
     # Elsewhere, then a click on the group: its contacts in the Contacts list.
     window.search_box.clear()
     window.show_view(window.companies)
+    window.search_box.setText("acme")  # a search of companies is no group of contacts
+    assert not nav.save_search_action.isEnabled()
+    window.search_box.clear()
     item = nav.tree.topLevelItem(0)
     nav.tree.itemClicked.emit(item, 0)
     assert window.current_view() is window.contacts

@@ -320,23 +320,28 @@ class GroupsNav(QObject):
         g = self.current_group()
         if g is not None and g.term not in text:
             self._select(None)  # the list no longer shows the group
+        else:
+            self.update_actions()
 
     # -- enabling ------------------------------------------------------------------------
     def _writable(self) -> bool:
         return not (getattr(self.window.db, "readonly", False)
                     or getattr(self.window, "_file_gone", False))
 
-    def _selection(self) -> list[int]:
+    def _contacts_shown(self) -> bool:
         window = self.window
-        if not window.views or window.current_view() is not window.contacts:
+        return bool(window.views) and window.current_view() is window.contacts
+
+    def _selection(self) -> list[int]:
+        if not self._contacts_shown():
             return []
-        return list(window.contacts.list.selected_ids())
+        return list(self.window.contacts.list.selected_ids())
 
     def update_actions(self) -> None:
         writable = self._writable()
         g = self.current_group()
         selected = bool(self._selection())
-        self.save_search_action.setEnabled(writable and bool(
+        self.save_search_action.setEnabled(writable and self._contacts_shown() and bool(
             self.window.search_box.text().strip()))
         self.new_static_action.setEnabled(writable)
         self.add_to_menu.setEnabled(writable and selected)
@@ -371,6 +376,11 @@ class GroupsNav(QObject):
     def save_search(self) -> None:
         """Groups > Save Search as Group… (Ctrl+G): the search box's lookup, by name."""
         query = self.window.search_box.text().strip()
+        if not self._contacts_shown():
+            dialogs.inform(self.window, _("Save Search as Group"), _(
+                "Groups are of contacts: search in the Contacts view (Ctrl+1), then save "
+                "the search as a group."))
+            return
         if not query:
             dialogs.inform(self.window, _("Save Search as Group"), _(
                 "Type a lookup in the search box first (for example city:Kaunas "
