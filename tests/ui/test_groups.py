@@ -144,11 +144,18 @@ def test_reorder_and_a_group_whose_lookup_broke(qtbot, window_alone, db, people)
     qtbot.keyClick(window, Qt.Key.Key_Up,
                    Qt.KeyboardModifier.ControlModifier | Qt.KeyboardModifier.ShiftModifier)
     wait_counted(qtbot, window, [("Boston", "2"), ("Fleets", "0")])
+    # Dragged back down: the order the list shows is kept.
+    tree = nav.tree
+    tree.insertTopLevelItem(1, tree.takeTopLevelItem(0))
+    tree.dropped.emit()
+    wait_counted(qtbot, window, [("Fleets", "0"), ("Boston", "2")])
+    with db.reading() as s:
+        assert [g.name for g in groups.list_groups(s)] == ["Fleets", "Boston"]
     with db.session() as s:
         delete_field(s, field.id, confirmed_count=0)
     nav.recount()
-    wait_counted(qtbot, window, [("Boston", "2"), ("Fleets", "!")])
-    assert "Unknown field 'fleet_size'" in nav.tree.topLevelItem(1).toolTip(1)
+    wait_counted(qtbot, window, [("Fleets", "!"), ("Boston", "2")])
+    assert "Unknown field 'fleet_size'" in nav.tree.topLevelItem(0).toolTip(1)
 
 
 def test_a_group_deleted_elsewhere(qtbot, window_alone, db, people, names, dialogs):

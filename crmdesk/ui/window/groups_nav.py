@@ -61,6 +61,16 @@ def ask_tag(parent: QWidget, title: str, label: str, tags: list[str]) -> str | N
     return value if ok else None
 
 
+class _GroupTree(QTreeWidget):
+    """The groups' list; a group dragged to another place says so (``dropped``)."""
+
+    dropped = Signal()
+
+    def dropEvent(self, event: Any) -> None:  # noqa: N802 - Qt's name
+        super().dropEvent(event)
+        self.dropped.emit()
+
+
 class _Inbox(QObject):
     """The reader thread's counts, delivered on the GUI thread (queued)."""
 
@@ -97,7 +107,7 @@ class GroupsNav(QObject):
         title.setStyleSheet("QLabel#groups_title { color: #5f6368; font-weight: bold; "
                             "padding-left: 10px; }")
         layout.addWidget(title)
-        self.tree = QTreeWidget()
+        self.tree = _GroupTree()
         self.tree.setObjectName("groups_nav")
         self.tree.setColumnCount(2)
         self.tree.setHeaderHidden(True)
@@ -105,6 +115,9 @@ class GroupsNav(QObject):
         self.tree.setIndentation(0)
         self.tree.setFrameShape(QTreeWidget.Shape.NoFrame)
         self.tree.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
+        # Dragged up or down to reorder (Ctrl+Shift+Up/Down does it by keyboard).
+        self.tree.setDragDropMode(QAbstractItemView.DragDropMode.InternalMove)
+        self.tree.dropped.connect(self._dropped)
         self.tree.setTextElideMode(Qt.TextElideMode.ElideRight)
         header = self.tree.header()
         header.setStretchLastSection(False)
@@ -218,6 +231,8 @@ class GroupsNav(QObject):
         self.tree.clear()
         for g in self._groups:
             item = QTreeWidgetItem([g.name, ""])
+            # Between groups, never into one.
+            item.setFlags(item.flags() & ~Qt.ItemFlag.ItemIsDropEnabled)
             item.setData(0, GroupId, g.id)
             item.setToolTip(0, g.name + "\n" + (
                 g.query or _("A static group: its contacts were added by hand.")))
@@ -472,6 +487,16 @@ class GroupsNav(QObject):
         if changes is not None:
             self._changed(changes)
             self._select(g.id)
+
+    def _dropped(self) -> None:
+        """A group was dragged to another place: keep the order the list shows now."""
+        order = [self.tree.topLevelItem(i).data(0, GroupId)
+                 for i in range(self.tree.topLevelItemCount())]
+        moved = self.current_group()
+        changes = self._write(lambda s: groups.reorder_groups(s, order))
+        if changes is not None:
+            self._changed(changes)
+            self._select(moved.id if moved is not None else None)
 
     # -- tags and bulk edit for the selection ------------------------------------------
     def tag(self, *, add: bool) -> None:
