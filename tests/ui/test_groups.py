@@ -316,3 +316,17 @@ def test_a_group_saved_by_crmdesk_groups_shows_up(qtbot, window_alone, db, peopl
     capsys.readouterr()
     assert window.check_outside()
     wait_counted(qtbot, window, [("Boston", "2")])
+
+
+def test_another_file_shows_its_own_groups(qtbot, window_alone, db, people, tmp_path):
+    with db.session() as s:
+        groups.save_lookup_group(s, "Boston", "city:boston")
+    window = window_alone
+    window.groups_nav.reload()
+    wait_counted(qtbot, window, [("Boston", "2")])
+    first = db.path
+    assert window.switch_database(str(tmp_path / "other.crmdesk"), create=True)
+    wait_counted(qtbot, window, [])
+    assert window.groups_nav.empty_hint.isVisibleTo(window)
+    assert window.switch_database(str(first), create=False)
+    wait_counted(qtbot, window, [("Boston", "2")])

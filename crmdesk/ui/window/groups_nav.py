@@ -143,7 +143,6 @@ class GroupsNav(QObject):
         self.tree.addActions([self.rename_action, self.move_up_action, self.move_down_action,
                               self.remove_action, self.delete_action])
         window.search_box.textChanged.connect(self._search_edited)
-        window.database_changed.connect(self.reload)
 
     # -- actions and the menu ----------------------------------------------------------
     def _action(self, text: str, slot: Any, shortcut: str | None = None) -> QAction:
