@@ -144,3 +144,108 @@ def test_vcards_of_the_selection(qtbot, window_alone, dialogs, answer, tmp_path)
     qtbot.waitUntil(out.exists, timeout=5000)
     cards = list(vobject.readComponents(out.read_text(encoding="utf-8")))
     assert [c.fn.value for c in cards] == names(view)[:2]
+
+
+def test_the_search_shown_as_a_pdf_call_sheet(qtbot, window_alone, dialogs, answer, tmp_path):
+    import pdfplumber
+
+    window = window_alone
+    window.focus_search()
+    qtbot.keyClicks(window.search_box, "city:Vilnius")
+    view = window.contacts
+    qtbot.waitUntil(lambda: view.model.rowCount() == 2, timeout=5000)
+
+    def setup(dialog):
+        dialog.format_box.setCurrentIndex(dialog.format_box.findData("pdf"))
+        assert dialog.paper_box.isEnabled() and not dialog.encoding_box.isEnabled()
+        dialog.paper_box.setCurrentIndex(dialog.paper_box.findData("a4"))
+        _only(dialog, ["name", "city"])
+
+    answer(setup)
+    dialogs.files.append(str(tmp_path / "sheet"))
+    window.export_action.trigger()
+    out = tmp_path / "sheet.pdf"
+    qtbot.waitUntil(out.exists, timeout=10000)
+    with pdfplumber.open(out) as pdf:
+        page = pdf.pages[0]
+        assert page.width > page.height  # landscape
+        text = page.extract_text()
+    assert text.startswith("city:Vilnius")  # the lookup is the sheet's title
+    lines = text.splitlines()
+    assert lines[2].split() == ["Name", "City", "Result", "Notes"]
+    shown = names(view)
+    assert [n for n in shown if n in text] == shown
+    assert text.index(shown[0]) < text.index(shown[1])  # the list's order
+    qtbot.waitUntil(lambda: "Exported 2 contacts" in window.statusBar().currentMessage(),
+                    timeout=5000)
+
+
+def test_a_preset_saved_sorted_and_offered_next_time(qtbot, window_alone, dialogs, answer,
+                                                     tmp_path, monkeypatch):
+    from crmdesk.io.export_presets import export_presets, last_export_preset
+
+    window = window_alone
+    monkeypatch.setattr(export_dialog.ExportDialog, "ask_preset_name",
+                        lambda self: "  City  calls ")
+
+    def setup(dialog):
+        assert not dialog.preset_box.isHidden() and dialog.preset_box.currentData() == ""
+        _only(dialog, ["city", "name"])
+        dialog.sort_box.setCurrentIndex(dialog.sort_box.findData("city"))
+        dialog.descending_box.setChecked(True)
+        dialog.format_box.setCurrentIndex(dialog.format_box.findData("csv"))
+        dialog.separator_box.setCurrentIndex(dialog.separator_box.findData(";"))
+        dialog.save_preset_button.click()
+        assert dialog.preset_box.currentData() == "City calls"
+
+    answer(setup)
+    dialogs.files.append(str(tmp_path / "cities.csv"))
+    window.export_action.trigger()
+    out = tmp_path / "cities.csv"
+    qtbot.waitUntil(out.exists, timeout=5000)
+    rows = list(csv.reader(out.read_text(encoding="utf-8-sig").splitlines(), delimiter=";"))
+    assert rows[0] == ["City", "Name"]
+    cities = [r[0] for r in rows[1:]]
+    named = [c for c in cities if c]
+    assert len(set(named)) > 1
+    # sorted by city, the other way round; those without a city last
+    assert named == sorted(named, key=str.casefold, reverse=True)
+    assert cities == named + [""] * (len(cities) - len(named))
+    with window.db.reading() as s:
+        kept = export_presets(s)["City calls"]
+        assert (kept.columns, kept.sort, kept.descending, kept.delimiter) == (
+            ["city", "name"], "city", True, ";")
+        assert last_export_preset(s) == "City calls"
+
+    # the next time: the preset used last is offered, with its choices
+    shown = answer(accept=False)
+    window.export_action.trigger()
+    again = shown[0]
+    assert again.preset_box.currentData() == "City calls"
+    assert again.chosen_columns() == ["city", "name"]
+    assert again.sort_box.currentData() == "city" and again.descending_box.isChecked()
+    # choosing "none" and changing a column: the preset is no longer the last one
+    again.preset_box.setCurrentIndex(0)
+    _only(again, ["name"])
+    assert again.choice().preset == ""
+    with window.db.reading() as s:
+        assert last_export_preset(s) == ""
+
+
+def test_an_unusable_preset_name_is_said(qtbot, window_alone, ui_settings, monkeypatch):
+    from crmdesk.ui.common import errors
+
+    window = window_alone
+    with window.db.reading() as s:
+        from crmdesk.io.call_list import export_columns
+
+        columns = export_columns(s)
+    said = []
+    monkeypatch.setattr(errors, "show_error", lambda parent, exc: said.append(str(exc)))
+    monkeypatch.setattr(export_dialog.ExportDialog, "ask_preset_name", lambda self: "x" * 81)
+    dialog = export_dialog.ExportDialog(columns, shown=8, selected=0, country="",
+                                        settings=ui_settings, db=window.db)
+    qtbot.addWidget(dialog)
+    dialog.save_preset_button.click()
+    assert said and "needs a name of 1 to 80 characters" in said[0]
+    assert dialog.preset_box.count() == 1  # nothing kept
