@@ -51,6 +51,17 @@ def test_save_list_show_delete(people, tmp_path):
     ok("export", "--lookup", 'group:"Kaunas VIP"', "-o", str(target), "--db", people)
     with target.open(encoding="utf-8-sig", newline="") as f:
         assert len(list(csv.reader(f))) == 3  # the header and two contacts
+    target = tmp_path / "vip-group.csv"
+    ok("export", "--group", "kaunas vip", "-o", str(target), "--db", people)
+    with target.open(encoding="utf-8-sig", newline="") as f:
+        assert len(list(csv.reader(f))) == 3
+    both = crmdesk("export", "--group", "Kaunas VIP", "--lookup", "x", "-o",
+                   str(tmp_path / "x.csv"), "--db", people)
+    assert both.returncode == 1 and "not both" in both.stderr
+    nobody = crmdesk("export", "--group", "Nobody", "-o", str(tmp_path / "x.csv"),
+                     "--db", people)
+    assert nobody.returncode == 1 and "no group named 'Nobody'" in nobody.stderr
+    assert not (tmp_path / "x.csv").exists()
     assert "Ona Jonaitė" in ok("search", 'group:"Kaunas VIP"', "Ona", "--db", people)
     assert "Deleted the group 'Kaunas VIP'" in ok("groups", "delete", "KAUNAS VIP",
                                                   "--db", people)
