@@ -160,3 +160,14 @@ def test_the_file_is_whole_or_not_there(tmp_path):
         write_pdf(tmp_path / "no" / "such.pdf", plan)
     with pytest.raises(FileWriteError, match="is a folder"):
         write_pdf(tmp_path, plan)
+
+
+def test_characters_no_font_has_are_left_out_and_reported_never_boxes(tmp_path):
+    people = [("Jonas 🦄 Petraitis", PostalAddress("Laisvės al. 1", "Kaunas", "", "44001",
+                                                 "LT"))]
+    plan, out = make(tmp_path, people)
+    assert plan.labels[0].lines[0] == "Jonas Petraitis"
+    assert plan.unprintable == [("Jonas 🦄 Petraitis", "🦄")]
+    assert "  Jonas 🦄 Petraitis: 🦄" in plan.report()
+    with pdfplumber.open(out) as pdf:
+        assert "🦄" not in pdf.pages[0].extract_text()

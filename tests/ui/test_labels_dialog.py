@@ -231,3 +231,13 @@ def test_envelopes_with_the_return_address_kept_in_the_file(qtbot, db, ui_settin
                          selected=[], envelopes=True)
     assert again.sender.toPlainText().startswith("UAB Crmdesk")
     assert again.template().code == "C5"  # remembered
+
+
+def test_the_preview_page_by_page(qtbot, db, ui_settings, labels_window, contacts):
+    dialog = make(db, ui_settings, labels_window, contacts)
+    dialog.copies.setValue(10)  # 40 labels, 21 a sheet
+    dialog.refresh()
+    assert dialog.page_spin.maximum() == 2 and dialog.pages_label.text() == "of 2"
+    dialog.page_spin.setValue(2)
+    assert dialog.picture.page == 1
+    assert len(dialog.picture.plan.on_page(1)) == 40 - 21

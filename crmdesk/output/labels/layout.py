@@ -103,6 +103,8 @@ class LabelPlan:
     pages: int
     skipped: list[tuple[str, str]] = field(default_factory=list)  # (name, why)
     cut: list[str] = field(default_factory=list)  # names whose text did not all fit
+    # names, and the characters no shipped font has (left out, never drawn as boxes)
+    unprintable: list[tuple[str, str]] = field(default_factory=list)
 
     def on_page(self, page: int) -> list[Placed]:
         return [p for p in self.labels if p.page == page]
@@ -117,6 +119,9 @@ class LabelPlan:
             out.append(_("Text cut to fit its label (make the font smaller or choose "
                          "larger labels):"))
             out += [f"  {name}" for name in self.cut]
+        if self.unprintable:
+            out.append(_("Characters no font has, left out:"))
+            out += [f"  {name}: {chars}" for name, chars in self.unprintable]
         return out
 
 
@@ -282,13 +287,38 @@ def fit(lines: tuple[str, ...], width: float, height: float, measure: Measure, *
     return Fitted(tuple(out), size, cut)
 
 
+def printable(texts: list[LabelText], measure: Measure
+              ) -> tuple[list[LabelText], list[tuple[str, str]]]:
+    """``texts`` without the characters no shipped font has (an emoji, a rare
+    script): they would print as empty boxes. Which were left out, by name."""
+    out: list[LabelText] = []
+    missing: list[tuple[str, str]] = []
+    for text in texts:
+        if all(line.isascii() for line in text.lines):
+            out.append(text)
+            continue
+        gone = measure.fonts.missing("".join(text.lines))
+        if not gone:
+            out.append(text)
+            continue
+        if not missing or missing[-1][0] != text.name:
+            missing.append((text.name, gone))
+        lines = tuple(" ".join("".join(ch for ch in line if ch not in gone).split())
+                      for line in text.lines)
+        out.append(LabelText(tuple(s for s in lines if s), text.contact_ids, text.name))
+    return out, missing
+
+
 def plan_labels(template: Template, texts: list[LabelText], options: LabelOptions, *,
                 skipped: list[tuple[str, str]] | None = None, measure: Measure | None = None,
                 progress: Callable[[int, int], None] | None = None) -> LabelPlan:
     """Every label's page, box and text. ``progress(done, total)`` may raise to stop."""
     measure = measure or Measure()
+    texts, missing = printable(texts, measure)
     if template.kind == ENVELOPE:
-        return _plan_envelopes(template, texts, options, skipped or [], measure)
+        plan = _plan_envelopes(template, texts, options, skipped or [], measure)
+        plan.unprintable = missing
+        return plan
     slots = template.slots()
     per_sheet = len(slots)
     start = template.slot_at(options.start_row, options.start_column)
@@ -319,7 +349,7 @@ def plan_labels(template: Template, texts: list[LabelText], options: LabelOption
         if progress is not None and i % 500 == 499:
             progress(i + 1, total)
     pages = (start + len(texts) + per_sheet - 1) // per_sheet if texts else 1
-    return LabelPlan(template, options, placed, pages, list(skipped or []), cut)
+    return LabelPlan(template, options, placed, pages, list(skipped or []), cut, missing)
 
 
 def _plan_envelopes(template: Template, texts: list[LabelText], options: LabelOptions,

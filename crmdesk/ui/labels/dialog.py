@@ -86,11 +86,13 @@ class SheetPicture(QWidget):
         super().__init__(parent)
         self.setObjectName("label_preview")
         self.plan: LabelPlan | None = None
+        self.page = 0
         self.setMinimumSize(QSize(300, 380))
         self.setCursor(Qt.CursorShape.PointingHandCursor)
 
-    def set_plan(self, plan: LabelPlan | None) -> None:
+    def set_plan(self, plan: LabelPlan | None, page: int = 0) -> None:
         self.plan = plan
+        self.page = min(page, plan.pages - 1) if plan is not None else 0
         self.update()
 
     def _page_rect(self) -> tuple[QRectF, float]:
@@ -114,13 +116,13 @@ class SheetPicture(QWidget):
         painter.fillRect(page, QColor(255, 255, 255))
         painter.translate(page.topLeft())
         painter.scale(scale, scale)
-        paint_page(painter, self.plan, 0, outlines=True, shade_used=True)
+        paint_page(painter, self.plan, self.page, outlines=True, shade_used=True)
         painter.end()
 
     def slot_at(self, point: QPointF) -> tuple[int, int] | None:
         """The (row, column) of the label under ``point``, if any."""
-        if self.plan is None or self.plan.template.kind == ENVELOPE:
-            return None
+        if self.plan is None or self.plan.template.kind == ENVELOPE or self.page:
+            return None  # the start is picked on the first sheet
         page, scale = self._page_rect()
         t = self.plan.template
         x = (point.x() - page.left()) / scale / MM - self.plan.options.offset_x
@@ -366,6 +368,18 @@ class LabelsDialog(QDialog):
         self.picture = SheetPicture()
         self.picture.start_picked.connect(self.pick_start)
         right.addWidget(self.picture, 1)
+        pages = QHBoxLayout()
+        self.page_spin = QSpinBox()
+        self.page_spin.setObjectName("preview_page")
+        self.page_spin.setRange(1, 1)
+        self.page_spin.valueChanged.connect(
+            lambda n: self.picture.set_plan(self.picture.plan, n - 1))
+        self.pages_label = QLabel()
+        pages.addWidget(QLabel(_("Page")))
+        pages.addWidget(self.page_spin)
+        pages.addWidget(self.pages_label)
+        pages.addStretch()
+        right.addLayout(pages)
         self.summary = QLabel()
         self.summary.setObjectName("label_summary")
         self.summary.setWordWrap(True)
@@ -504,7 +518,14 @@ class LabelsDialog(QDialog):
         except GeometryError as exc:
             self.summary.setText(str(exc))
             return
-        self.picture.set_plan(plan)
+        self.page_spin.blockSignals(True)
+        self.page_spin.setRange(1, plan.pages)
+        self.page_spin.blockSignals(False)
+        self.picture.set_plan(plan, self.page_spin.value() - 1)
+        self.pages_label.setText(
+            _("of {n}").format(n=plan.pages) if count <= PREVIEW_CONTACTS
+            else _("of the first {n} (the first {m} contacts)").format(
+                n=plan.pages, m=PREVIEW_CONTACTS))
         loc = QLocale()
         text = [ngettext("{n} contact.", "{n} contacts.", count).format(n=loc.toString(count)),
                 template.summary() + "."]
