@@ -214,3 +214,25 @@ def test_a_failed_tag_leaves_nothing(db, people):
         raise Boom
     with db.reading() as s:
         assert find_ids(s, CONTACT, "tag:half", strict=True) == []
+
+
+@pytest.mark.parametrize("name", ['Ann\'s "best" (VIP)', "city:Kaunas", "Ž-ūkis\\2026",
+                                  "OR", "клиенты Москва"])
+def test_any_name_is_a_lookup_term(db, people, name):
+    with db.session() as s:
+        g = groups.create_static_group(s, name, [people["ruta"]])
+    with db.reading() as s:
+        assert g.term.startswith("group:")
+        assert find_ids(s, CONTACT, g.term, strict=True) == [people["ruta"]]
+        assert groups.member_ids(s, g.id) == [people["ruta"]]
+
+
+def test_has_group_is_being_in_a_static_group(db, people):
+    with db.session() as s:
+        groups.create_static_group(s, "A", [people["ona"]])
+        groups.create_static_group(s, "B", [people["ona"], people["ivan"]])
+    with db.reading() as s:
+        assert set(find_ids(s, CONTACT, "has:group", strict=True)) == {people["ona"],
+                                                                      people["ivan"]}
+        assert set(find_ids(s, CONTACT, "missing:group", strict=True)) == {
+            people["jonas"], people["ruta"]}
