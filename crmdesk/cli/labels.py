@@ -78,6 +78,9 @@ def add_common(p: argparse.ArgumentParser, *, envelopes: bool) -> None:
                    help=_("your own country (no country line for addresses there); by "
                           "default the file's phone country"))
     p.add_argument("--json", action="store_true", help=_("say what was written as JSON"))
+    p.add_argument("--calibration", action="store_true",
+                   help=_("write a calibration page instead: crosses 20 mm from the edges "
+                          "to print on plain paper and measure the printer's offset"))
     if envelopes:
         p.add_argument("--envelope", "--template", dest="template", default="DL",
                        metavar="CODE", help=_("#10, Monarch, DL (the default), C5, C6 or C4"))
@@ -170,6 +173,15 @@ def run(args: argparse.Namespace) -> int:
     if not args.output:
         raise CrmdeskError(_("Say where to write the PDF with -o OUT.pdf."))
     template = _template(args, kind)
+    if args.calibration:
+        from crmdesk.output.labels.pdf import write_calibration_pdf
+
+        dx, dy = _pair(args.offset, "--offset")
+        write_calibration_pdf(args.output, template, offset_x=dx, offset_y=dy)
+        print(_("Wrote a calibration page for {template} to {path}. Print it at 100 % on "
+                "plain paper and measure where the crosses land.").format(
+                    template=template.code, path=args.output))
+        return EXIT_OK
     if args.copies < 1 or args.copies > 1000:
         raise CrmdeskError(_("--copies is a number from 1 to 1000."))
     if not 4 <= args.font_size <= 72:

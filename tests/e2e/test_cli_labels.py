@@ -164,3 +164,13 @@ def test_an_output_folder_that_is_not_there(path, tmp_path):
     done = crmdesk("labels", "--db", path, "--template", "5160", "-o",
                    str(tmp_path / "no" / "x.pdf"))
     assert done.returncode == 1 and "does not exist" in done.stderr
+
+
+def test_a_calibration_page(path, tmp_path):
+    out = tmp_path / "cal.pdf"
+    done = crmdesk("labels", "--template", "5160", "--calibration", "-o", str(out))
+    assert done.returncode == 0, done.stderr
+    assert "calibration page for Avery 5160" in done.stdout
+    with pdfplumber.open(out) as pdf:
+        assert pdf.pages[0].width == pytest.approx(612)
+        assert "Each cross should be 20 mm" in pdf.pages[0].extract_text()

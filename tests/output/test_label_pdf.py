@@ -171,3 +171,18 @@ def test_characters_no_font_has_are_left_out_and_reported_never_boxes(tmp_path):
     assert "  Jonas 🦄 Petraitis: 🦄" in plan.report()
     with pdfplumber.open(out) as pdf:
         assert "🦄" not in pdf.pages[0].extract_text()
+
+
+def test_a_calibration_page_has_its_crosses_20_mm_from_the_edges(tmp_path):
+    from crmdesk.output.labels.pdf import write_calibration_pdf
+
+    out = write_calibration_pdf(tmp_path / "cal.pdf", find("L7160"), offset_x=1.0)
+    mm = 72 / 25.4
+    with pdfplumber.open(out) as pdf:
+        page = pdf.pages[0]
+        long_lines = [ln for ln in page.lines if abs(ln["x1"] - ln["x0"]) > 15 * mm]
+        centres = sorted({(round((ln["x0"] + ln["x1"]) / 2 / mm, 1), round(ln["top"] / mm, 1))
+                          for ln in long_lines})
+        assert centres == [(21.0, 20.0), (21.0, 277.0), (106.0, 148.5), (191.0, 20.0),
+                           (191.0, 277.0)]  # 1 mm of offset to the right
+        assert "calibration" in page.extract_text()

@@ -241,3 +241,17 @@ def test_the_preview_page_by_page(qtbot, db, ui_settings, labels_window, contact
     dialog.page_spin.setValue(2)
     assert dialog.picture.page == 1
     assert len(dialog.picture.plan.on_page(1)) == 40 - 21
+
+
+def test_the_calibration_page_through_qt(qtbot, tmp_path):
+    from PySide6.QtPrintSupport import QPrinter
+
+    from crmdesk.ui.labels.dialog import print_calibration
+
+    printer = QPrinter(QPrinter.PrinterMode.HighResolution)
+    printer.setOutputFormat(QPrinter.OutputFormat.PdfFormat)
+    out = tmp_path / "cal.pdf"
+    printer.setOutputFileName(str(out))
+    print_calibration(printer, find("L7160"), 0.0, 0.0)
+    with pdfplumber.open(out) as pdf:
+        assert "Each cross should be 20 mm" in " ".join(pdf.pages[0].extract_text().split())

@@ -107,6 +107,69 @@ def render(c: Any, plan: LabelPlan, *, progress: Callable[[int, int], None] | No
             progress(done, total)
 
 
+CALIBRATION_INSET = 20.0  # mm from the paper's edges to the crosshairs
+
+
+def calibration_points(template: Template) -> list[tuple[float, float]]:
+    """Where the calibration crosses are, in mm from the paper's top-left."""
+    w, h, d = template.page_width, template.page_height, CALIBRATION_INSET
+    return [(d, d), (w - d, d), (d, h - d), (w - d, h - d), (w / 2, h / 2)]
+
+
+def draw_calibration(c: Any, template: Template, dx: float = 0.0, dy: float = 0.0) -> None:
+    """Crosshairs 20 mm in from each corner and at the centre, with millimetre
+    ticks, and how to read them: printed at 100 % on plain paper, a cross that
+    lands 1.5 mm right of where it should is an offset of -1.5 mm."""
+    page_h = template.page_height * MM
+    c.setStrokeGray(0)
+    c.setLineWidth(0.4)
+    for x_mm, y_mm in calibration_points(template):
+        x, y = x_mm * MM + dx, page_h - (y_mm * MM + dy)
+        c.line(x - 10 * MM, y, x + 10 * MM, y)
+        c.line(x, y - 10 * MM, x, y + 10 * MM)
+        c.circle(x, y, 1 * MM)
+        for mm in range(-8, 9):
+            tick = (1.5 if mm % 5 else 3.0) * MM
+            c.line(x + mm * MM, y - tick / 2, x + mm * MM, y + tick / 2)
+            c.line(x - tick / 2, y + mm * MM, x + tick / 2, y + mm * MM)
+    lines = [_("crmdesk printer calibration: {paper}").format(paper=template.code),
+             _("Print at 100 % (actual size). Each cross should be 20 mm from two edges."),
+             _("If a cross is to the right or lower, enter that many mm, negative, as the "
+               "offset;"),
+             _("if it is to the left or higher, enter them positive.")]
+    c.setFillGray(0)
+    c.setFont(REGULAR, 9)
+    top = page_h / 2 + 40 * MM - dy
+    for i, line in enumerate(lines):
+        c.drawString(CALIBRATION_INSET * MM + dx, top - i * 12.6, line)
+
+
+def write_calibration_pdf(path: str | os.PathLike[str], template: Template, *,
+                          offset_x: float = 0.0, offset_y: float = 0.0) -> Path:
+    """The calibration page (draw_calibration) on ``template``'s paper, atomically."""
+    from reportlab.pdfgen.canvas import Canvas
+
+    fonts()
+    target = Path(path)
+    tmp = target.with_name(f".{target.name}.{secrets.token_hex(4)}.part")
+    try:
+        with open(tmp, "xb") as stream:
+            c = Canvas(stream, pagesize=(template.page_width * MM, template.page_height * MM),
+                       initialFontName=REGULAR, initialFontSize=9)
+            c.setTitle(_("Printer calibration"))
+            draw_calibration(c, template, offset_x * MM, offset_y * MM)
+            c.showPage()
+            c.save()
+        os.replace(tmp, target)
+    except OSError as exc:
+        tmp.unlink(missing_ok=True)
+        raise _write_error(exc, target) from exc
+    except BaseException:
+        tmp.unlink(missing_ok=True)
+        raise
+    return target
+
+
 def write_pdf(path: str | os.PathLike[str], plan: LabelPlan, *, title: str = "",
               progress: Callable[[int, int], None] | None = None) -> Path:
     """Write ``plan`` to ``path`` (atomically); ``progress(done, total)`` may

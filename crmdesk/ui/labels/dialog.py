@@ -672,12 +672,17 @@ class LabelsDialog(QDialog):
         printer = self._printer(template)
         if printer is None:
             return
-        painter = QPainter(printer)
-        scale = printer.resolution() / 72
-        painter.scale(scale, scale)
-        paint_calibration(painter, template, self.offset_x.value() * MM,
-                          self.offset_y.value() * MM)
-        painter.end()
+        print_calibration(printer, template, self.offset_x.value(), self.offset_y.value())
+
+
+def print_calibration(printer: Any, template: Template, offset_x: float,
+                      offset_y: float) -> None:
+    """The calibration page on ``printer`` at 100 %: crosses 20 mm from the edges."""
+    painter = QPainter(printer)
+    scale = printer.resolution() / 72
+    painter.scale(scale, scale)
+    paint_calibration(painter, template, offset_x * MM, offset_y * MM)
+    painter.end()
 
 
 def print_plan(printer: Any, plan: LabelPlan) -> None:

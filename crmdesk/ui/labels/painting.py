@@ -21,6 +21,7 @@ from crmdesk.core.i18n import _
 from crmdesk.output.fonts import FONT_FILES, REGULAR, font_path
 from crmdesk.output.labels.geometry import ELLIPSE, ENVELOPE, MM, ROUND, Template
 from crmdesk.output.labels.layout import LabelPlan, Placed
+from crmdesk.output.labels.pdf import CALIBRATION_INSET, calibration_points
 
 _BASE = 100  # pixel size the text is drawn at, then scaled to its point size
 ASCENT = 0.93  # as the PDF: the first baseline this far (in em) below the line's top
@@ -113,18 +114,16 @@ def paint_calibration(painter: QPainter, template: Template, dx: float = 0.0,
     at the centre, each with a ruler in millimetres. Print it at 100 % on plain
     paper, measure how far a crosshair's centre is from 20 mm (right: +X, down:
     +Y), and enter that as the offset to take away (negative)."""
-    W, H = template.page_width * MM, template.page_height * MM  # noqa: N806
+    H = template.page_height * MM  # noqa: N806
     painter.save()
     pen = QPen(QColor(0, 0, 0))
     pen.setWidthF(0.4)
     painter.setPen(pen)
     font = label_font()
     painter.setFont(font)
-    inset = 20 * MM
-    points = [(inset, inset), (W - inset, inset), (inset, H - inset), (W - inset, H - inset),
-              (W / 2, H / 2)]
-    for x, y in points:
-        x, y = x + dx, y + dy
+    inset = CALIBRATION_INSET * MM
+    for x_mm, y_mm in calibration_points(template):
+        x, y = x_mm * MM + dx, y_mm * MM + dy
         painter.drawLine(QPointF(x - 10 * MM, y), QPointF(x + 10 * MM, y))
         painter.drawLine(QPointF(x, y - 10 * MM), QPointF(x, y + 10 * MM))
         painter.drawEllipse(QPointF(x, y), 1 * MM, 1 * MM)
