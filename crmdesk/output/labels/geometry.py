@@ -113,7 +113,8 @@ class Template:
     def summary(self) -> str:
         """One line for a list: size, count and paper."""
         if self.kind == ENVELOPE:
-            return _("{w:g} x {h:g} mm envelope").format(w=self.page_width, h=self.page_height)
+            return _("{w:g} x {h:g} mm envelope").format(w=round(self.page_width, 1),
+                                                         h=round(self.page_height, 1))
         return _("{w:g} x {h:g} mm, {n} per sheet ({c} x {r}), {paper}").format(
             w=round(self.label_width, 1), h=round(self.label_height, 1), n=self.per_sheet,
             c=self.columns, r=self.rows, paper=self.paper)
