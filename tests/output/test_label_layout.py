@@ -229,3 +229,18 @@ def test_labels_from_a_lookup_in_its_order(db):
                              LabelOptions(home_country="LT", title=False))
     assert [lab.lines[0] for lab in p.labels] == ["Dr. N0 Test", "Dr. N2 Test"]
     assert untitled.labels[0].lines[0] == "N0 Test"
+
+
+def test_household_names_of_three_and_of_many():
+    def at_home(i, given, family):
+        return person(i, f"{given} {family}", street="Namų g. 1", postcode="01100",
+                      family=family, given=given)
+
+    three = [at_home(1, "Jonas", "Petraitis"), at_home(2, "Ona", "Petraitis"),
+             at_home(3, "Rūta", "Petraitis")]
+    assert plan(three, household=True).labels[0].lines[0] == \
+        "Jonas, Ona and Rūta Petraitis"
+    many = [*three, at_home(4, "Other", "Kazlauskas")]
+    only = plan(many, household=True).labels
+    assert len(only) == 1 and only[0].lines[0] == "Jonas Petraitis and family"
+    assert only[0].contact_ids == (1, 2, 3, 4)

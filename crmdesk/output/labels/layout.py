@@ -145,20 +145,28 @@ class Measure:
         return width
 
 
+def _and(names: list[str]) -> str:
+    """"Jonas and Ona", "Jonas, Ona and Rūta"."""
+    if len(names) == 1:
+        return names[0]
+    return _("{names} and {last}").format(names=", ".join(names[:-1]), last=names[-1])
+
+
 def _household_name(people: list[Recipient]) -> str:
+    """One name for the people at one address: "Jonas and Ona Petraitis" (one
+    family name), "Jonas Petraitis and Rūta Kazlauskienė", or the first and
+    family."""
     if len(people) == 1:
         return people[0].name
     families = {p.family_name.strip().casefold() for p in people}
     if len(families) == 1 and all(p.given_name.strip() for p in people) and len(people) <= 3:
         family = people[0].family_name.strip()
-        # "Jonas and Ona Petraitis", in the first one's name order
-        if people[0].name.strip().startswith(family):
-            return f"{family} " + _(" and ").join(p.given_name.strip() for p in people).strip()
-        givens = [p.given_name.strip() for p in people]
-        return _("{names} {family}").format(names=_(" and ").join(givens).strip(),
-                                            family=family)
+        givens = _and([p.given_name.strip() for p in people])
+        if people[0].name.strip().startswith(family):  # family first: 王 小明 and 小红
+            return f"{family} {givens}"
+        return _("{names} {family}").format(names=givens, family=family)
     if len(people) == 2:
-        return _("{one} and {other}").format(one=people[0].name, other=people[1].name)
+        return _and([people[0].name, people[1].name])
     return _("{one} and family").format(one=people[0].name)
 
 
