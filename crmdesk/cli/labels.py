@@ -168,7 +168,8 @@ def run(args: argparse.Namespace) -> int:
     )
 
     kind = ENVELOPE if args.envelopes else SHEET
-    if args.list_templates is not None:
+    if args.list_templates is not None or args.search is not None:
+        args.list_templates = args.list_templates or ""
         return list_templates(args, kind)
     if not args.output:
         raise CrmdeskError(_("Say where to write the PDF with -o OUT.pdf."))
