@@ -149,11 +149,17 @@ def test_a_click_on_the_picture_picks_the_start(qtbot, db, ui_settings, labels_w
     assert picture.slot_at(QPointF(1, 1)) is None  # off the sheet: nothing picked
 
 
-def test_a_custom_sheet_is_checked_as_it_is_typed(qtbot):
+def test_a_custom_sheet_is_checked_and_pictured_as_it_is_typed(qtbot, pictures):
     dialog = CustomSheetDialog()
     qtbot.addWidget(dialog)
+    dialog.show()
+    qtbot.waitExposed(dialog)
     ok = dialog.buttons.button(dialog.buttons.StandardButton.Ok)
     assert ok.isEnabled() and dialog.sheet().per_sheet == 24
+    assert dialog.picture.plan.template.per_sheet == 24
+    dialog.fields["columns"].setValue(2)
+    assert dialog.picture.plan.template.per_sheet == 16
+    pictures.grab(dialog, "custom-sheet")
     dialog.fields["columns"].setValue(4)
     assert not ok.isEnabled() and "past the sheet's width" in dialog.problem.text()
     dialog.fields["columns"].setValue(3)

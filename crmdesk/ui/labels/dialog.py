@@ -149,7 +149,13 @@ class CustomSheetDialog(QDialog):
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.setWindowTitle(_("Custom Sheet"))
-        form = QFormLayout(self)
+        outer = QHBoxLayout(self)
+        form = QFormLayout()
+        outer.addLayout(form)
+        self.picture = SheetPicture()  # the sheet as measured, as it is typed
+        self.picture.setObjectName("custom_sheet_picture")
+        self.picture.setMinimumSize(QSize(260, 340))
+        outer.addWidget(self.picture, 1)
         self.name = QLineEdit(_("My sheet"))
         form.addRow(_("Name:"), self.name)
         self.fields: dict[str, QDoubleSpinBox | QSpinBox] = {}
@@ -200,9 +206,12 @@ class CustomSheetDialog(QDialog):
                             radius=v["radius"], name=self.name.text())
 
     def _check(self) -> None:
+        from crmdesk.output.labels.layout import plan_labels
+
         try:
-            self.sheet()
+            sheet = self.sheet()
             self.problem.setText("")
+            self.picture.set_plan(plan_labels(sheet, [], LabelOptions()))
             ok = True
         except GeometryError as exc:
             self.problem.setText(str(exc))
