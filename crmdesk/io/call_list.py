@@ -439,50 +439,55 @@ def write_csv(path: str | os.PathLike[str], head: Sequence[str], rows: Iterable[
 
 def write_xlsx(path: str | os.PathLike[str], head: Sequence[str],
                rows: Iterable[Sequence[Any]], *, title: str = "") -> int:
-    """The rows as an XLSX workbook at ``path``; how many rows."""
-    from openpyxl import Workbook
-    from openpyxl.cell import WriteOnlyCell
-    from openpyxl.styles import Font
-    from openpyxl.utils import get_column_letter
+    """The rows as an XLSX workbook at ``path``; how many rows.
 
-    table = [list(row) for row in rows]
-    book = Workbook(write_only=True)
-    sheet = book.create_sheet(title=_sheet_title(title or _("Call list")))
+    Written with XlsxWriter, row by row in constant memory: twice as fast as
+    openpyxl's write-only mode for a 100,000-row list (bench/export_bench.py),
+    and every text is written as a string, so none can become a formula."""
+    import xlsxwriter
+
+    table = rows if isinstance(rows, list) else [list(r) for r in rows]
     widths = [len(h) for h in head]
-    for row in table:
+    for row in table[:5000]:  # sensible widths from the first rows
         for i, value in enumerate(row):
-            widths[i] = max(widths[i], min(60, len(_text(value))))
-    for i, width in enumerate(widths, 1):
-        sheet.column_dimensions[get_column_letter(i)].width = max(8, width + 2)
-    sheet.freeze_panes = "A2"
-    if head:
-        sheet.auto_filter.ref = f"A1:{get_column_letter(len(head))}{len(table) + 1}"
-    bold = Font(bold=True)
-    header = []
-    for h in head:
-        c = WriteOnlyCell(sheet, value=h)
-        c.font = bold
-        c.data_type = "s"
-        header.append(c)
-    sheet.append(header)
-    for row in table:
-        cells = []
-        for value in row:
-            if isinstance(value, str):
-                c = WriteOnlyCell(sheet, value=value)
-                c.data_type = "s"  # text, even "=HYPERLINK(...)": never a formula
-            elif isinstance(value, datetime):
-                c = WriteOnlyCell(sheet, value=value)
-                c.number_format = "yyyy-mm-dd hh:mm"
-            elif isinstance(value, date):
-                c = WriteOnlyCell(sheet, value=value)
-                c.number_format = "yyyy-mm-dd"
-            else:
-                c = WriteOnlyCell(sheet, value=value)
-            cells.append(c)
-        sheet.append(cells)
+            length = len(value) if isinstance(value, str) else len(_text(value))
+            if length > widths[i]:
+                widths[i] = min(60, length)
     with atomic_binary(path) as stream:
-        book.save(stream)
+        book = xlsxwriter.Workbook(stream, {
+            "constant_memory": True, "strings_to_formulas": False,
+            "strings_to_urls": False, "strings_to_numbers": False})
+        sheet = book.add_worksheet(_sheet_title(title or _("Call list")))
+        bold = book.add_format({"bold": True})
+        moment = book.add_format({"num_format": "yyyy-mm-dd hh:mm"})
+        day = book.add_format({"num_format": "yyyy-mm-dd"})
+        for i, width in enumerate(widths):
+            sheet.set_column(i, i, max(8, width + 2))
+        sheet.freeze_panes(1, 0)
+        if head:
+            sheet.autofilter(0, 0, len(table), len(head) - 1)
+        for c, h in enumerate(head):
+            sheet.write_string(0, c, h, bold)
+        string, number = sheet.write_string, sheet.write_number
+        for r, row in enumerate(table, 1):
+            for c, value in enumerate(row):
+                if isinstance(value, str):
+                    if value:
+                        string(r, c, value)  # text, even "=HYPERLINK(...)"
+                elif value is None:
+                    continue
+                elif isinstance(value, bool):
+                    sheet.write_boolean(r, c, value)
+                elif isinstance(value, datetime):
+                    sheet.write_datetime(r, c, value, moment)
+                elif isinstance(value, date):
+                    sheet.write_datetime(r, c, datetime(value.year, value.month, value.day),
+                                         day)
+                elif isinstance(value, Decimal | int | float):
+                    number(r, c, float(value))
+                else:
+                    string(r, c, str(value))
+        book.close()
     return len(table)
 
 

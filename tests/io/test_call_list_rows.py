@@ -78,3 +78,34 @@ def test_a_whole_table_read_is_the_same_as_by_ids(db, monkeypatch):
     assert whole == by_ids and len(whole) == 25
     assert seen[0] == (0, 25)
     assert by_ids[0][0].startswith("Given") and "; " in by_ids[0][3]
+
+
+def test_xlsx_hostile_values_stay_text(tmp_path):
+    from datetime import date, datetime
+    from decimal import Decimal
+
+    from openpyxl import load_workbook
+
+    from crmdesk.io.call_list import write_xlsx
+
+    hostile = ['=HYPERLINK("http://evil.example","click")', "+SUM(1,2)", "@cmd", "-2+3",
+               "+7 495 123-45-67", "=1+1", "http://example.com", "0123", "n" * 5000,
+               "שלום", "😀", ""]
+    rows = [[h, Decimal("12.5"), date(2026, 6, 1), datetime(2026, 11, 30, 9, 15), True, None]
+            for h in hostile]
+    out = tmp_path / "hostile.xlsx"
+    assert write_xlsx(out, ["Text", "Number", "Day", "Moment", "Flag", "Empty"], rows,
+                      title="Calls: [today]?") == len(hostile)
+    book = load_workbook(out)
+    sheet = book.active
+    assert sheet.title == "Calls   today"  # what Excel allows in a sheet name
+    assert sheet.freeze_panes == "A2" and sheet.auto_filter.ref == f"A1:F{len(hostile) + 1}"
+    for r, value in enumerate(hostile, 2):
+        cell = sheet.cell(r, 1)
+        assert cell.data_type != "f"
+        assert (cell.value or "") == value  # unchanged, and text
+        assert sheet.cell(r, 2).value == 12.5 and sheet.cell(r, 2).data_type == "n"
+        assert sheet.cell(r, 3).value == datetime(2026, 6, 1)
+        assert sheet.cell(r, 4).value == datetime(2026, 11, 30, 9, 15)
+        assert sheet.cell(r, 5).value is True
+    assert not any(c.data_type == "f" for row in sheet.iter_rows() for c in row)
