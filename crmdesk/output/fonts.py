@@ -18,6 +18,9 @@ from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
 
+from crmdesk.core.errors import CrmdeskError
+from crmdesk.core.i18n import _
+
 REGULAR, BOLD, CJK = "CrmdeskSans", "CrmdeskSans-Bold", "CrmdeskCJK"
 FONT_FILES = {REGULAR: "DejaVuSans.ttf", BOLD: "DejaVuSans-Bold.ttf", CJK: "wqy-microhei.ttc"}
 SHIPPED = Path(__file__).resolve().parents[2] / "resources" / "fonts"
@@ -25,7 +28,7 @@ SYSTEM = (Path("/usr/share/fonts/truetype/dejavu"), Path("/usr/share/fonts/truet
           Path("/usr/share/fonts/dejavu-sans-fonts"), Path("/usr/share/fonts/wqy-microhei"))
 
 
-class FontMissingError(RuntimeError):
+class FontMissingError(CrmdeskError):
     """A shipped font is not where it should be (a damaged installation)."""
 
 
@@ -34,8 +37,8 @@ def font_path(file: str) -> Path:
         path = folder / file
         if path.is_file():
             return path
-    raise FontMissingError(
-        f"The font {file} is missing from {SHIPPED}: reinstall crmdesk to print.")
+    raise FontMissingError(_("The font {file} is missing from {folder}: reinstall crmdesk "
+                             "to print.").format(file=file, folder=SHIPPED))
 
 
 @dataclass(frozen=True)

@@ -186,3 +186,13 @@ def test_a_calibration_page_has_its_crosses_20_mm_from_the_edges(tmp_path):
         assert centres == [(21.0, 20.0), (21.0, 277.0), (106.0, 148.5), (191.0, 20.0),
                            (191.0, 277.0)]  # 1 mm of offset to the right
         assert "calibration" in page.extract_text()
+
+
+def test_a_missing_font_is_a_plain_message(monkeypatch, tmp_path):
+    from crmdesk.core.errors import CrmdeskError
+    from crmdesk.output import fonts as fonts_module
+
+    monkeypatch.setattr(fonts_module, "SHIPPED", tmp_path)
+    monkeypatch.setattr(fonts_module, "SYSTEM", ())
+    with pytest.raises(CrmdeskError, match="DejaVuSans.ttf is missing.*reinstall"):
+        fonts_module.font_path("DejaVuSans.ttf")

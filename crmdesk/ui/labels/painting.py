@@ -18,7 +18,7 @@ from PySide6.QtCore import QPointF, QRectF, Qt
 from PySide6.QtGui import QColor, QFont, QFontDatabase, QPainter, QPen
 
 from crmdesk.core.i18n import _
-from crmdesk.output.fonts import FONT_FILES, REGULAR, font_path
+from crmdesk.output.fonts import FONT_FILES, REGULAR, FontMissingError, font_path
 from crmdesk.output.labels.geometry import ELLIPSE, ENVELOPE, MM, ROUND, Template
 from crmdesk.output.labels.layout import LabelPlan, Placed
 from crmdesk.output.labels.pdf import CALIBRATION_INSET, calibration_points
@@ -34,7 +34,7 @@ def families() -> tuple[str, ...]:
     for name in (REGULAR, "CrmdeskCJK"):
         try:
             path = font_path(FONT_FILES[name])
-        except RuntimeError:
+        except FontMissingError:
             continue
         font_id = QFontDatabase.addApplicationFont(str(path))
         if font_id >= 0:
