@@ -236,3 +236,15 @@ def test_has_group_is_being_in_a_static_group(db, people):
                                                                       people["ivan"]}
         assert set(find_ids(s, CONTACT, "missing:group", strict=True)) == {
             people["jonas"], people["ruta"]}
+
+
+def test_the_lookup_builder_offers_the_groups_in_the_navigations_order(db, people):
+    from crmdesk.core.lookup.builder import field_specs
+
+    with db.session() as s:
+        groups.save_lookup_group(s, "Vilnius", "city:Vilnius")
+        second = groups.create_static_group(s, "Kalėdų atvirukai").id
+        groups.move_group(s, second, -1)
+    with db.reading() as s:
+        group = {spec.key: spec for spec in field_specs(s, CONTACT)}["group"]
+    assert group.choices == ("Kalėdų atvirukai", "Vilnius")

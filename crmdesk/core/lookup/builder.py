@@ -56,7 +56,15 @@ from crmdesk.core.lookup.syntax import (
 )
 from crmdesk.core.lookup.syntax import to_text as node_text
 from crmdesk.core.storage.field_models import CONTACT
-from crmdesk.core.storage.models import INTERACTION_KIND, OUTCOME, SOURCE, STATUS, Choice, Tag
+from crmdesk.core.storage.models import (
+    INTERACTION_KIND,
+    OUTCOME,
+    SOURCE,
+    STATUS,
+    Choice,
+    ContactGroup,
+    Tag,
+)
 from crmdesk.core.text.folding import fold
 
 __all__ = ["ALL", "ANY", "ANYWHERE", "blank_out", "HAS", "MISSING", "NONE", "NOT_ALL", "FieldSpec",
@@ -345,6 +353,9 @@ def _builtin_choices(session: Session, key: str) -> tuple[str, ...]:
         return tuple(sorted(session.scalars(select(Tag.name)), key=fold))
     if key == "direction":
         return ("in", "out")
+    if key == "group":  # the navigation's groups, in its order
+        return tuple(session.scalars(select(ContactGroup.name)
+                                     .order_by(ContactGroup.position, ContactGroup.id)))
     kind = _LISTS.get(key)
     if kind is None:
         return ()
