@@ -13,6 +13,7 @@ score (0-100) and the reasons, in words.
 
 from __future__ import annotations
 
+import re
 from collections import defaultdict
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
@@ -174,19 +175,28 @@ def looks_like(session: Session, records: Iterable[ContactData], region: str = "
         if c.block:
             by_block[c.block].append(c)
     out: list[list[Match]] = []
+    # Parsing phone numbers is most of the cost of an import's check: only when some
+    # contact has one to meet, and each number once.
+    e164s: dict[str, str | None] = {}
     for i, data in enumerate(records):
         shown = data.name() or data.company
         probe = Candidate(-1 - i, shown, name_key(data.given_name, data.family_name,
                                                     data.middle_name, shown),
                           _family_key(data.family_name, shown), fold(data.company))
-        for em in data.emails:
-            normalized, _problem = normalize_email(em.address)
-            if normalized:
-                probe.emails.add(normalized)
-        for ph in data.phones:
-            e164 = ph.e164 or normalize_phone(ph.number, region)[0]
-            if e164:
-                probe.phones.add(e164)
+        if by_email:
+            for em in data.emails:
+                normalized = email_key(em.address)
+                if normalized:
+                    probe.emails.add(normalized)
+        if by_phone:
+            for ph in data.phones:
+                e164 = ph.e164
+                if e164 is None:
+                    if ph.number not in e164s:
+                        e164s[ph.number] = normalize_phone(ph.number, region)[0]
+                    e164 = e164s[ph.number]
+                if e164:
+                    probe.phones.add(e164)
         near: dict[int, Candidate] = {}
         for value in probe.emails:
             near.update((c.id, c) for c in by_email.get(value, ()))
@@ -201,6 +211,20 @@ def looks_like(session: Session, records: Iterable[ContactData], region: str = "
         found = [m for c in near.values() if (m := _compare(probe, c)) is not None]
         out.append(sorted(found, key=lambda m: (-m.score, m.second)))
     return out
+
+
+# A plain ASCII address (no quotes, no IDNA label): what normalize_email makes of it is
+# its lower case, valid or not (as bulk_rows._PLAIN_EMAIL), without the validator.
+_PLAIN_EMAIL = re.compile(
+    r"[A-Za-z0-9._%+-]+@(?!xn--)[A-Za-z0-9-]+(?:\.(?!xn--)[A-Za-z0-9-]+)+", re.IGNORECASE)
+
+
+def email_key(address: str) -> str:
+    """An e-mail address as compared (text.validation.normalize_email's result)."""
+    typed = address.strip()
+    if _PLAIN_EMAIL.fullmatch(typed):
+        return typed.lower()
+    return normalize_email(typed)[0]
 
 
 def _compare(probe: Candidate, other: Candidate) -> Match | None:

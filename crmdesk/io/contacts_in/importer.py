@@ -278,9 +278,11 @@ def _write(s: Any, prepared: Prepared, policy: str, source: str,
         if progress is not None:
             progress(handled + done, total)
 
+    # ahead: the next chunk is checked on a helper thread while SQLite fills the
+    # search index with this one (the records are a list: no session needed).
     result = add_contacts(s, [records[i] for i in added], skip_invalid=True,
                           keep_invalid=True, progress=step if progress else None,
-                          batch_id=batch)
+                          batch_id=batch, ahead=True)
     finish_batch(s, batch)
     return _Done(result, added, said, twins, updated, unchanged, skipped, refused, batch)
 
