@@ -330,3 +330,40 @@ def test_another_file_shows_its_own_groups(qtbot, window_alone, db, people, tmp_
     assert window.groups_nav.empty_hint.isVisibleTo(window)
     assert window.switch_database(str(first), create=False)
     wait_counted(qtbot, window, [("Boston", "2")])
+
+
+def test_the_selection_panel_offers_change_field_and_add_to_group(
+        qtbot, window_alone, db, people, dialogs, monkeypatch):
+    """With several contacts selected the panel's buttons do what the Groups menu does."""
+    window = window_alone
+    nav = window.groups_nav
+    with db.session() as s:
+        groups.create_static_group(s, "Christmas cards")
+    nav.reload()
+    wait_counted(qtbot, window, [("Christmas cards", "0")])
+    window.search_box.setText("acme")
+    window.apply_search()
+    qtbot.waitUntil(lambda: window.contacts.model.rowCount() == 2, timeout=5000)
+    window.contacts.list.selectAll()
+    panel = window.contacts.selection_panel
+    qtbot.waitUntil(lambda: window.contacts.detail.currentWidget() is panel, timeout=5000)
+    assert panel.change_field_button.isVisible() and panel.group_button.isVisible()
+    # Add to Group ▸ Christmas cards
+    assert panel.group_button.menu() is nav.add_to_menu
+    nav._fill_add_menu()  # what showing the button's menu does
+    [christmas] = [a for a in nav.add_to_menu.actions() if a.text() == "Christmas cards"]
+    christmas.trigger()
+    wait_counted(qtbot, window, [("Christmas cards", "2")])
+
+    def run(dialog):
+        dialog.set_field("department")
+        dialog.set_value("Purchasing")
+        dialog.ok_button.click()
+        return dialog.result()
+
+    monkeypatch.setattr(BulkEditDialog, "exec", run)
+    qtbot.mouseClick(panel.change_field_button, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: window.statusBar().currentMessage() == "Changed 2 contacts.",
+                    timeout=10000)
+    assert {get_contact(db, people[k]).department for k in ("Brown", "Smith")} == \
+        {"Purchasing"}

@@ -2,8 +2,10 @@
 
 With 151 contacts selected the form of one of them says nothing useful; this
 panel says how many are selected and offers what can be done with all of them:
-log an interaction, add or remove a tag, move them to the trash. It only asks
-(the tag's name) and signals; the view does the work on the writer thread.
+log an interaction, add or remove a tag, change one field, add them to a
+group, export them, move them to the trash. It only asks (the tag's name) and
+signals; the view (or the window's groups navigation) does the work on the
+writer thread.
 """
 
 from __future__ import annotations
@@ -13,6 +15,7 @@ from PySide6.QtWidgets import (
     QInputDialog,
     QLabel,
     QLineEdit,
+    QMenu,
     QPushButton,
     QVBoxLayout,
     QWidget,
@@ -27,6 +30,7 @@ class SelectionPanel(QWidget):
     untag_requested = Signal(str)
     trash_requested = Signal()
     export_requested = Signal()
+    change_field_requested = Signal()
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -50,6 +54,14 @@ class SelectionPanel(QWidget):
         self.untag_button = QPushButton(_("Remove Tag…"))
         self.untag_button.clicked.connect(lambda: self._ask_tag(self.untag_requested,
                                                                 _("Remove Tag")))
+        self.change_field_button = QPushButton(_("Change Field…"))
+        self.change_field_button.setToolTip(_("Set one field of every selected contact, "
+                                              "with a preview first (Ctrl+Shift+E)"))
+        self.change_field_button.clicked.connect(self.change_field_requested.emit)
+        # Add to Group ▸: its menu is the window's (the groups live in the navigation).
+        self.group_button = QPushButton(_("Add to Group"))
+        self.group_button.setToolTip(_("Add the selected contacts to a static group"))
+        self.group_button.hide()  # until the window gives it its menu
         self.export_button = QPushButton(_("Export Call List…"))
         self.export_button.setToolTip(_("The selected contacts as a CSV or Excel sheet"))
         self.export_button.clicked.connect(self.export_requested.emit)
@@ -63,16 +75,22 @@ class SelectionPanel(QWidget):
         layout.addWidget(hint)
         layout.addSpacing(8)
         for button in (self.log_button, self.tag_button, self.untag_button,
-                       self.export_button):
+                       self.change_field_button, self.group_button, self.export_button):
             layout.addWidget(button, 0, Qt.AlignmentFlag.AlignLeft)
         layout.addSpacing(16)
         layout.addWidget(self.trash_button, 0, Qt.AlignmentFlag.AlignLeft)
         layout.addStretch(1)
-        buttons = (self.log_button, self.tag_button, self.untag_button, self.export_button,
+        buttons = (self.log_button, self.tag_button, self.untag_button,
+                   self.change_field_button, self.group_button, self.export_button,
                    self.trash_button)
         width = max(b.sizeHint().width() for b in buttons)
         for button in buttons:
             button.setMinimumWidth(width + 24)
+
+    def set_group_menu(self, menu: QMenu) -> None:
+        """The window's "Add Selection to Group" menu, shown on the Add to Group button."""
+        self.group_button.setMenu(menu)
+        self.group_button.show()
 
     def set_count(self, n: int) -> None:
         self.count_label.setText(ngettext("{n} contact selected", "{n} contacts selected",

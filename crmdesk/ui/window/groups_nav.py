@@ -210,6 +210,10 @@ class GroupsNav(QObject):
                                   self.add_tag_action, self.remove_tag_action,
                                   self.change_field_action])
         contacts.list.selection_changed.connect(self.update_actions)
+        panel = getattr(contacts, "selection_panel", None)
+        if panel is not None:  # several selected: the same verbs as buttons
+            panel.change_field_requested.connect(self.change_field)
+            panel.set_group_menu(self.add_to_menu)
         self._fit_views_list()
         self.reload()
 
