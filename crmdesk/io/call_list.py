@@ -248,13 +248,24 @@ _CHILD: dict[str, tuple[Any, Any]] = {
 }
 
 
+@dataclass
+class _Read:
+    """What one read gave: each contact's own columns (a row, in ``own_keys``
+    order), the child tables' values by key, and the phones for dialling."""
+
+    own_keys: list[str]
+    own: dict[int, Any]
+    child: dict[str, dict[int, Any]]
+    numbers: dict[int, list[str]]
+
+
 def _read(session: Session, chunk: Sequence[int] | None, wanted: set[int],
-          keys: Sequence[str], dialler: Dialler | None
-          ) -> tuple[dict[int, dict[str, Any]], dict[int, list[str]]]:
+          keys: Sequence[str], dialler: Dialler | None) -> _Read:
     """The built-in values of ``keys`` for the contacts ``chunk`` (None: of the
-    whole table, kept for ``wanted``), and their phones for dialling."""
+    whole table, kept for ``wanted``), and their phones for dialling. Plain SQL
+    rows (the connection's, not the ORM's): nothing here needs objects."""
+    connection = session.connection()
     own_keys = [k for k in keys if k in _OWN]
-    values: dict[int, dict[str, Any]] = {}
     stmt = select(Contact.id, *[_OWN[k] for k in own_keys])
     if "company" in own_keys:
         stmt = stmt.outerjoin(Company, live_company())
@@ -264,21 +275,20 @@ def _read(session: Session, chunk: Sequence[int] | None, wanted: set[int],
         stmt = stmt.outerjoin(SOURCE_CHOICE, SOURCE_CHOICE.id == Contact.source_id)
     if chunk is not None:
         stmt = stmt.where(Contact.id.in_(chunk))
-    for r in session.execute(stmt):
-        if r[0] in wanted:
-            values[r[0]] = dict(zip(own_keys, r[1:], strict=True))
+    own = {r[0]: r for r in connection.execute(stmt) if r[0] in wanted}
+    child: dict[str, dict[int, Any]] = {}
     tables: dict[Any, list[str]] = {}
     for key in keys:
         if key in _CHILD:
             tables.setdefault(_CHILD[key][0], []).append(key)
     for model, child_keys in tables.items():
-        child = select(model.contact_id, *[_CHILD[k][1] for k in child_keys]).where(
+        query = select(model.contact_id, *[_CHILD[k][1] for k in child_keys]).where(
             model.is_primary.is_(True))
         if chunk is not None:
-            child = child.where(model.contact_id.in_(chunk))
-        for r in session.execute(child):
-            if r[0] in values:
-                values[r[0]].update(zip(child_keys, r[1:], strict=True))
+            query = query.where(model.contact_id.in_(chunk))
+        found = [r for r in connection.execute(query) if r[0] in own]
+        for i, key in enumerate(child_keys, 1):
+            child[key] = {r[0]: r[i] for r in found}
     numbers: dict[int, list[str]] = {}
     if dialler is not None:
         phones = select(Phone.contact_id, Phone.number, Phone.e164).where(
@@ -286,10 +296,32 @@ def _read(session: Session, chunk: Sequence[int] | None, wanted: set[int],
             Phone.contact_id, Phone.is_primary.desc(), Phone.position)
         if chunk is not None:
             phones = phones.where(Phone.contact_id.in_(chunk))
-        for cid, number, e164 in session.execute(phones):
-            if cid in wanted:
+        for cid, number, e164 in connection.execute(phones):
+            if cid in own:
                 numbers.setdefault(cid, []).append(dialler(number, e164))
-    return values, numbers
+    return _Read(own_keys, own, child, numbers)
+
+
+def _getter(key: str, read: _Read, extra: dict[int, dict[str, Any]]
+            ) -> Callable[[int, Any], Any]:
+    """How the column ``key`` of a contact is found in ``read``: (id, own row) -> value."""
+    if key == "phones":
+        numbers = read.numbers
+        return lambda cid, own: "; ".join(numbers.get(cid, ()))
+    if key == "phone":
+        numbers = read.numbers
+        return lambda cid, own: (numbers.get(cid) or [""])[0]
+    if key in ("last_contact", "last_attempt"):
+        at = read.own_keys.index(key) + 1
+        return lambda cid, own: _local(own[at])
+    if key in _OWN:
+        at = read.own_keys.index(key) + 1
+        return lambda cid, own: own[at] if own[at] is not None else ""
+    if key in _CHILD:
+        values = read.child.get(key, {})
+        return lambda cid, own: values.get(cid) if values.get(cid) is not None else ""
+    field_key = key[len(listing.CUSTOM_PREFIX):]
+    return lambda cid, own: _custom_value(extra.get(cid, {}).get(field_key))
 
 
 def contact_values(session: Session, ids: Sequence[int], keys: Sequence[str], *,
@@ -304,41 +336,27 @@ def contact_values(session: Session, ids: Sequence[int], keys: Sequence[str], *,
     keys = list(keys)
     dialler = Dialler(phones, get_setting(session, "phone_region")) \
         if "phones" in keys or "phone" in keys else None
-    custom = [k for k in keys if k.startswith(listing.CUSTOM_PREFIX)]
+    custom = [k[len(listing.CUSTOM_PREFIX):] for k in keys
+              if k.startswith(listing.CUSTOM_PREFIX)]
     total = len(ids)
     bulk = total >= _BULK
     if bulk:
         if progress is not None:
             progress(0, total)
-        values, numbers = _read(session, None, set(ids), keys, dialler)
+        read = _read(session, None, set(ids), keys, dialler)
     for start in range(0, total, _CHUNK):
         if progress is not None and (not bulk or start % (_CHUNK * 20) == 0):
             progress(start, total)
         chunk = list(ids[start:start + _CHUNK])
         if not bulk:
-            values, numbers = _read(session, chunk, set(chunk), keys, dialler)
-        extra = fields.get_values(session, fields.CONTACT, chunk,
-                                  [k[len(listing.CUSTOM_PREFIX):] for k in custom]) \
-            if custom else {}
+            read = _read(session, chunk, set(chunk), keys, dialler)
+        extra = fields.get_values(session, fields.CONTACT, chunk, custom) if custom else {}
+        getters = [_getter(key, read, extra) for key in keys]
+        own_rows = read.own
         for cid in chunk:
-            own = values.get(cid)
-            if own is None:
-                continue
-            row: list[Any] = []
-            for key in keys:
-                if key == "phones":
-                    row.append("; ".join(numbers.get(cid, [])))
-                elif key == "phone":
-                    row.append((numbers.get(cid) or [""])[0])
-                elif key in ("last_contact", "last_attempt"):
-                    row.append(_local(own.get(key)))
-                elif key in _OWN or key in _CHILD:
-                    value = own.get(key)
-                    row.append(value if value is not None else "")
-                else:
-                    row.append(_custom_value(extra.get(cid, {}).get(
-                        key[len(listing.CUSTOM_PREFIX):])))
-            yield row
+            own = own_rows.get(cid)
+            if own is not None:
+                yield [get(cid, own) for get in getters]
 
 
 @dataclass

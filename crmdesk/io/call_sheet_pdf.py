@@ -30,6 +30,7 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
+from crmdesk.core.errors import FileWriteError
 from crmdesk.core.i18n import _, ngettext
 from crmdesk.io.atomic import atomic_binary
 from crmdesk.io.call_list import CallList, cell_text
@@ -89,6 +90,10 @@ def fonts() -> Fonts:
     loaded = {}
     for name, file in FONT_FILES.items():
         path = FONT_DIR / file
+        if not path.is_file():
+            raise FileWriteError(_("The font {file} is missing from {folder}: reinstall "
+                                   "crmdesk to make call sheets.").format(file=file,
+                                                                           folder=FONT_DIR))
         font = TTFont(name, str(path), subfontIndex=0) if file.endswith(".ttc") \
             else TTFont(name, str(path))
         pdfmetrics.registerFont(font)
@@ -134,10 +139,10 @@ class SheetLayout:
 
     def __init__(self, sheet: CallList, *, title: str = "", paper: str = "",
                  day: date | None = None) -> None:
-        from reportlab.pdfbase.pdfmetrics import stringWidth
+        from reportlab.pdfbase.pdfmetrics import getFont
 
-        self._width_of = stringWidth
         self.fonts = fonts()
+        self._widths = {name: getFont(name).stringWidth for name in FONT_FILES}
         self._chars: dict[tuple[str, str], float] = {}
         self.sheet = sheet
         self.paper = paper if paper in PAPERS else paper_for()
@@ -170,9 +175,9 @@ class SheetLayout:
     def runs(self, text: str, font: str = REGULAR) -> list[tuple[str, str]]:
         """``text`` as (font, piece) runs: Chinese in the CJK font, the rest in
         ``font`` (a character neither has, an emoji, shows as a box)."""
-        if text.isascii():
-            return [(font, text)]
         regular, cjk = self.fonts.regular, self.fonts.cjk
+        if text.isascii() or regular.issuperset(text):
+            return [(font, text)]
         out: list[tuple[str, str]] = []
         current = font
         piece: list[str] = []
@@ -189,8 +194,8 @@ class SheetLayout:
 
     def measure(self, text: str, font: str = REGULAR, size: float = FONT_SIZE) -> float:
         if text.isascii():
-            return float(self._width_of(text, font, size))
-        return sum(float(self._width_of(piece, f, size)) for f, piece in self.runs(text, font))
+            return float(self._widths[font](text, size))
+        return sum(float(self._widths[f](piece, size)) for f, piece in self.runs(text, font))
 
     def _char(self, ch: str, font: str, size: float) -> float:
         key = (ch, font)
@@ -205,8 +210,9 @@ class SheetLayout:
         broken at spaces, a word longer than the column between its characters
         (Chinese has no spaces). Nothing is dropped."""
         room = width - 2 * PAD
-        if "\n" not in text and self.measure(text, font, size) <= room:
-            return [text]
+        if "\n" not in text and ((len(text) * size * 1.1 <= room and text.isascii())
+                                 or self.measure(text, font, size) <= room):
+            return [text]  # (no ASCII letter is wider than 1.1 em)
         out: list[str] = []
         for para in clean(text).split("\n"):
             if self.measure(para, font, size) <= room:
@@ -365,8 +371,9 @@ def write_pdf(path: str | os.PathLike[str], sheet: CallList, *, title: str = "",
         canvas.setSubject(layout.subtitle)
         canvas.setCreator("crmdesk")
         pages = 0
+        text = _Text(canvas)
         for page in layout.pages():
-            draw_page(canvas, layout, page)
+            draw_page(canvas, layout, page, text)
             canvas.showPage()
             pages += 1
             if progress is not None and page.blocks:
@@ -413,6 +420,12 @@ class _Text:
         self.escape, self.number = escapePDF, fp_str
         self.out: list[str] = ["BT"]
         self.current: tuple[str, float] | None = None
+        # the PDF strings of a piece of text: names, cities and companies repeat
+        self.pieces: dict[tuple[str, str], list[tuple[str, str]]] = {}
+
+    def begin(self) -> None:
+        self.out = ["BT"]
+        self.current = None
 
     def colour(self, grey: str) -> None:
         self.out.append(grey)
@@ -421,21 +434,29 @@ class _Text:
         out, number = self.out, self.number
         out.append(f"1 0 0 1 {number(x)} {number(y)} Tm")
         for font_name, piece in runs:
-            font = self.fonts[font_name]
-            for subset, data in font.splitString(piece, self.doc):
-                name = font.getSubsetInternalName(subset, self.doc)
+            strings = self.pieces.get((font_name, piece))
+            if strings is None:
+                font = self.fonts[font_name]
+                strings = [(font.getSubsetInternalName(subset, self.doc),
+                            f"({self.escape(data)}) Tj")
+                           for subset, data in font.splitString(piece, self.doc)]
+                if len(self.pieces) > 200_000:
+                    self.pieces.clear()
+                self.pieces[(font_name, piece)] = strings
+            for name, shown in strings:
                 if self.current != (name, size):
                     out.append(f"{name} {number(size)} Tf")
                     self.current = (name, size)
-                out.append(f"({self.escape(data)}) Tj")
+                out.append(shown)
 
     def close(self) -> None:
         self.out.append("ET")
         self.canvas.addLiteral("\n".join(self.out))
 
 
-def draw_page(c: Any, layout: SheetLayout, page: Page) -> None:
-    """One page of the sheet on a reportlab canvas ``c`` (origin bottom left)."""
+def draw_page(c: Any, layout: SheetLayout, page: Page, text: _Text | None = None) -> None:
+    """One page of the sheet on a reportlab canvas ``c`` (origin bottom left);
+    ``text``: the document's text writer (one is made if not given)."""
     h = layout.page_height
     left, right = MARGIN, layout.page_width - MARGIN
     top = layout.header_top
@@ -460,7 +481,8 @@ def draw_page(c: Any, layout: SheetLayout, page: Page) -> None:
         path.lineTo(x, h - bottom)
     c.drawPath(path, stroke=1, fill=0)
 
-    text = _Text(c)
+    text = text or _Text(c)
+    text.begin()
     text.colour("0 g")
     for i, line in enumerate(layout.title_lines):
         text.put(left, h - MARGIN - TITLE_SIZE - i * TITLE_LEADING,

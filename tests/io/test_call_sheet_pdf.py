@@ -196,3 +196,16 @@ def test_many_columns_still_fit(tmp_path):
     write_pdf(out, sheet(rows, keys, head))
     last = column_text(out, rows, 13, keys, head)
     assert last == "".join(squeezed(f"value {i}-13 with words") for i in range(20))
+
+
+def test_a_missing_font_is_said(tmp_path, monkeypatch):
+    from crmdesk.io import call_sheet_pdf
+
+    call_sheet_pdf.fonts.cache_clear()
+    monkeypatch.setattr(call_sheet_pdf, "FONT_DIR", tmp_path / "nowhere")
+    try:
+        with pytest.raises(FileWriteError, match="DejaVuSans.ttf is missing .*reinstall"):
+            write_pdf(tmp_path / "x.pdf", sheet([["Ona", "", "", ""]]))
+    finally:
+        call_sheet_pdf.fonts.cache_clear()
+    assert not (tmp_path / "x.pdf").exists()
