@@ -297,7 +297,7 @@ def _read(session: Session, chunk: Sequence[int] | None, wanted: set[int],
         if chunk is not None:
             phones = phones.where(Phone.contact_id.in_(chunk))
         for cid, number, e164 in connection.execute(phones):
-            if cid in own:
+            if cid is not None and cid in own:
                 numbers.setdefault(cid, []).append(dialler(number, e164))
     return _Read(own_keys, own, child, numbers)
 
