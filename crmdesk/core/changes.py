@@ -22,6 +22,7 @@ FIELDS = "fields"  # custom field definitions (the forms, columns and lookups fo
 LISTS = "lists"  # the drop-down lists: status, lead source, kinds, outcomes
 SETTINGS = "settings"  # file-wide settings: collation, phone country
 GROUPS = "groups"  # contact groups: saved lookups and static groups, their members
+ACTIVITIES = "activities"  # the calendar: planned calls, meetings, to-dos
 
 ADDED = "added"
 CHANGED = "changed"

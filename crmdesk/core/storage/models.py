@@ -454,3 +454,78 @@ Index("ix_contact_live_last_contact", Contact.deleted_at, Contact.last_contact_a
       Contact.sort_key)
 Index("ix_contact_live_last_attempt", Contact.deleted_at, Contact.last_attempt_at,
       Contact.sort_key)
+
+
+# -- Calendar: activities (schema 7) --------------------------------------------------
+
+ACTIVITY_KIND = "activity_kind"  # Call, Meeting, To-do ... (calendar)
+
+activity_contact = Table(
+    "activity_contact",
+    Base.metadata,
+    Column("activity_id", ForeignKey("activity.id", ondelete="CASCADE"), primary_key=True),
+    Column("contact_id", ForeignKey("contact.id", ondelete="CASCADE"), primary_key=True,
+           index=True),
+)
+
+
+class Activity(Base):
+    """Something planned: a call, a meeting, a to-do; once, or as a series.
+
+    Times are wall-clock times in the zone named by ``tz`` (``starts_at``,
+    ``ends_at``), so a weekly 9:00 meeting stays at 9:00 across a DST change
+    (activities/recurrence.py expands ``rrule`` there). ``starts_utc`` and
+    ``last_utc`` (the end of the last occurrence, NULL for a series without
+    end) are the same moments in naive UTC, for range queries. An occurrence
+    of a series that was moved, edited or cleared is an activity of its own
+    with ``parent_id`` and ``recurrence_at`` (RFC 5545's RECURRENCE-ID); a
+    deleted one is an ActivitySkip.
+    """
+
+    __tablename__ = "activity"
+    __table_args__ = (
+        CheckConstraint("priority BETWEEN 0 AND 2", name="priority"),
+        CheckConstraint("reminder_min IS NULL OR reminder_min >= 0", name="reminder"),
+        CheckConstraint("state IN ('open', 'done', 'not_done')", name="state"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    kind_id: Mapped[int | None] = mapped_column(
+        ForeignKey("choice.id", ondelete="SET NULL"), index=True)
+    title: Mapped[str] = mapped_column(String(500), default="")
+    starts_at: Mapped[datetime] = mapped_column(DateTime)  # wall time in ``tz``
+    ends_at: Mapped[datetime | None] = mapped_column(DateTime)  # wall time in ``tz``
+    all_day: Mapped[bool] = mapped_column(default=False)
+    tz: Mapped[str] = mapped_column(String(64), default="UTC")
+    starts_utc: Mapped[datetime] = mapped_column(DateTime, index=True)
+    last_utc: Mapped[datetime | None] = mapped_column(DateTime, index=True)
+    location: Mapped[str] = mapped_column(String(500), default="")
+    priority: Mapped[int] = mapped_column(Integer, default=1)  # 0 low, 1 normal, 2 high
+    company_id: Mapped[int | None] = mapped_column(
+        ForeignKey("company.id", ondelete="SET NULL"), index=True)
+    notes: Mapped[str] = mapped_column(Text, default="")
+    reminder_min: Mapped[int | None] = mapped_column(Integer)  # None: no reminder
+    # Reminders due at or before this (naive UTC) were seen; snoozed ones wait.
+    reminded_utc: Mapped[datetime | None] = mapped_column(DateTime)
+    snoozed_utc: Mapped[datetime | None] = mapped_column(DateTime)
+    rrule: Mapped[str] = mapped_column(Text, default="")  # RFC 5545, without "RRULE:"
+    parent_id: Mapped[int | None] = mapped_column(
+        ForeignKey("activity.id", ondelete="CASCADE"), index=True)
+    recurrence_at: Mapped[datetime | None] = mapped_column(DateTime)  # wall time
+    state: Mapped[str] = mapped_column(String(10), default="open")
+    result: Mapped[str] = mapped_column(String(200), default="")
+    cleared_utc: Mapped[datetime | None] = mapped_column(DateTime)
+    interaction_id: Mapped[int | None] = mapped_column(
+        ForeignKey("interaction.id", ondelete="SET NULL"))
+    created_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
+    updated_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
+
+
+class ActivitySkip(Base):
+    """A deleted occurrence of a series (RFC 5545's EXDATE), by its wall time."""
+
+    __tablename__ = "activity_skip"
+
+    activity_id: Mapped[int] = mapped_column(
+        ForeignKey("activity.id", ondelete="CASCADE"), primary_key=True)
+    occurrence_at: Mapped[datetime] = mapped_column(DateTime, primary_key=True)
