@@ -10,6 +10,12 @@ query per run, does not, and is measured too. Short prefixes are the hard
 case: "p" matches most of a 100,000-contact file, and all of it must still be
 ordered. Words come in every script the demo holds, and digits
 as one types a phone number.
+
+What the user sees first is measured apart (issue 23's rule): the window
+shows the first screenful (ui table_model.FIRST_ROWS) as soon as it is known
+and reads the rest, and so the count, after it, off the keystroke's path. For
+one and two letters that screenful comes from the texts in memory, stopped
+after 200 (lookup.query.quick_first_ids); longer words take the whole list.
 """
 
 from __future__ import annotations
@@ -21,10 +27,12 @@ from time import perf_counter
 from bench.common import Context, Section, ms, percentile, verdict
 from crmdesk.cli.search import find_ids
 from crmdesk.core.lookup import listing
+from crmdesk.core.lookup.query import quick_first_ids
 from crmdesk.core.search.short_fragments import remember_texts
 from crmdesk.core.storage.database import Database
 
 TARGET_P95_S = 0.030
+FIRST_ROWS = 200  # ui.contacts.table_model.FIRST_ROWS
 MAX_LENGTH = 6
 ROUNDS = 3
 WORDS = (
@@ -81,13 +89,18 @@ def run(ctx: Context) -> list[Section]:
         with db.reading() as s:
             listing.warm_text_memory(s)
         fill = perf_counter() - start
+        first_samples, first_hits, _first_slowest = _typed(db, _first_screenful)
         samples, hits, slowest = _typed(db, listing.contact_ids)
         with Database.open(ctx.path, readonly=True) as cli_db:
             cli_samples, cli_hits, _cli_slowest = _typed(
                 cli_db, lambda s, q: find_ids(s, q, trash=False, limit=None))
 
-    sec = _table("Search per keystroke in the window (listing.contact_ids, a session each)",
-                 samples, hits, target=True)
+    first = _table("Search per keystroke in the window, to the first screenful (what "
+                   "shows; the rest follows)", first_samples, first_hits, target=True)
+    first.notes.append(f"1-2 letters: quick_first_ids, stopped after {FIRST_ROWS}; "
+                       "3 or more: the whole list (listing.contact_ids)")
+    sec = _table("Search per keystroke in the window, the whole list (listing.contact_ids, "
+                 "a session each)", samples, hits, target=False)
     sec.notes.append("typed: " + ", ".join(WORDS) + f" (each prefix {ROUNDS} times)")
     sec.notes.append(f"texts for one- and two-letter words read once at start, in the "
                      f"background: {ms(fill)} ms")
@@ -102,4 +115,10 @@ def run(ctx: Context) -> list[Section]:
             worst.rows.append([repr(prefix), f"{count:,}", ms(elapsed)])
         if len(worst.rows) == 8:
             break
-    return [sec, cli, worst]
+    return [first, sec, cli, worst]
+
+
+def _first_screenful(session: object, prefix: str) -> list[int]:
+    """What the window shows first for ``prefix`` (its table model's first phase)."""
+    quick = quick_first_ids(session, prefix, limit=FIRST_ROWS)  # type: ignore[arg-type]
+    return quick if quick is not None else listing.contact_ids(session, prefix)  # type: ignore[arg-type]

@@ -118,3 +118,50 @@ def test_long_words_still_use_the_index():
     assert not short_search.applies(parse_terms("iv ivanov"))
     assert short_search.applies(parse_terms("iv an"))
     assert not short_search.applies([])
+
+
+@pytest.mark.parametrize("query", QUERIES)
+@pytest.mark.parametrize("descending", [False, True])
+@pytest.mark.parametrize("limit", [1, 7, 200])
+def test_the_first_screenful_is_the_whole_answers_first_rows(demo, monkeypatch, query,
+                                                             descending, limit):
+    """Stopped after ``limit``, chunk by chunk (chunks of 64 here, so that 600 contacts
+    take several), the answer is the whole list's beginning; fewer means all."""
+    from crmdesk.core.lookup.query import quick_first_ids
+
+    monkeypatch.setattr(short_search, "CHUNK", 64)
+    short_search.remember_texts(demo)
+    with demo.reading() as s:
+        whole = listing.contact_ids(s, query, descending=descending)
+        first = quick_first_ids(s, query, descending=descending, limit=limit)
+    if query == '"a b"':
+        assert first is None  # a phrase of two words: the index, not the memory
+        return
+    assert first == whole[:limit]
+
+
+@settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(st.lists(st.text(alphabet="aeiknorsuzžėąяовинк小明王3-+ ", min_size=1, max_size=2),
+                min_size=1, max_size=3), st.integers(1, 300), st.booleans())
+def test_any_first_screenful_agrees(demo, words, limit, descending):
+    from crmdesk.core.lookup.query import quick_first_ids
+
+    query = " ".join(words)
+    short_search.remember_texts(demo)
+    with demo.reading() as s:
+        whole = listing.contact_ids(s, query, descending=descending)
+        first = quick_first_ids(s, query, descending=descending, limit=limit)
+    if first is not None:
+        assert first == whole[:limit]
+
+
+def test_no_first_screenful_where_only_the_whole_list_knows(demo):
+    from crmdesk.core.lookup.query import quick_first_ids
+
+    short_search.remember_texts(demo)
+    with demo.reading() as s:
+        assert quick_first_ids(s, "ivanov", limit=10) is None  # the trigram index
+        assert quick_first_ids(s, "iv city:Vilnius", limit=10) is None  # a condition
+        assert quick_first_ids(s, "iv", sort="city", limit=10) is None  # another order
+        assert quick_first_ids(s, "iv", trash=True, limit=10) is None
+        assert quick_first_ids(s, "iv", limit=10) is not None

@@ -144,3 +144,42 @@ def test_rows_are_read_a_block_at_a_time_and_the_cache_is_bounded(db):
     assert model.block_queries == 5000 // BLOCK
     assert model.cached_rows() <= m.MAX_CACHED_ROWS
     assert model.data(QModelIndex()) is None
+
+
+def test_a_two_letter_search_shows_its_first_screenful_then_the_rest(qtbot, make_window, db):
+    """One or two letters: the first screenful comes from memory and stops; the rest of
+    the list, and so the count, follow (the status bar says "counting…" meanwhile)."""
+    from bulk import fill
+
+    from crmdesk.core.lookup import listing
+    from crmdesk.ui.contacts.table_model import FIRST_ROWS
+
+    fill(db, 3000)
+    window = make_window(db, stand_ins=True)
+    view = window.contacts
+    view.model.wait()
+    with db.reading() as s:
+        whole = listing.contact_ids(s, "an")
+    assert len(whole) > FIRST_ROWS
+    seen: list[tuple[int, bool, str]] = []
+    view.model.reloaded.connect(lambda: seen.append(
+        (view.model.rowCount(), view.model.complete, window.count_label.text())))
+    window.search_box.setText("an")
+    window.apply_search()
+    qtbot.waitUntil(lambda: view.model.complete and view.model.rowCount() == len(whole),
+                    timeout=5000)
+    from PySide6.QtCore import QLocale
+
+    num = QLocale().toString
+    assert seen[0] == (FIRST_ROWS, False, f"{FIRST_ROWS}+ of {num(3000)} contacts, counting…")
+    assert seen[-1] == (len(whole), True, f"{num(len(whole))} of {num(3000)} contacts")
+    assert view.model.ids() == whole
+    # A rarer pair of letters: all of it at once, complete, no "counting".
+    with db.reading() as s:
+        rare = next(q for q in ("yu", "zo", "lö", "ki", "qx")
+                    if 0 < len(listing.contact_ids(s, q)) < FIRST_ROWS)
+    seen.clear()
+    window.search_box.setText(rare)
+    window.apply_search()
+    qtbot.waitUntil(lambda: seen != [], timeout=5000)
+    assert seen[0][1] is True and "counting" not in seen[0][2]

@@ -49,7 +49,7 @@ from crmdesk.core.changes import KindChanges
 from crmdesk.core.i18n import _
 from crmdesk.core.lookup import listing
 from crmdesk.core.lookup.listing import COUNT, CUSTOM_NUMBER, DATETIME, DAY, ListColumn
-from crmdesk.core.lookup.query import search_terms
+from crmdesk.core.lookup.query import quick_first_ids, search_terms
 from crmdesk.core.search.found_in import Found, where_found
 from crmdesk.core.search.fulltext import Term
 from crmdesk.core.storage.database import Database
@@ -110,11 +110,14 @@ def _id_job(model: RecordTableModel, generation: int, params: tuple[str, str, bo
         with model.db.reading() as session:
             listing.prepare_sorting(session)
             first = model._first_ids(session, *params)
-            if first is not None and len(first) >= FIRST_ROWS:
-                _answer(inbox.loaded.emit, generation, first, None, False)
-                if generation != model._generation:
-                    return  # superseded meanwhile: the rest is not wanted
-            ids, total = model._load(session, *params)
+            if first is not None and len(first) < FIRST_ROWS:  # that was all of them
+                ids, total = first, model._total_if_stale(session)
+            else:
+                if first is not None:
+                    _answer(inbox.loaded.emit, generation, first, None, False)
+                    if generation != model._generation:
+                        return  # superseded meanwhile: the rest is not wanted
+                ids, total = model._load(session, *params)
     except BaseException as exc:  # noqa: BLE001 - handed to the GUI thread
         _answer(inbox.failed.emit, generation, exc)
     else:
@@ -212,13 +215,17 @@ class RecordTableModel(QAbstractTableModel):
 
     def _first_ids(self, session: Session, query: str, sort_key: str,
                    descending: bool) -> list[int] | None:
-        """The first FIRST_ROWS ids, when the whole list is slow to come (else None)."""
+        """The first FIRST_ROWS ids, when the whole list is slow to come (else None);
+        fewer than FIRST_ROWS when those are all."""
         return None
+
+    def _total_if_stale(self, session: Session) -> int | None:
+        return self._query_total(session) if self._total_stale else None
 
     def _load(self, session: Session, query: str, sort_key: str,
               descending: bool) -> tuple[list[int], int | None]:
         """The ids, and the total when rows may have come or gone (else None)."""
-        total = self._query_total(session) if self._total_stale else None
+        total = self._total_if_stale(session)
         return self._query_ids(session, query, sort_key, descending), total
 
     # -- the list ----------------------------------------------------------------
@@ -279,11 +286,11 @@ class RecordTableModel(QAbstractTableModel):
         params = (self._query, self._sort_key, self._descending)
         with self.db.reading() as session:
             first = self._first_ids(session, *params) if self._background else None
-            if first is not None and len(first) >= FIRST_ROWS:
-                ids, total = first, None
-            else:
+            if first is None:
                 ids, total = self._load(session, *params)
-        complete = ids is not first
+            else:
+                ids, total = first, self._total_if_stale(session)
+        complete = first is None or len(first) < FIRST_ROWS
         self._apply(ids, total, complete)
         if not complete:
             generation = self._generation
@@ -606,6 +613,13 @@ class ContactTableModel(RecordTableModel):
                    descending: bool) -> list[int]:
         return listing.contact_ids(session, query, sort_key, descending, self.trash)
 
+    def _first_ids(self, session: Session, query: str, sort_key: str,
+                   descending: bool) -> list[int] | None:
+        # One or two letters: the first screenful from the texts in memory, stopped
+        # there (the rest, and so the count, follow off the keystroke's path).
+        return quick_first_ids(session, query, sort=sort_key, descending=descending,
+                               trash=self.trash, limit=FIRST_ROWS)
+
     def _query_rows(self, session: Session, ids: Sequence[int],
                     keys: Sequence[str]) -> dict[int, tuple[Any, ...]]:
         name = self._locale.name()
@@ -626,6 +640,10 @@ class CompanyContactsModel(ContactTableModel):
                  **kwargs: Any) -> None:
         self.company_id: int | None = None
         super().__init__(db, keys or ["name", "job_title", "phone", "email"], **kwargs)
+
+    def _first_ids(self, session: Session, query: str, sort_key: str,
+                   descending: bool) -> list[int] | None:
+        return None  # a company's people: a short list, read whole
 
     def set_company(self, company_id: int | None) -> None:
         self.company_id = company_id

@@ -175,6 +175,11 @@ class ContactsView(ListFormView):
 
     def counts_text(self) -> str:
         model = self.model
+        if not model.complete:  # the first screenful shows; the rest is on its way
+            return ngettext("{shown}+ of {total} contact, counting…",
+                            "{shown}+ of {total} contacts, counting…",
+                            model.total).format(shown=_num(model.rowCount()),
+                                                total=_num(model.total))
         if model.query.strip():
             return ngettext("{shown} of {total} contact", "{shown} of {total} contacts",
                             model.total).format(shown=_num(model.rowCount()),
