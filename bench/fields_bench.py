@@ -318,7 +318,7 @@ def section(ctx: Any) -> list[Any]:
     if target.exists() and target.stat().st_mtime < ctx.path.stat().st_mtime:
         for suffix in ("", "-wal", "-shm", ".lock"):
             Path(str(target) + suffix).unlink(missing_ok=True)
-    rows = run(target, contacts=ctx.contacts, rounds=30, source=ctx.path)
+    rows = run(target, contacts=ctx.contacts, rounds=100, source=ctx.path)
     table = [[r["job"], f"{r['rows']:,}", f"{r['p50_ms']:.1f} / {r['p95_ms']:.1f} ms",
               f"p95 < {r['target_ms']:.0f} ms" if r["target_ms"] else "",
               "" if r["ok"] is None else ("PASS" if r["ok"] else "FAIL")] for r in rows]

@@ -37,6 +37,7 @@ from typing import Any
 
 from sqlalchemy import func, insert, select
 
+from bench.common import percentile
 from crmdesk.core.history import records as history
 from crmdesk.core.history.records import HistoryFilter, InteractionData
 from crmdesk.core.lists.choices import list_choices
@@ -68,7 +69,7 @@ FIRST_ROWS = 200
 FIRST_SCREENFUL_TARGET_MS = 200.0
 END = datetime(2026, 6, 15, 12, 0)  # the newest entry; the oldest three years before
 SPAN_S = 3 * 365 * 24 * 3600
-ROUNDS = 30
+ROUNDS = 100  # samples of each timed measure with a target
 BLOCK = 200
 
 SUBJECTS = ["Price list", "Follow-up", "Quote for 20 trucks", "Invoice 2026-114",
@@ -174,11 +175,6 @@ def _timed(db: Database, job: Callable[[Any], Any], *, write: bool = False) -> t
     return (time.perf_counter() - start) * 1000, result
 
 
-def _p(samples: list[float], pct: float) -> float:
-    ordered = sorted(samples)
-    return ordered[min(len(ordered) - 1, round(pct / 100 * (len(ordered) - 1)))]
-
-
 def _months(rng: random.Random, n: int) -> list[tuple[date, date]]:
     out = []
     for _i in range(n):
@@ -197,7 +193,7 @@ def measure(path: Path, rounds: int = ROUNDS) -> list[dict[str, Any]]:
 
     def record(name: str, samples: list[float], rows: int, target: float | None = None,
                ) -> None:
-        p95 = _p(samples, 95)
+        p95 = percentile(samples, 95)
         results.append({"name": name, "rows": rows, "p50_ms": statistics.median(samples),
                         "p95_ms": p95, "target_ms": target,
                         "ok": None if target is None else p95 < target})
@@ -266,7 +262,7 @@ def measure(path: Path, rounds: int = ROUNDS) -> list[dict[str, Any]]:
 
         for title, flt in (("everything", HistoryFilter()),
                            ("text 'invoice'", HistoryFilter(text="invoice"))):
-            timed = [_timed(db, first_screenful(flt)) for _r in range(10)]
+            timed = [_timed(db, first_screenful(flt)) for _r in range(ROUNDS)]
             record(f"History view, {title}: first screenful + its rows",
                    [t[0] for t in timed], len(timed[0][1]), FIRST_SCREENFUL_TARGET_MS)
         for key, descending in (("last_contact", False), ("last_contact", True)):
