@@ -32,7 +32,7 @@ from decimal import Decimal
 from typing import Any
 
 import phonenumbers
-from sqlalchemy import select
+from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from crmdesk.core.errors import FileWriteError
@@ -54,6 +54,7 @@ DELIMITERS = (",", ";", "\t")
 DEFAULT_COLUMNS = ["name", "company", "phones", "email", "city", "last_contact"]
 
 TEXT, NUMBER, DAY, MOMENT = "text", "number", "day", "moment"
+_RISKY = frozenset("=@\t\r+-")  # a first character safe_cell looks at
 _CHUNK = 500
 
 
@@ -159,7 +160,8 @@ class Dialler:
 
     def __init__(self, style: str, region: str) -> None:
         self.style, self.region = style, region
-        self._formats: dict[tuple[int, bool], list[tuple[Any, Any]]] = {}
+        self._formats: dict[tuple[int, bool], tuple[list[tuple[Any, Any]], int]] = {}
+        self._choices: dict[tuple[int, bool, int, str] | None, int] = {}
         self._templates: dict[tuple[int, bool, int, int], str | None] = {}
         self._codes: dict[str, tuple[int, tuple[str, ...], bool]] = {}
 
@@ -174,7 +176,9 @@ class Dialler:
                 return n, tuple(regions), national
         return 0, (), False
 
-    def _formats_of(self, cc: int, national: bool) -> list[tuple[Any, Any]]:
+    def _formats_of(self, cc: int, national: bool) -> tuple[list[tuple[Any, Any]], int]:
+        """The country's formats (leading digits, pattern), and how many first
+        digits decide which one a number takes (-1: it cannot be told from them)."""
         found = self._formats.get((cc, national))
         if found is None:
             from phonenumbers.phonemetadata import PhoneMetadata
@@ -184,8 +188,12 @@ class Dialler:
             chosen = [] if meta is None else (
                 meta.number_format if national or not meta.intl_number_format
                 else meta.intl_number_format)
-            found = [(re.compile(f.leading_digits_pattern[-1]) if f.leading_digits_pattern
-                      else None, re.compile(f.pattern)) for f in chosen]
+            leading = [str(f.leading_digits_pattern[-1]) if f.leading_digits_pattern else ""
+                       for f in chosen]
+            patterns = [str(f.pattern) for f in chosen]
+            compiled = [(re.compile(lead) if lead else None, re.compile(pattern))
+                        for lead, pattern in zip(leading, patterns, strict=True)]
+            found = (compiled, _deciding_digits([lead for lead in leading if lead], patterns))
             self._formats[(cc, national)] = found
         return found
 
@@ -200,11 +208,17 @@ class Dialler:
         if n == 0 or (national and len(regions) > 1):
             return dialling(number, e164, style=self.style, region=self.region)
         cc, nsn = int(digits[:n]), digits[n:]
-        index = -1
-        for i, (leading, pattern) in enumerate(self._formats_of(cc, national)):
-            if (leading is None or leading.match(nsn)) and pattern.fullmatch(nsn):
-                index = i
-                break
+        formats, prefix = self._formats_of(cc, national)
+        choice = (cc, national, len(nsn), nsn[:prefix]) if prefix >= 0 else None
+        index = self._choices.get(choice, -2) if choice is not None else -2
+        if index == -2:
+            index = -1
+            for i, (leading, pattern) in enumerate(formats):
+                if (leading is None or leading.match(nsn)) and pattern.fullmatch(nsn):
+                    index = i
+                    break
+            if choice is not None:
+                self._choices[choice] = index
         key = (cc, national, len(nsn), index)
         if key in self._templates:
             template = self._templates[key]
@@ -214,6 +228,27 @@ class Dialler:
         text = dialling(number, e164, style=self.style, region=self.region)
         self._templates[key] = _template(text, nsn)
         return text
+
+
+_DIGITS_ONLY = re.compile(r"[(){},0-9]*")
+
+
+def _deciding_digits(leading: list[str], patterns: list[str]) -> int:
+    """How many first digits of a number decide which format it takes, when its
+    length is known: the most the leading-digit patterns can read, if every
+    format's pattern is only groups of any digits ((\\d{3})(\\d{4}): a matter of
+    length); else -1."""
+    if not all(_DIGITS_ONLY.fullmatch(p.replace("\\d", "")) for p in patterns):
+        return -1
+    most = 0
+    for pattern in leading:
+        if "(?=" in pattern or "(?!" in pattern or "(?<" in pattern:
+            return -1  # it looks further than it reads
+        width = re._parser.parse(pattern).getwidth()[1]  # type: ignore[attr-defined]
+        if width > 12:
+            return -1
+        most = max(most, width)
+    return most
 
 
 def _template(text: str, nsn: str) -> str | None:
@@ -240,7 +275,10 @@ _OWN: dict[str, Any] = {
     "family_name": Contact.family_name, "company": Company.name,
     "job_title": Contact.job_title, "department": Contact.department,
     "status": STATUS_CHOICE.name, "source": SOURCE_CHOICE.name, "notes": Contact.notes,
-    "last_contact": Contact.last_contact_at, "last_attempt": Contact.last_attempt_at,
+    # the user's clock, by SQLite (the C library's localtime, as Python's own), as
+    # text: parsing 100,000 timestamps in SQLAlchemy's Python takes half a second
+    "last_contact": func.datetime(Contact.last_contact_at, "localtime"),
+    "last_attempt": func.datetime(Contact.last_attempt_at, "localtime"),
 }
 _CHILD: dict[str, tuple[Any, Any]] = {
     "email": (Email, Email.address), "city": (Address, Address.city),
@@ -275,7 +313,7 @@ def _read(session: Session, chunk: Sequence[int] | None, wanted: set[int],
         stmt = stmt.outerjoin(SOURCE_CHOICE, SOURCE_CHOICE.id == Contact.source_id)
     if chunk is not None:
         stmt = stmt.where(Contact.id.in_(chunk))
-    own = {r[0]: r for r in connection.execute(stmt) if r[0] in wanted}
+    own = {r[0]: r for r in connection.execute(stmt).all() if r[0] in wanted}
     child: dict[str, dict[int, Any]] = {}
     tables: dict[Any, list[str]] = {}
     for key in keys:
@@ -286,7 +324,7 @@ def _read(session: Session, chunk: Sequence[int] | None, wanted: set[int],
             model.is_primary.is_(True))
         if chunk is not None:
             query = query.where(model.contact_id.in_(chunk))
-        found = [r for r in connection.execute(query) if r[0] in own]
+        found = [r for r in connection.execute(query).all() if r[0] in own]
         for i, key in enumerate(child_keys, 1):
             child[key] = {r[0]: r[i] for r in found}
     numbers: dict[int, list[str]] = {}
@@ -296,7 +334,7 @@ def _read(session: Session, chunk: Sequence[int] | None, wanted: set[int],
             Phone.contact_id, Phone.is_primary.desc(), Phone.position)
         if chunk is not None:
             phones = phones.where(Phone.contact_id.in_(chunk))
-        for cid, number, e164 in connection.execute(phones):
+        for cid, number, e164 in connection.execute(phones).all():
             if cid is not None and cid in own:
                 numbers.setdefault(cid, []).append(dialler(number, e164))
     return _Read(own_keys, own, child, numbers)
@@ -313,7 +351,8 @@ def _getter(key: str, read: _Read, extra: dict[int, dict[str, Any]]
         return lambda cid, own: (numbers.get(cid) or [""])[0]
     if key in ("last_contact", "last_attempt"):
         at = read.own_keys.index(key) + 1
-        return lambda cid, own: _local(own[at])
+        moment = datetime.fromisoformat
+        return lambda cid, own: moment(own[at]) if own[at] else None
     if key in _OWN:
         at = read.own_keys.index(key) + 1
         return lambda cid, own: own[at] if own[at] is not None else ""
@@ -435,7 +474,8 @@ def write_csv(path: str | os.PathLike[str], head: Sequence[str], rows: Iterable[
             encoding=encoding, known=", ".join(ENCODINGS)))
     if delimiter not in DELIMITERS:
         raise FileWriteError(_("The separator must be a comma, a semicolon or a tab."))
-    table = [[safe_cell(_text(v)) for v in row] for row in rows]
+    table = [[v if v.__class__ is str and "\r" not in v and (not v or v[0] not in _RISKY)
+              else safe_cell(_text(v)) for v in row] for row in rows]
     if not encoding.startswith("utf-8"):
         for number, row in enumerate([list(head), *table]):
             for text in row:

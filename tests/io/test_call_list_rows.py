@@ -109,3 +109,33 @@ def test_xlsx_hostile_values_stay_text(tmp_path):
         assert sheet.cell(r, 4).value == datetime(2026, 11, 30, 9, 15)
         assert sheet.cell(r, 5).value is True
     assert not any(c.data_type == "f" for row in sheet.iter_rows() for c in row)
+
+
+
+def test_last_contact_as_the_clock_shows_it(db, monkeypatch):
+    """SQLite turns the stored UTC into the user's clock just as _local does."""
+    import time
+    from datetime import datetime
+
+    from crmdesk.core.storage.models import Contact
+    from crmdesk.io.call_list import _local
+
+    moments = [datetime(2026, 3, 29, h, m, 7, 5) for h in range(0, 3) for m in (0, 59)]
+    moments += [datetime(2026, 10, 25, h, m, 30) for h in range(0, 3) for m in (0, 1, 59)]
+    moments += [datetime(2026, 7, 1, 12, 0), None]
+    ids = [create_contact(db, ContactData(given_name=f"P{i}")) for i in range(len(moments))]
+    with db.session() as s:
+        for cid, moment in zip(ids, moments, strict=True):
+            s.get(Contact, cid).last_contact_at = moment
+    monkeypatch.setenv("TZ", "Europe/Vilnius")
+    time.tzset()
+    try:
+        with db.reading() as s:
+            for bulk in (10_000, 1):  # by ids, and the whole table
+                monkeypatch.setattr(call_list, "_BULK", bulk)
+                got = [r[0] for r in contact_values(s, ids, ["last_contact"])]
+                assert got == [_local(m) for m in moments]
+        assert got[-2] == datetime(2026, 7, 1, 15, 0)  # UTC+3 in summer
+    finally:
+        monkeypatch.delenv("TZ")
+        time.tzset()
