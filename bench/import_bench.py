@@ -24,6 +24,7 @@ import argparse
 import csv
 import io
 import json
+import os
 import random
 import resource
 import sqlite3
@@ -107,6 +108,13 @@ def _peak_mb() -> float:
     return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024  # KiB on Linux
 
 
+def _cpu() -> float:
+    """The process's CPU seconds so far (all its threads): less swayed than the wall
+    clock by other work on the machine."""
+    usage = resource.getrusage(resource.RUSAGE_SELF)
+    return usage.ru_utime + usage.ru_stime
+
+
 def _import(source: str, target: str) -> dict[str, Any]:
     from crmdesk.core.storage.database import Database
     from crmdesk.io.contacts_in.importer import (
@@ -121,6 +129,7 @@ def _import(source: str, target: str) -> dict[str, Any]:
 
     db = Database.open(target)
     base = _peak_mb()
+    cpu = _cpu()
     start = time.perf_counter()
     path = Path(source)
     data = read_file(path)
@@ -135,12 +144,13 @@ def _import(source: str, target: str) -> dict[str, Any]:
     done = time.perf_counter()
     db.close()
     return {"seconds": done - start, "read": read - start, "write": done - read,
-            "rows": report.new, "problems": len(report.problems), "peak_mb": _peak_mb(),
+            "cpu": _cpu() - cpu, "rows": report.new, "problems": len(report.problems), "peak_mb": _peak_mb(),
             "base_mb": base}
 
 
 def _floor(source: str, target: str) -> dict[str, Any]:
     base = _peak_mb()
+    cpu = _cpu()
     start = time.perf_counter()
     with open(source, encoding="utf-8", newline="") as f:
         rows = list(csv.reader(f))[1:]
@@ -160,8 +170,8 @@ def _floor(source: str, target: str) -> dict[str, Any]:
                     "country, notes) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)", rows)
     con.execute("COMMIT")
     con.close()
-    return {"seconds": time.perf_counter() - start, "rows": len(rows), "peak_mb": _peak_mb(),
-            "base_mb": base}
+    return {"seconds": time.perf_counter() - start, "cpu": _cpu() - cpu, "rows": len(rows),
+            "peak_mb": _peak_mb(), "base_mb": base}
 
 
 def _duplicates(target: str) -> dict[str, Any]:
@@ -170,12 +180,14 @@ def _duplicates(target: str) -> dict[str, Any]:
 
     db = Database.open(target, readonly=True)
     base = _peak_mb()
+    cpu = _cpu()
     start = time.perf_counter()
     with db.reading() as s:
         pairs = find_duplicates(s)
     seconds = time.perf_counter() - start
     db.close()
-    return {"seconds": seconds, "rows": len(pairs), "peak_mb": _peak_mb(), "base_mb": base}
+    return {"seconds": seconds, "cpu": _cpu() - cpu, "rows": len(pairs), "peak_mb": _peak_mb(),
+            "base_mb": base}
 
 
 def _child() -> None:
@@ -226,9 +238,14 @@ def run_section(rows: int, seed: int = 0) -> list[Section]:
          f"{twins['peak_mb']:.0f} MB",
          verdict(twins["seconds"] <= DUPLICATES_TARGET_S * scale)],
     ]
+    load = os.getloadavg()[0]
     notes = [f"import / floor = {ours['seconds'] / floor['seconds']:.1f}x "
              f"(reading and mapping the CSV {ours['read']:.1f} s, checking and writing "
              f"{ours['write']:.1f} s); vCards: reading {cards['read']:.1f} s",
+             f"CPU seconds (all threads): floor {floor['cpu']:.1f}, import {ours['cpu']:.1f}, "
+             f"vCards {cards['cpu']:.1f}, duplicates {twins['cpu']:.1f}; load average "
+             f"{load:.1f} on {os.cpu_count()} CPUs at the end (other work slows the wall "
+             "clock)",
              "peak: the process's peak resident memory (ru_maxrss), Python and the "
              f"modules included ({ours['base_mb']:.0f} MB before the import began)",
              f"files: {csv_path.name} {size(csv_path.stat().st_size)}, "

@@ -164,6 +164,8 @@ def looks_like(session: Session, records: Iterable[ContactData], region: str = "
     ``first`` is -1 - the record's place among ``records``. The file's contacts are
     indexed once (e-mail, phone, name block), so an import of thousands stays quick."""
     existing = list(_candidates(session).values())
+    if not existing:  # a new file: nobody to look like (and no keys to make)
+        return [[] for _record in records]
     by_email: dict[str, list[Candidate]] = defaultdict(list)
     by_phone: dict[str, list[Candidate]] = defaultdict(list)
     by_block: dict[str, list[Candidate]] = defaultdict(list)
