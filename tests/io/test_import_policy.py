@@ -144,3 +144,20 @@ def test_a_cancelled_import_leaves_no_batch(db):
 def test_an_unknown_policy_is_refused(db):
     with pytest.raises(CrmdeskError, match="skip, fill, update or create"):
         import_prepared(db, prepared("csv"), on_duplicate="merge")
+
+
+def test_an_update_that_cannot_be_saved_is_reported_and_changes_nothing(db, ona):
+    data = ("First Name,Last Name,E-mail Address,Job Title\n"
+            "Ona,Petraitienė,not an e-mail,Director\n").encode()
+    table = read_table(data, "csv")
+    report = import_prepared(db, prepare_table("csv", table,
+                                               suggest_mapping(table.header, table.rows)),
+                             on_duplicate="update", backup=False)
+    assert (report.new, report.updated, report.left_out) == (0, [], 1)
+    (line, message), = [p for p in report.problems if p[1].startswith("Contact")]
+    assert line == 2 and message.startswith(f"Contact {ona} was not changed: ")
+    assert "not a valid e-mail address" in message
+    after = get_contact(db, ona)
+    assert after.job_title == "Owner" and [e.address for e in after.emails] == ["ONA@example.lt"]
+    with db.reading() as s:  # the batch says it changed nothing
+        assert s.scalar(select(func.count()).select_from(ImportedContact)) == 0
