@@ -173,8 +173,8 @@ def test_bad_merges_are_refused(db, pair):
 
 
 def test_prefer_is_read_from_the_command_line():
-    assert parse_prefer(["other:company,other:birthday", "status"]) == {
-        "company", "birthday", "status"}
+    assert parse_prefer(["other:company,other:birthday", "status", "other:notes"]) == {
+        "company", "birthday", "status", "notes"}
     assert parse_prefer(["this:company"]) == set()
     with pytest.raises(CrmdeskError, match="Unknown field 'colour'"):
         parse_prefer(["other:colour"])

@@ -244,10 +244,10 @@ def parse_prefer(texts: Iterable[str]) -> set[str]:
                     continue
             else:
                 name = part
-            if name not in CHOICES and not name.startswith("custom:"):
+            if name not in CHOICES and name != "notes" and not name.startswith("custom:"):
                 raise CrmdeskError(_("Unknown field {name!r} to merge; choose from: "
                                      "{fields}, or custom:KEY.").format(
-                                         name=name, fields=", ".join(CHOICES)))
+                                         name=name, fields=", ".join([*CHOICES, "notes"])))
             out.add(name)
     return out
 
