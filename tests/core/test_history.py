@@ -331,6 +331,48 @@ def test_recompute_for_everyone_is_the_same_as_for_each(db, people):
     assert expected[2] == (None, utc(ago(days=3)))
 
 
+def test_recompute_for_everyone_with_progress_goes_a_range_at_a_time(db, people,
+                                                                      monkeypatch):
+    from crmdesk.core.history import last_contact
+
+    monkeypatch.setattr(last_contact, "EVERYONE_STEP", 2)
+    log(db, kind="Call", outcome="No answer", at=ago(days=3), contact_ids=people)
+    log(db, kind="E-mail", at=ago(days=2), contact_ids=people[:2])
+    expected = [last(db, c) for c in people]
+    reports: list[tuple[int, int]] = []
+    with db.session() as s:
+        s.execute(Contact.__table__.update().values(last_contact_at=None,
+                                                    last_attempt_at=None))
+        history.recompute_last(s, progress=lambda done, total: reports.append((done, total)))
+    assert [last(db, c) for c in people] == expected
+    n = len(people)
+    assert reports[0] == (0, n) and reports[-1] == (n, n)
+    assert [d for d, _t in reports] == sorted(d for d, _t in reports)
+
+
+def test_a_cancelled_reached_tick_changes_nothing(db, people, monkeypatch):
+    from crmdesk.core.history import last_contact
+
+    monkeypatch.setattr(last_contact, "EVERYONE_STEP", 1)
+    log(db, kind="Call", outcome="Left message", at=ago(days=4), contact_ids=people)
+    before = [last(db, c) for c in people]
+
+    class Stop(Exception):
+        pass
+
+    def cancel_halfway(done: int, total: int) -> None:
+        if done >= total // 2 and done:
+            raise Stop
+
+    with pytest.raises(Stop), db.session() as s:
+        left = choices.resolve_choice(s, OUTCOME, "Left message", create=False)
+        choices.set_reached(s, left, True, progress=cancel_halfway)
+    assert [last(db, c) for c in people] == before
+    with db.reading() as s:
+        left = choices.resolve_choice(s, OUTCOME, "Left message", create=False)
+        assert s.get(Choice, left).reached is False
+
+
 # -- the timeline --------------------------------------------------------------------------
 
 

@@ -90,3 +90,30 @@ def test_tools_lists_opens_each_list_and_refreshes_the_views(qtbot, db, people, 
              for i in range(window.history.filters.kind.count())]
     assert "Site visit" in kinds
     assert choice_lists.kind_title(OUTCOME) == "Outcomes"
+
+
+def test_a_reached_tick_runs_in_the_background_and_cancel_keeps_everything(
+        qtbot, db, people, dialogs, left_message):
+    """At 100,000 contacts re-deriving every last contact takes seconds: the tick runs
+    on the writer thread with a progress dialog, and Cancel leaves contacts and tick
+    as they were."""
+    import threading
+
+    from crmdesk.ui.tasks.worker import shared
+
+    before = last_contact(db, people["Smith"])
+    dialog = ChoiceListDialog(db, OUTCOME)
+    qtbot.addWidget(dialog)
+    hold = threading.Event()
+    shared("writer").submit(lambda: hold.wait(5))  # the tick's job waits behind this
+    entry_item(dialog, "Left message").setCheckState(REACHED_COLUMN, Qt.CheckState.Checked)
+    qtbot.waitUntil(lambda: dialog.operations.busy(), timeout=2000)
+    assert not dialog.tree.isEnabled()  # one tick at a time
+    dialog.operations.cancel_all()
+    hold.set()
+    qtbot.waitUntil(lambda: not dialog.operations.busy(), timeout=5000)
+    qtbot.waitUntil(lambda: dialog.tree.isEnabled(), timeout=2000)
+    assert last_contact(db, people["Smith"]) == before
+    assert entry_item(dialog, "Left message").checkState(REACHED_COLUMN) == \
+        Qt.CheckState.Unchecked  # shown as it is stored
+    assert dialogs.errors == []

@@ -15,7 +15,7 @@ than joining two choice rows to every interaction.
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from typing import Any
 
 from sqlalchemy import ColumnElement, and_, func, or_, select, update
@@ -60,18 +60,34 @@ def newest_at(condition: ColumnElement[bool]) -> Any:
     )
 
 
-def recompute_last(session: Session, contact_ids: Iterable[int] | None = None) -> None:
+# Contacts per UPDATE when every contact is recomputed with progress.
+EVERYONE_STEP = 5000
+
+
+def recompute_last(session: Session, contact_ids: Iterable[int] | None = None, *,
+                   progress: Callable[[int, int], None] | None = None) -> None:
     """Set last_contact_at and last_attempt_at from the history.
 
     ``None`` means every contact, as one UPDATE; otherwise the given contacts,
     a few hundred per statement. Runs in the caller's unit of work.
+    ``progress(done, total)``, for everyone: the UPDATE goes EVERYONE_STEP
+    contacts (a range of ids) at a time and reports after each; it may raise to
+    cancel (the caller's unit of work then rolls it all back).
     """
     reached, attempt = reach_conditions(session)
     stmt = update(Contact).values(last_contact_at=newest_at(reached),
                                   last_attempt_at=newest_at(attempt))
     stmt = stmt.execution_options(synchronize_session=False)
     if contact_ids is None:
-        session.execute(stmt)
+        if progress is None:
+            session.execute(stmt)
+            return
+        ids = list(session.scalars(select(Contact.id).order_by(Contact.id)))
+        progress(0, len(ids))
+        for start in range(0, len(ids), EVERYONE_STEP):
+            part = ids[start:start + EVERYONE_STEP]
+            session.execute(stmt.where(Contact.id.between(part[0], part[-1])))
+            progress(start + len(part), len(ids))
         return
     ids = sorted(set(contact_ids))
     for start in range(0, len(ids), CHUNK):

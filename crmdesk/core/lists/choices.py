@@ -8,6 +8,7 @@ flags, so changing one (set_reached) recomputes them for everyone.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 
 from sqlalchemy import func, select
@@ -107,11 +108,13 @@ def archive_choice(session: Session, choice_id: int, archived: bool = True) -> N
     choice.archived = archived
 
 
-def set_reached(session: Session, choice_id: int, reached: bool) -> bool:
+def set_reached(session: Session, choice_id: int, reached: bool, *,
+                progress: Callable[[int, int], None] | None = None) -> bool:
     """Say whether an interaction kind or outcome means the person was reached.
 
     Every contact's last contact and last attempt are derived from these flags,
-    so they are all recomputed (one UPDATE). Returns whether anything changed.
+    so they are all recomputed (one UPDATE, or a few thousand contacts at a time
+    with ``progress``: see recompute_last). Returns whether anything changed.
     """
     choice = session.get(Choice, choice_id)
     if choice is None:
@@ -124,7 +127,7 @@ def set_reached(session: Session, choice_id: int, reached: bool) -> bool:
     choice.reached = bool(reached)
     session.flush()
 
-    recompute_last(session)
+    recompute_last(session, progress=progress)
     return True
 
 

@@ -215,8 +215,10 @@ def find_ids(session: Session, entity: str, text: str = "", *, strict: bool,
                 and not has_conditions(tree)):
             terms = list(terms_of(tree))
             if short_search.applies(terms):  # words only, each under three letters
-                return memory.contact_ids(session, session.info["database"].generation,
-                                          terms, descending=descending, limit=limit)
+                found: list[int] = memory.contact_ids(
+                    session, session.info["database"].generation, terms,
+                    descending=descending, limit=limit)
+                return found
         lookup = _compiled(session, entity, text, tree, strict=strict, today=today)
         return _contact_ids(session, lookup, key, descending, trash, limit, within, today)
     if entity == COMPANY:
@@ -251,8 +253,9 @@ def quick_first_ids(session: Session, text: str, *, sort: str | None = None,
     terms = list(terms_of(tree))
     if not short_search.applies(terms):
         return None
-    return memory.contact_ids(session, session.info["database"].generation, terms,
-                              descending=descending, limit=limit)
+    first: list[int] = memory.contact_ids(session, session.info["database"].generation,
+                                          terms, descending=descending, limit=limit)
+    return first
 
 
 def _where(lookup: CompiledLookup) -> list[ColumnElement[bool]]:
