@@ -62,6 +62,7 @@ HEAD_FILL = (0.82, 0.86, 0.92)
 RULE = (0.6, 0.6, 0.6)
 _CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f\u2028\u2029]")
 _TOKENS = re.compile(r"\S+\s*|\s+")
+_PARTS = re.compile(r"[^@./-]+[@./-]*\s*|[@./-]+\s*")
 
 
 def paper_for(locale_name: str | None = None) -> str:
@@ -229,14 +230,28 @@ class SheetLayout:
                 if self.measure(token.rstrip(), font, size) <= room:
                     line = token
                     continue
+                # a word wider than the column: broken after @ . - / if that is
+                # enough (an e-mail address, a web address), else anywhere
                 used = 0.0
-                for ch in token:
-                    w = self._char(ch, font, size)
-                    if used + w > room and line:
+                for part in _PARTS.findall(token):
+                    width = self.measure(part.rstrip(), font, size)
+                    if used + width <= room:
+                        line += part
+                        used += self.measure(part, font, size)
+                        continue
+                    if line and width <= room:
                         out.append(line)
-                        line, used = "", 0.0
-                    line += ch
-                    used += w
+                        line, used = part, self.measure(part, font, size)
+                        continue
+                    for ch in part:
+                        w = self._char(ch, font, size)
+                        if used + w > room and line:
+                            out.append(line)
+                            line, used = "", 0.0
+                        if not line and ch.isspace():
+                            continue  # no line starts with the space it broke at
+                        line += ch
+                        used += w
             if line.strip() or not out:
                 out.append(line.rstrip())
         return out or [""]

@@ -209,3 +209,20 @@ def test_a_missing_font_is_said(tmp_path, monkeypatch):
     finally:
         call_sheet_pdf.fonts.cache_clear()
     assert not (tmp_path / "x.pdf").exists()
+
+
+def test_how_a_long_word_breaks():
+    layout = SheetLayout(sheet([["x", "", "", ""]]), paper=A4)
+    # an e-mail address after its @ and dots, not in the middle of a name
+    assert layout.wrap("allison.acosta@wallace-auto-parts.com", 80) == [
+        "allison.acosta@", "wallace-auto-", "parts.com"]
+    # no line starts with the space it broke at, and nothing is lost
+    lines = layout.wrap("a " + "b" * 80 + " c", 60)
+    assert lines[0] == "a" and lines[-1] == "c" and not any(x.startswith(" ") for x in lines)
+    assert "".join(lines[1:-1]) == "b" * 80
+    # Chinese between any two characters
+    lines = layout.wrap("王小明北京科技有限公司" * 2, 60)
+    assert len(lines) > 1 and "".join(lines) == "王小明北京科技有限公司" * 2
+    # each line fits its column
+    for text in ("x" * 300, "word " * 50, "王" * 40):
+        assert all(layout.measure(line) <= 60 - 6 for line in layout.wrap(text, 60))
