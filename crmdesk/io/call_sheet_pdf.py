@@ -386,7 +386,7 @@ def write_pdf(path: str | os.PathLike[str], sheet: CallList, *, title: str = "",
         canvas.setSubject(layout.subtitle)
         canvas.setCreator("crmdesk")
         pages = 0
-        text = _Text(canvas)
+        text = _Text(canvas, layout)
         for page in layout.pages():
             draw_page(canvas, layout, page, text)
             canvas.showPage()
@@ -425,17 +425,18 @@ class _Text:
     TextObject's bookkeeping per string, which is most of the time of a
     100,000-row sheet."""
 
-    def __init__(self, canvas: Any) -> None:
+    def __init__(self, canvas: Any, layout: SheetLayout) -> None:
         from reportlab.lib.rl_accel import escapePDF, fp_str
         from reportlab.pdfbase.pdfmetrics import getFont
 
         self.canvas = canvas
+        self.layout = layout
         self.doc = canvas._doc
         self.fonts = {name: getFont(name) for name in FONT_FILES}
         self.escape, self.number = escapePDF, fp_str
         self.out: list[str] = ["BT"]
         self.current: tuple[str, float] | None = None
-        # the PDF strings of a piece of text: names, cities and companies repeat
+        # the PDF strings of a line of text: cities, companies, headers repeat
         self.pieces: dict[tuple[str, str], list[tuple[str, str]]] = {}
 
     def begin(self) -> None:
@@ -445,24 +446,26 @@ class _Text:
     def colour(self, grey: str) -> None:
         self.out.append(grey)
 
-    def put(self, x: float, y: float, runs: list[tuple[str, str]], size: float) -> None:
-        out, number = self.out, self.number
-        out.append(f"1 0 0 1 {number(x)} {number(y)} Tm")
-        for font_name, piece in runs:
-            strings = self.pieces.get((font_name, piece))
-            if strings is None:
-                font = self.fonts[font_name]
-                strings = [(font.getSubsetInternalName(subset, self.doc),
-                            f"({self.escape(data)}) Tj")
-                           for subset, data in font.splitString(piece, self.doc)]
-                if len(self.pieces) > 200_000:
-                    self.pieces.clear()
-                self.pieces[(font_name, piece)] = strings
-            for name, shown in strings:
-                if self.current != (name, size):
-                    out.append(f"{name} {number(size)} Tf")
-                    self.current = (name, size)
-                out.append(shown)
+    def put(self, x: float, y: float, line: str, font: str, size: float) -> None:
+        """``line`` from (x, y), its runs in the fonts that have their characters."""
+        out = self.out
+        out.append(f"1 0 0 1 {x:.2f} {y:.2f} Tm")
+        strings = self.pieces.get((font, line))
+        if strings is None:
+            strings = []
+            for font_name, piece in self.layout.runs(line, font):
+                face = self.fonts[font_name]
+                strings += [(face.getSubsetInternalName(subset, self.doc),
+                             f"({self.escape(data)}) Tj")
+                            for subset, data in face.splitString(piece, self.doc)]
+            if len(self.pieces) > 200_000:
+                self.pieces.clear()
+            self.pieces[(font, line)] = strings
+        for name, shown in strings:
+            if self.current != (name, size):
+                out.append(f"{name} {self.number(size)} Tf")
+                self.current = (name, size)
+            out.append(shown)
 
     def close(self) -> None:
         self.out.append("ET")
@@ -496,35 +499,33 @@ def draw_page(c: Any, layout: SheetLayout, page: Page, text: _Text | None = None
         path.lineTo(x, h - bottom)
     c.drawPath(path, stroke=1, fill=0)
 
-    text = text or _Text(c)
+    text = text or _Text(c, layout)
     text.begin()
     text.colour("0 g")
     for i, line in enumerate(layout.title_lines):
-        text.put(left, h - MARGIN - TITLE_SIZE - i * TITLE_LEADING,
-                 layout.runs(line, BOLD), TITLE_SIZE)
+        text.put(left, h - MARGIN - TITLE_SIZE - i * TITLE_LEADING, line, BOLD, TITLE_SIZE)
     text.colour("0.3 g")
     sub_width = layout.measure(layout.subtitle)
-    text.put(right - sub_width, h - MARGIN - TITLE_SIZE, layout.runs(layout.subtitle),
-             FONT_SIZE)
+    text.put(right - sub_width, h - MARGIN - TITLE_SIZE, layout.subtitle, REGULAR, FONT_SIZE)
     text.colour("0 g")
     for x, lines in zip(layout.xs, layout.header_lines, strict=True):
         for i, line in enumerate(lines):
-            text.put(x + PAD, h - (top + PAD + FONT_SIZE + i * LEADING - 1),
-                     layout.runs(line, BOLD), FONT_SIZE)
-    runs = layout.runs
+            text.put(x + PAD, h - (top + PAD + FONT_SIZE + i * LEADING - 1), line, BOLD,
+                     FONT_SIZE)
+    put = text.put
     for block in page.blocks:
+        first = h - (block.top + PAD + FONT_SIZE - 1)
         for x, lines in zip(layout.xs, block.lines, strict=True):
             for i, line in enumerate(lines):
                 if line:
-                    text.put(x + PAD, h - (block.top + PAD + FONT_SIZE + i * LEADING - 1),
-                             runs(line), FONT_SIZE)
+                    put(x + PAD, first - i * LEADING, line, REGULAR, FONT_SIZE)
     text.colour("0.3 g")
     head = _page_head(layout, page.number)
     width = layout.measure(head)
     footer = layout.page_height - MARGIN
     tail_room = layout.measure(_page_tail(layout).format(pages=88888))
-    text.put(right - tail_room - width, h - footer, layout.runs(head), FONT_SIZE)
-    text.put(left, h - footer, layout.runs(layout.footer_title), FONT_SIZE)
+    text.put(right - tail_room - width, h - footer, head, REGULAR, FONT_SIZE)
+    text.put(left, h - footer, layout.footer_title, REGULAR, FONT_SIZE)
     text.close()
     c.saveState()
     c.translate(right - tail_room, h - footer)
