@@ -143,3 +143,17 @@ def test_mixed_scripts_on_paper_as_in_the_pdf(qtbot, tmp_path):
         subprocess.run(["pdftoppm", "-png", "-r", "60", "-f", "1", "-l", "1", str(out),
                         str(tmp_path / "painted")], check=True)
         assert next(tmp_path.glob("painted*.png")).stat().st_size > 10_000
+
+
+def test_a_long_sheet_is_asked_about_first(qtbot, window_alone, dialogs, to_pdf, monkeypatch):
+    out, asked = to_pdf
+    monkeypatch.setattr(print_sheet, "MANY_PAGES", 0)
+    dialogs.answers.append(False)  # "The call sheet has 1 page." Cancel
+    window_alone.print_action.trigger()
+    qtbot.waitUntil(lambda: any(t == "Print" for t, _x in dialogs.asked), timeout=10000)
+    assert ("Print", "The call sheet has 1 page.") in dialogs.asked
+    qtbot.wait(100)
+    assert asked == [] and not out.exists()  # not printed
+    dialogs.answers.append(True)
+    window_alone.print_action.trigger()
+    qtbot.waitUntil(lambda: out.exists() and out.stat().st_size > 0, timeout=10000)

@@ -26,7 +26,7 @@ from PySide6.QtGui import QColor, QFont, QFontDatabase, QPageLayout, QPageSize, 
 from PySide6.QtPrintSupport import QPrintDialog, QPrinter, QPrintPreviewDialog
 from PySide6.QtWidgets import QDialog, QWidget
 
-from crmdesk.core.i18n import _
+from crmdesk.core.i18n import _, ngettext
 from crmdesk.core.storage.database import Database
 from crmdesk.io.call_list import DEFAULT_COLUMNS, INTERNATIONAL, NATIONAL, CallList, call_list
 from crmdesk.io.call_sheet_pdf import (
@@ -48,6 +48,8 @@ from crmdesk.io.call_sheet_pdf import (
     SheetLayout,
     paper_for,
 )
+
+MANY_PAGES = 100  # more than this is asked about first (a preview draws every page)
 
 
 @lru_cache(maxsize=1)
@@ -83,11 +85,11 @@ class SheetPainter:
                 font.setStyleStrategy(QFont.StyleStrategy.NoFontMerging)
                 self.fonts[(name, size)] = font
 
-    def paint(self, printer: QPrinter,
-              progress: Callable[[int, int], None] | None = None) -> int:
+    def paint(self, printer: QPrinter, progress: Callable[[int, int], None] | None = None,
+              *, total: int | None = None) -> int:
         """The pages (those of the print range the user chose) on ``printer``;
-        how many were printed."""
-        total = self.layout.page_count()
+        how many were printed. ``total``: the page count, if known already."""
+        total = total or self.layout.page_count()
         first = printer.fromPage() or 1
         last = printer.toPage() or total
         painter = QPainter()
@@ -191,19 +193,22 @@ def show_preview(dialog: QPrintPreviewDialog) -> None:
     dialog.exec()
 
 
-def print_layout(parent: QWidget | None, layout: SheetLayout, *, preview: bool) -> int:
+def print_layout(parent: QWidget | None, layout: SheetLayout, *, preview: bool,
+                 pages: int | None = None) -> int:
     """The sheet through the print dialog, or in the print preview (from which
     it can be printed too); how many pages went to a printer or the preview."""
+    pages = pages or layout.page_count()
     printer = new_printer(layout)
     painter = SheetPainter(layout)
     if not preview:
-        if not ask_printer(parent, printer, layout.page_count()):
+        if not ask_printer(parent, printer, pages):
             return 0
-        return painter.paint(printer)
+        return painter.paint(printer, total=pages)
     dialog = QPrintPreviewDialog(printer, parent)
     dialog.setWindowTitle(_("Print Preview: {title}").format(title=layout.title))
     painted: list[int] = []
-    dialog.paintRequested.connect(lambda device: painted.append(painter.paint(device)))
+    dialog.paintRequested.connect(
+        lambda device: painted.append(painter.paint(device, total=pages)))
     show_preview(dialog)
     return painted[-1] if painted else 0
 
@@ -247,12 +252,22 @@ def print_list(view: Any, *, preview: bool) -> None:
     paper = settings.text("export_paper", "") or paper_for(QLocale().name())
     db = view.db
 
-    def job(progress: Any) -> CallList:
+    def job(progress: Any) -> tuple[SheetLayout, int]:
         progress.report(0, 0)
-        return read_sheet(db, ids, keys, national=national, progress=progress.report)
-
-    def done(sheet: CallList) -> None:
+        sheet = read_sheet(db, ids, keys, national=national, progress=progress.report)
         layout = SheetLayout(sheet, title=sheet_title, paper=paper)
-        print_layout(view, layout, preview=preview)
+        return layout, layout.page_count()  # laid out here, off the GUI thread
+
+    def done(result: tuple[SheetLayout, int]) -> None:
+        layout, pages = result
+        if pages > MANY_PAGES and not dialogs.confirm(
+                view, title, ngettext("The call sheet has {n} page.",
+                                      "The call sheet has {n} pages.", pages).format(
+                                          n=QLocale().toString(pages)),
+                _("Print Them") if not preview else _("Show Them"),
+                informative=_("Search or select the contacts to call first for a "
+                              "shorter sheet.")):
+            return
+        print_layout(view, layout, preview=preview, pages=pages)
 
     view.operations.run(job, label=_("Reading the contacts to print…"), on_success=done)
