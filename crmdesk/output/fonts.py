@@ -14,6 +14,7 @@ A text is drawn as runs: each character in the first font that has it.
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
@@ -41,12 +42,23 @@ def font_path(file: str) -> Path:
                              "to print.").format(file=file, folder=SHIPPED))
 
 
+class Coverage:
+    """Which characters a font has: its own character map, asked by code point
+    (a set of 35,000 one-letter strings would cost ~5 MB more)."""
+
+    def __init__(self, char_to_glyph: Mapping[int, int]) -> None:
+        self._map = char_to_glyph
+
+    def __contains__(self, ch: object) -> bool:
+        return isinstance(ch, str) and len(ch) == 1 and ord(ch) in self._map
+
+
 @dataclass(frozen=True)
 class Fonts:
     """The registered fonts and which characters each has."""
 
-    regular: frozenset[str]
-    cjk: frozenset[str]
+    regular: Coverage
+    cjk: Coverage
 
     def runs(self, text: str, font: str = REGULAR) -> list[tuple[str, str]]:
         """``text`` as (font name, piece) runs: each character in ``font`` if it
@@ -88,5 +100,5 @@ def fonts() -> Fonts:
             else TTFont(name, str(path))
         pdfmetrics.registerFont(font)
         loaded[name] = font
-    return Fonts(frozenset(chr(c) for c in loaded[REGULAR].face.charToGlyph),
-                 frozenset(chr(c) for c in loaded[CJK].face.charToGlyph))
+    return Fonts(Coverage(loaded[REGULAR].face.charToGlyph),
+                 Coverage(loaded[CJK].face.charToGlyph))

@@ -60,8 +60,11 @@ def draw_outlines(c: Any, template: Template, dx: float, dy: float) -> None:
             c.rect(x, y, w, h, stroke=1, fill=0)
 
 
-def draw_label(c: Any, label: Placed, page_h: float, measure: Callable[[str], float]) -> None:
-    font_set = fonts()
+def draw_label(text: Any, label: Placed, page_h: float,
+               measure: Callable[[str], float]) -> None:
+    """``label``'s lines into the page's text object (one per page: far fewer
+    PDF operators than a drawString for every piece)."""
+    runs = fonts().runs
     size = label.size
     leading = label.leading
     # the first baseline: the line's top plus the font's ascent (~0.93 em in DejaVu)
@@ -70,14 +73,10 @@ def draw_label(c: Any, label: Placed, page_h: float, measure: Callable[[str], fl
         x = label.text_x
         if label.centred:
             x = label.x + (label.width - measure(line) * size) / 2
-        if line.isascii():
-            c.setFont(REGULAR, size)
-            c.drawString(x, baseline, line)
-        else:
-            for font, piece in font_set.runs(line, REGULAR):
-                c.setFont(font, size)
-                c.drawString(x, baseline, piece)
-                x += c.stringWidth(piece, font, size)
+        text.setTextOrigin(x, baseline)
+        for font, piece in runs(line, REGULAR):
+            text.setFont(font, size)
+            text.textOut(piece)
         baseline -= leading
 
 
@@ -99,8 +98,10 @@ def render(c: Any, plan: LabelPlan, *, progress: Callable[[int, int], None] | No
         if plan.options.outlines and template.kind != ENVELOPE:
             draw_outlines(c, template, dx, dy)
         c.setFillGray(0)
+        text = c.beginText()
         for label in by_page.get(page, []):
-            draw_label(c, label, page_h, measure)
+            draw_label(text, label, page_h, measure)
+        c.drawText(text)
         done += len(by_page.get(page, []))
         c.showPage()
         if progress is not None:
