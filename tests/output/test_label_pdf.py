@@ -196,3 +196,27 @@ def test_a_missing_font_is_a_plain_message(monkeypatch, tmp_path):
     monkeypatch.setattr(fonts_module, "SYSTEM", ())
     with pytest.raises(CrmdeskError, match="DejaVuSans.ttf is missing.*reinstall"):
         fonts_module.font_path("DejaVuSans.ttf")
+
+
+def test_the_rendered_sheet_has_ink_only_inside_labels(tmp_path):
+    """pdftoppm's picture of a sheet of long mixed-script addresses: every dark
+    pixel is inside a label's box (nothing ran into the gaps or off the sheet)."""
+    if shutil.which("pdftoppm") is None:
+        pytest.skip("poppler-utils (pdftoppm) is not installed")
+    from PIL import Image
+
+    long_people = [(n + " " + n, PostalAddress(a.street + " " + a.street, a.city, a.region,
+                                               a.postcode, a.country)) for n, a in PEOPLE]
+    plan, out = make(tmp_path, long_people * 4, code="L7651")
+    subprocess.run(["pdftoppm", "-r", "72", "-gray", "-f", "1", "-l", "1", "-png", str(out),
+                    str(tmp_path / "sheet")], check=True)
+    image = Image.open(next(tmp_path.glob("sheet*.png"))).convert("L")
+    boxes = [(lab.x - 1, lab.y - 1, lab.x + lab.width + 1, lab.y + lab.height + 1)
+             for lab in plan.labels]
+    pixels = image.load()
+    dark = [(x, y) for y in range(image.height) for x in range(image.width)
+            if pixels[x, y] < 128]
+    assert len(dark) > 1000  # there is text
+    outside = [(x, y) for x, y in dark
+               if not any(x0 <= x <= x1 and y0 <= y <= y1 for x0, y0, x1, y1 in boxes)]
+    assert outside == []
