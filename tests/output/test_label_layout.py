@@ -244,3 +244,9 @@ def test_household_names_of_three_and_of_many():
     only = plan(many, household=True).labels
     assert len(only) == 1 and only[0].lines[0] == "Jonas Petraitis and family"
     assert only[0].contact_ids == (1, 2, 3, 4)
+
+
+def test_greek_in_capitals_drops_its_accents():
+    athens = PostalAddress("Οδός Αθηνάς 12", "Αθήνα", "", "105 54", "GR")
+    assert address_lines(athens, name=["Γιώργος"], home_country="LT", upper=True) == \
+        ["ΓΙΩΡΓΟΣ", "ΟΔΟΣ ΑΘΗΝΑΣ 12", "105 54 ΑΘΗΝΑ", "GREECE"]

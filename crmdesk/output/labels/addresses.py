@@ -13,6 +13,7 @@ beside the sender's own language).
 from __future__ import annotations
 
 import re
+import unicodedata
 from dataclasses import dataclass
 from functools import lru_cache
 
@@ -22,6 +23,19 @@ DEFAULT_FORMAT = "%N%n%O%n%A%n%Z %C%n%S"
 _OVERRIDES = {"US": "%N%n%O%n%A%n%C %S %Z"}
 _FIELD = re.compile(r"%([ACDNOSXZn])")
 _SPACES = re.compile(r"[ \t]+")
+
+
+_GREEK_ACCENTS = re.compile(r"(?<=[\u0370-\u03ff\u1f00-\u1fff])[\u0301\u0342\u0313\u0314]")
+
+
+def capitals(text: str) -> str:
+    """``text`` in capitals; Greek capitals without their accents (ΑΘΗΝΑ, not
+    ΑΘΉΝΑ), as Greek is written in capitals."""
+    text = text.upper()
+    if not any("\u0370" <= ch <= "\u1fff" for ch in text):
+        return text
+    return unicodedata.normalize("NFC", _GREEK_ACCENTS.sub(
+        "", unicodedata.normalize("NFD", text)))
 
 
 @dataclass(frozen=True)
@@ -109,7 +123,7 @@ def address_lines(address: PostalAddress, *, name: list[str] | None = None,
             code = match.group(1)
             value = values.get(code) if code in values else " ".join(blocks.get(code, []))
             value = value or ""
-            return value.upper() if code in rules.upper else value
+            return capitals(value) if code in rules.upper else value
 
         text_line = _SPACES.sub(" ", _FIELD.sub(field, line)).strip(" ,")
         if code_prefix_only(text_line, rules.prefix):
@@ -121,7 +135,7 @@ def address_lines(address: PostalAddress, *, name: list[str] | None = None,
     elif country and not home_country:
         lines.append(rules.country_name.upper() or country)
     if upper:
-        lines = [s.upper() for s in lines]
+        lines = [capitals(s) for s in lines]
     return lines
 
 

@@ -23,7 +23,7 @@ from dataclasses import dataclass, field
 
 from crmdesk.core.i18n import _
 from crmdesk.output.fonts import REGULAR, Fonts, fonts
-from crmdesk.output.labels.addresses import address_lines, country_name
+from crmdesk.output.labels.addresses import address_lines, capitals, country_name
 from crmdesk.output.labels.geometry import ELLIPSE, ENVELOPE, MM, ROUND, Template
 from crmdesk.output.labels.recipients import MAILING, Recipient
 
@@ -371,7 +371,7 @@ def _plan_envelopes(template: Template, texts: list[LabelText], options: LabelOp
     to_x, to_y = 0.42 * W, 0.45 * H
     to_w, to_h = W - to_x - edge, H - to_y - 15 * MM
     from_w, from_h = 0.4 * W, to_y - 2 * edge
-    sender = tuple(s.upper() if options.upper else s for s in options.sender if s.strip())
+    sender = tuple(capitals(s) if options.upper else s for s in options.sender if s.strip())
     sent = fit(sender, from_w, from_h, measure, size=min(options.font_size, 9.0),
                min_size=options.min_font_size) if sender else None
     placed: list[Placed] = []
