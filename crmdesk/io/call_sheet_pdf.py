@@ -208,45 +208,51 @@ class SheetLayout:
     def wrap(self, text: str, width: float, font: str = REGULAR,
              size: float = FONT_SIZE) -> list[str]:
         """``text`` as the lines that fit ``width`` (a column, its padding included):
-        broken at spaces, a word longer than the column between its characters
-        (Chinese has no spaces). Nothing is dropped."""
+        broken at spaces, a word longer than the column after @ . - / or else
+        between its characters (Chinese has no spaces). Nothing is dropped.
+
+        Widths add up (reportlab does not kern), so each word is measured once."""
         room = width - 2 * PAD
         if "\n" not in text and ((len(text) * size * 1.1 <= room and text.isascii())
                                  or self.measure(text, font, size) <= room):
             return [text]  # (no ASCII letter is wider than 1.1 em)
+        measure = self.measure
+        space = self._char(" ", font, size)
         out: list[str] = []
         for para in clean(text).split("\n"):
-            if self.measure(para, font, size) <= room:
-                out.append(para)
-                continue
-            line = ""
+            line, used = "", 0.0
             for token in _TOKENS.findall(para):
-                if self.measure((line + token).rstrip(), font, size) <= room:
+                bare = token.rstrip()
+                wide = measure(bare, font, size) if bare else 0.0
+                gap = space * (len(token) - len(bare))
+                if used + wide <= room:
                     line += token
+                    used += wide + gap
                     continue
                 if line.strip():
                     out.append(line.rstrip())
-                line = ""
-                if self.measure(token.rstrip(), font, size) <= room:
-                    line = token
+                line, used = "", 0.0
+                if wide <= room:
+                    line, used = token, wide + gap
                     continue
                 # a word wider than the column: broken after @ . - / if that is
                 # enough (an e-mail address, a web address), else anywhere
-                used = 0.0
                 for part in _PARTS.findall(token):
-                    width = self.measure(part.rstrip(), font, size)
-                    if used + width <= room:
+                    bare = part.rstrip()
+                    wide = measure(bare, font, size) if bare else 0.0
+                    gap = space * (len(part) - len(bare))
+                    if used + wide <= room:
                         line += part
-                        used += self.measure(part, font, size)
+                        used += wide + gap
                         continue
-                    if line and width <= room:
-                        out.append(line)
-                        line, used = part, self.measure(part, font, size)
+                    if line and wide <= room:
+                        out.append(line.rstrip())
+                        line, used = part, wide + gap
                         continue
                     for ch in part:
                         w = self._char(ch, font, size)
                         if used + w > room and line:
-                            out.append(line)
+                            out.append(line.rstrip())
                             line, used = "", 0.0
                         if not line and ch.isspace():
                             continue  # no line starts with the space it broke at
