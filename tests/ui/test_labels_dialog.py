@@ -199,7 +199,8 @@ def test_the_printer_offset_is_kept_per_printer(qtbot, db, ui_settings, labels_w
     from PySide6.QtPrintSupport import QPrinter
 
     printed = []
-    monkeypatch.setattr(labels_dialog, "print_plan", lambda p, plan: printed.append(plan))
+    monkeypatch.setattr(labels_dialog, "print_plan",
+                        lambda p, plan, progress=None: printed.append(plan) or True)
     dialog = make(db, ui_settings, labels_window, contacts)
     printer = QPrinter()
     printer.setPrinterName("Office Laser")
@@ -261,3 +262,21 @@ def test_the_calibration_page_through_qt(qtbot, tmp_path):
     print_calibration(printer, find("L7160"), 0.0, 0.0)
     with pdfplumber.open(out) as pdf:
         assert "Each cross should be 20 mm" in " ".join(pdf.pages[0].extract_text().split())
+
+
+def test_printing_can_be_cancelled_between_pages(qtbot, db, ui_settings, labels_window,
+                                                 contacts, tmp_path):
+    from PySide6.QtPrintSupport import QPrinter
+
+    dialog = make(db, ui_settings, labels_window, contacts)
+    dialog.copies.setValue(10)
+    dialog.refresh()
+    plan = dialog.picture.plan
+    assert plan.pages == 2
+    printer = QPrinter()
+    printer.setOutputFormat(QPrinter.OutputFormat.PdfFormat)
+    printer.setOutputFileName(str(tmp_path / "p.pdf"))
+    seen = []
+    assert print_plan(printer, plan, lambda page, pages: seen.append(page) or page < 1) is False
+    assert seen == [0, 1]
+    assert print_plan(printer, plan, lambda page, pages: True) is True

@@ -663,8 +663,9 @@ class LabelsDialog(QDialog):
             return plan
 
         def paint(plan: LabelPlan) -> None:
-            if plan.labels:
-                print_plan(printer, plan)
+            if plan.labels and not print_plan(printer, plan,
+                                              _painting_progress(self, plan.pages)):
+                return  # cancelled: the printer job was aborted
             self._done(plan, lambda n, pages: ngettext(
                 "Sent {n} label or envelope to the printer ({pages} pages).",
                 "Sent {n} labels or envelopes to the printer ({pages} pages).", n)
@@ -694,13 +695,19 @@ def print_calibration(printer: Any, template: Template, offset_x: float,
     painter.end()
 
 
-def print_plan(printer: Any, plan: LabelPlan) -> None:
+def print_plan(printer: Any, plan: LabelPlan,
+               progress: Callable[[int, int], bool] | None = None) -> bool:
     """Every page of ``plan`` on ``printer``: 1 pt is printer.resolution()/72 dots,
-    from the paper's corner (full page): 100 %, never fitted."""
+    from the paper's corner (full page): 100 %, never fitted. ``progress(page,
+    pages)`` returning False stops (the job is aborted); True if all printed."""
     painter = QPainter(printer)
     painter.setRenderHint(QPainter.RenderHint.Antialiasing)
     scale = printer.resolution() / 72
     for page in range(plan.pages):
+        if progress is not None and not progress(page, plan.pages):
+            printer.abort()
+            painter.end()
+            return False
         if page:
             printer.newPage()
         painter.save()
@@ -708,6 +715,29 @@ def print_plan(printer: Any, plan: LabelPlan) -> None:
         paint_page(painter, plan, page)
         painter.restore()
     painter.end()
+    return True
+
+
+def _painting_progress(parent: QWidget, pages: int) -> Callable[[int, int], bool]:
+    """A Cancel-able progress dialog for painting pages (which Qt does on the GUI
+    thread); shown only for a long run."""
+    from PySide6.QtWidgets import QApplication, QProgressDialog
+
+    dialog = QProgressDialog(_("Sending the pages to the printer…"), _("Cancel"), 0, pages,
+                             parent)
+    dialog.setWindowModality(Qt.WindowModality.WindowModal)
+    dialog.setMinimumDuration(500)
+
+    def step(page: int, total: int) -> bool:
+        dialog.setValue(page)
+        QApplication.processEvents()
+        if dialog.wasCanceled():
+            return False
+        if page + 1 >= total:
+            dialog.reset()
+        return True
+
+    return step
 
 
 def _default_code(envelopes: bool) -> str:
