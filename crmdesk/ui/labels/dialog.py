@@ -235,6 +235,7 @@ class LabelsDialog(QDialog):
         self.extra: list[Template] = []  # from a gLabels file or measured
         self.last_report: list[str] = []
         self.last_plan: LabelPlan | None = None
+        self._everyone: list[int] | None = None
         self._timer = QTimer(self)  # the picture follows the choices, a moment later
         self._timer.setSingleShot(True)
         self._timer.setInterval(120)
@@ -484,7 +485,9 @@ class LabelsDialog(QDialog):
         if who == SELECTED:
             return list(self.selected)
         if who == EVERYONE:
-            return lookup_ids(session, "")
+            if self._everyone is None:  # read once: the picture follows every click
+                self._everyone = lookup_ids(session, "")
+            return list(self._everyone)
         return list(self.shown)
 
     def sender_lines(self) -> tuple[str, ...]:
