@@ -23,6 +23,26 @@ MAX_SHORT = 500
 MAX_LONG = 1_000_000  # notes: a megabyte of text is a lot of notes
 
 
+# Parsing is what an import of 100,000 contacts spends most of its checking on, and
+# each number and address is asked about several times (the duplicates check, the
+# validation, the stored form): the parse is remembered, the message made each time
+# (in the language of the moment).
+_PARSED = 65536
+
+
+@lru_cache(maxsize=_PARSED)
+def _parse_phone(typed: str, region: str) -> tuple[str | None, str]:
+    """(E.164 or None, "ok" | "unreadable" | "impossible" | "invalid")."""
+    try:
+        parsed = phonenumbers.parse(typed, region.upper() or None)
+    except phonenumbers.NumberParseException:
+        return None, "unreadable"
+    if not phonenumbers.is_possible_number(parsed):
+        return None, "impossible"
+    e164 = phonenumbers.format_number(parsed, phonenumbers.PhoneNumberFormat.E164)
+    return e164, "ok" if phonenumbers.is_valid_number(parsed) else "invalid"
+
+
 def normalize_phone(number: str, region: str) -> tuple[str | None, Problem | None]:
     """(E.164 form or None, a problem or None) for a phone number as typed."""
     typed = number.strip()
@@ -31,24 +51,22 @@ def normalize_phone(number: str, region: str) -> tuple[str | None, Problem | Non
     if not any(ch.isdigit() for ch in typed):
         return None, Problem("phones", _("{number!r} has no digits: it is not a phone number.")
                              .format(number=typed))
-    try:
-        parsed = phonenumbers.parse(typed, region.upper() or None)
-    except phonenumbers.NumberParseException:
+    e164, how = _parse_phone(typed, region)
+    if how == "unreadable":
         return None, Problem(
             "phones",
             _("{number!r} could not be read as a phone number (add the country code, "
               "e.g. +44). It is kept as typed.").format(number=typed),
             severity="warning",
         )
-    if not phonenumbers.is_possible_number(parsed):
+    if how == "impossible":
         return None, Problem(
             "phones",
             _("{number!r} has the wrong number of digits for a phone number. It is kept as "
               "typed.").format(number=typed),
             severity="warning",
         )
-    e164 = phonenumbers.format_number(parsed, phonenumbers.PhoneNumberFormat.E164)
-    if not phonenumbers.is_valid_number(parsed):
+    if how == "invalid":
         return e164, Problem(
             "phones",
             _("{number!r} does not look like a valid number. It is kept as typed.").format(
@@ -59,20 +77,29 @@ def normalize_phone(number: str, region: str) -> tuple[str | None, Problem | Non
     return e164, None
 
 
+@lru_cache(maxsize=_PARSED)
+def _parse_email(typed: str) -> tuple[str, str | None]:
+    """(normalised address, the validator's reason it is not valid, or None)."""
+    try:
+        result = validate_email(typed, check_deliverability=False)
+    except EmailNotValidError as exc:
+        return typed.lower(), str(exc)
+    return result.normalized.lower(), None
+
+
 def normalize_email(address: str) -> tuple[str, Problem | None]:
     """(normalised address, problem) for an e-mail address as typed."""
     typed = address.strip()
     if not typed:
         return "", Problem("emails", _("The e-mail address is empty."))
-    try:
-        result = validate_email(typed, check_deliverability=False)
-    except EmailNotValidError as exc:
-        return typed.lower(), Problem(
+    normalized, reason = _parse_email(typed)
+    if reason is not None:
+        return normalized, Problem(
             "emails", _("{address!r} is not a valid e-mail address: {reason}").format(
-                address=typed, reason=str(exc)
+                address=typed, reason=reason
             )
         )
-    return result.normalized.lower(), None
+    return normalized, None
 
 
 @lru_cache(maxsize=1)
