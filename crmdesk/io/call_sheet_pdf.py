@@ -145,6 +145,7 @@ class SheetLayout:
         self.fonts = fonts()
         self._widths = {name: getFont(name).stringWidth for name in FONT_FILES}
         self._chars: dict[tuple[str, str], float] = {}
+        self._wrapped: dict[tuple[str, float], list[str]] = {}
         self.sheet = sheet
         self.paper = paper if paper in PAPERS else paper_for()
         self.page_width, self.page_height = PAPERS[self.paper]
@@ -156,6 +157,7 @@ class SheetLayout:
         blank_notes = _("Notes") if "notes" not in sheet.keys else _("New notes")
         self.head = [*sheet.head, _("Result"), blank_notes]
         self.blank = 2
+        self._blanks: list[list[str]] = [[""] for _blank in range(self.blank)]
         self.widths = self._column_widths()
         self.xs = [MARGIN]
         for w in self.widths[:-1]:
@@ -311,11 +313,20 @@ class SheetLayout:
 
     # -- pages -----------------------------------------------------------------------
     def row_lines(self, row: list[object]) -> list[list[str]]:
+        """Each column's lines for ``row`` (the blank ones: one empty line)."""
         cells = []
+        known = self._wrapped
+        if len(known) > 200_000:
+            known.clear()
         for value, width in zip(row, self.widths, strict=False):
-            text = cell_text(value)
-            cells.append(self.wrap(text if text.isprintable() else clean(text), width))
-        return cells + [[""] for _blank in range(self.blank)]
+            text = value if isinstance(value, str) else cell_text(value)
+            # companies, cities, statuses repeat: each wrapped once per width
+            lines = known.get((text, width))
+            if lines is None:
+                lines = self.wrap(text if text.isprintable() else clean(text), width)
+                known[(text, width)] = lines
+            cells.append(lines)
+        return cells + self._blanks
 
     def pages(self) -> Iterator[Page]:
         """The pages, one at a time (a 100,000-row sheet is not held whole)."""
