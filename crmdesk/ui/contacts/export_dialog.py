@@ -96,6 +96,7 @@ class ExportDialog(QDialog):
         layout.addLayout(presets_row)
         for widget in (self.preset_box, self.save_preset_button):
             widget.setVisible(db is not None)
+        self.save_preset_button.setEnabled(not getattr(db, "readonly", False))
 
         self.all_button = QRadioButton(ngettext(
             "The list shown: {n} contact", "The list shown: {n} contacts", shown).format(
