@@ -165,7 +165,7 @@ def test_the_search_shown_as_a_pdf_call_sheet(qtbot, window_alone, dialogs, answ
     dialogs.files.append(str(tmp_path / "sheet"))
     window.export_action.trigger()
     out = tmp_path / "sheet.pdf"
-    qtbot.waitUntil(out.exists, timeout=10000)
+    qtbot.waitUntil(out.exists, timeout=15000)
     with pdfplumber.open(out) as pdf:
         page = pdf.pages[0]
         assert page.width > page.height  # landscape
@@ -202,7 +202,7 @@ def test_a_preset_saved_sorted_and_offered_next_time(qtbot, window_alone, dialog
     dialogs.files.append(str(tmp_path / "cities.csv"))
     window.export_action.trigger()
     out = tmp_path / "cities.csv"
-    qtbot.waitUntil(out.exists, timeout=5000)
+    qtbot.waitUntil(out.exists, timeout=15000)
     rows = list(csv.reader(out.read_text(encoding="utf-8-sig").splitlines(), delimiter=";"))
     assert rows[0] == ["City", "Name"]
     cities = [r[0] for r in rows[1:]]

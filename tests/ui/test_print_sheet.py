@@ -51,7 +51,7 @@ def test_print_the_search_shown(qtbot, window_alone, to_pdf):
     view = window.contacts
     qtbot.waitUntil(lambda: view.model.rowCount() == 2, timeout=5000)
     window.print_action.trigger()
-    qtbot.waitUntil(lambda: out.exists() and out.stat().st_size > 0, timeout=10000)
+    qtbot.waitUntil(lambda: out.exists() and out.stat().st_size > 0, timeout=15000)
     assert asked == [1]  # the dialog offered the sheet's one page
     ((width, height, text),) = text_of(out)
     assert width > height  # landscape
@@ -73,7 +73,7 @@ def test_print_the_selection(qtbot, window_alone, to_pdf):
         | view.list.selectionModel().SelectionFlag.Rows)
     everyone = names(view)
     window.print_action.trigger()
-    qtbot.waitUntil(lambda: out.exists() and out.stat().st_size > 0, timeout=10000)
+    qtbot.waitUntil(lambda: out.exists() and out.stat().st_size > 0, timeout=15000)
     text = text_of(out)[0][2]
     assert text.startswith("2 selected contacts")
     assert everyone[0] in text and everyone[2] in text and everyone[1] not in text
@@ -96,7 +96,7 @@ def test_the_preview_opens_and_closes(qtbot, window_alone, monkeypatch, pictures
     monkeypatch.setattr(print_sheet, "print_layout",
                         lambda *a, **kw: printed.append(real(*a, **kw)))
     window_alone.print_preview_action.trigger()
-    qtbot.waitUntil(lambda: bool(printed), timeout=10000)
+    qtbot.waitUntil(lambda: bool(printed), timeout=15000)
     assert seen and printed == [1]  # the preview painted the sheet's page
 
 
@@ -150,10 +150,10 @@ def test_a_long_sheet_is_asked_about_first(qtbot, window_alone, dialogs, to_pdf,
     monkeypatch.setattr(print_sheet, "MANY_PAGES", 0)
     dialogs.answers.append(False)  # "The call sheet has 1 page." Cancel
     window_alone.print_action.trigger()
-    qtbot.waitUntil(lambda: any(t == "Print" for t, _x in dialogs.asked), timeout=10000)
+    qtbot.waitUntil(lambda: any(t == "Print" for t, _x in dialogs.asked), timeout=15000)
     assert ("Print", "The call sheet has 1 page.") in dialogs.asked
     qtbot.wait(100)
     assert asked == [] and not out.exists()  # not printed
     dialogs.answers.append(True)
     window_alone.print_action.trigger()
-    qtbot.waitUntil(lambda: out.exists() and out.stat().st_size > 0, timeout=10000)
+    qtbot.waitUntil(lambda: out.exists() and out.stat().st_size > 0, timeout=15000)
