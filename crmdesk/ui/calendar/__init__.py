@@ -1,0 +1,2 @@
+"""The Calendar view: day and week hour grids, a month, an agenda and a task list;
+the activity dialog, clearing, and reminders while crmdesk runs."""

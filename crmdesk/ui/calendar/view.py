@@ -1,0 +1,509 @@
+"""The Calendar view: Day, Week, Month, Agenda and Tasks over one range of days.
+
+Reads a range with one call (activities.listing.occurrences_between, birthdays
+from yearly.py) and writes every change through the writer thread
+(ui/tasks/writes.py via errors.run_unit): new, edit, move by dragging,
+delete, clear. A series asks which occurrences an edit, a move or a delete
+means. Reports what changed with ``changes_made`` like every view.
+"""
+
+from __future__ import annotations
+
+from datetime import date, datetime, time, timedelta
+from typing import Any
+
+from PySide6.QtCore import Qt, Signal
+from PySide6.QtGui import QAction, QKeySequence
+from PySide6.QtWidgets import (
+    QButtonGroup,
+    QComboBox,
+    QDialog,
+    QHBoxLayout,
+    QLabel,
+    QMessageBox,
+    QPushButton,
+    QScrollArea,
+    QStackedWidget,
+    QToolButton,
+    QVBoxLayout,
+    QWidget,
+)
+
+from crmdesk.core.activities import recurrence
+from crmdesk.core.activities.listing import Occurrence, occurrences_between, open_tasks
+from crmdesk.core.activities.records import (
+    ALL,
+    ActivityData,
+    clear_activity,
+    create_activity,
+    delete_activity,
+    move_activity,
+    snapshot,
+    update_activity,
+)
+from crmdesk.core.activities.yearly import yearly_dates
+from crmdesk.core.changes import ACTIVITIES, CONTACTS, LISTS, Changes
+from crmdesk.core.i18n import _
+from crmdesk.core.lists.choices import list_choices
+from crmdesk.core.storage.database import Database
+from crmdesk.core.storage.models import ACTIVITY_KIND
+from crmdesk.ui.calendar.dialog import ActivityDialog, ClearDialog, ask_scope
+from crmdesk.ui.calendar.grid import MonthGrid, TimeGrid
+from crmdesk.ui.calendar.lists import OccurrenceList
+from crmdesk.ui.common import errors
+from crmdesk.ui.common.record_view import RecordView
+from crmdesk.ui.common.settings import UiSettings
+from crmdesk.ui.tasks.operations import Operations
+
+DAY, WEEK, MONTH, AGENDA, TASKS = "day", "week", "month", "agenda", "tasks"
+MODES = (DAY, WEEK, MONTH, AGENDA, TASKS)
+AGENDA_DAYS = 30
+
+
+def week_start(day: date) -> date:
+    from PySide6.QtCore import QLocale
+
+    first = QLocale().firstDayOfWeek().value - 1  # Qt: Monday is 1
+    return day - timedelta(days=(day.weekday() - first) % 7)
+
+
+def new_activity(db: Database, parent: QWidget, data: ActivityData) -> Changes | None:
+    """The activity dialog for a new one, saved on the writer thread; None: cancelled."""
+    dialog = ActivityDialog(db, data, new=True, parent=parent)
+    try:
+        while dialog.exec() == QDialog.DialogCode.Accepted:
+            wanted = dialog.result_data()
+            ok, changes = errors.run_unit(dialog, db,
+                                          lambda s, w=wanted: create_activity(s, w))
+            if ok:
+                return changes
+        return None
+    finally:
+        dialog.deleteLater()
+
+
+class CalendarView(RecordView):
+    key = "calendar"
+    # Something outside the view (a reminder's Open) wants the calendar shown.
+    show_requested = Signal()
+
+    def __init__(self, db: Database, settings: UiSettings, operations: Operations,
+                 parent: QWidget | None = None) -> None:
+        super().__init__(db, settings, operations, parent)
+        self.mode = WEEK
+        self.day = date.today()
+        self.now: datetime | None = None  # tests pin the clock
+        self.current: Occurrence | None = None
+        self.shown: list[Occurrence] = []
+        self._build()
+        self.refresh()
+        from crmdesk.ui.calendar.reminders import ReminderCenter
+
+        self.reminders = ReminderCenter(db, self)
+        self.reminders.changed.connect(self._done)
+        self.reminders.window.open_requested.connect(self.reveal)
+        self.reminders.window.clear_requested.connect(self._clear_from_reminder)
+        self.reminders.start()
+
+    # -- building -------------------------------------------------------------------
+    def _build(self) -> None:
+        bar = QHBoxLayout()
+        self.today_button = QPushButton(_("Today"), self)
+        self.today_button.setObjectName("today")
+        self.today_button.clicked.connect(self.go_today)
+        self.back = QToolButton(self)
+        self.back.setText("◀")
+        self.back.setToolTip(_("Earlier (Page Up)"))
+        self.back.clicked.connect(lambda: self.step(-1))
+        self.forward = QToolButton(self)
+        self.forward.setText("▶")
+        self.forward.setToolTip(_("Later (Page Down)"))
+        self.forward.clicked.connect(lambda: self.step(1))
+        self.range_label = QLabel(self)
+        self.range_label.setObjectName("range_label")
+        f = self.range_label.font()
+        f.setBold(True)
+        f.setPointSizeF(f.pointSizeF() * 1.15)
+        self.range_label.setFont(f)
+        bar.addWidget(self.today_button)
+        bar.addWidget(self.back)
+        bar.addWidget(self.forward)
+        bar.addWidget(self.range_label, 1)
+        self.mode_buttons: dict[str, QToolButton] = {}
+        group = QButtonGroup(self)
+        names = {DAY: _("Day"), WEEK: _("Week"), MONTH: _("Month"), AGENDA: _("Agenda"),
+                 TASKS: _("Tasks")}
+        for mode in MODES:
+            button = QToolButton(self)
+            button.setText(names[mode])
+            button.setCheckable(True)
+            button.setObjectName(f"mode_{mode}")
+            button.clicked.connect(lambda _c=False, m=mode: self.set_mode(m))
+            group.addButton(button)
+            bar.addWidget(button)
+            self.mode_buttons[mode] = button
+        self.kind_filter = QComboBox(self)
+        self.kind_filter.setObjectName("kind_filter")
+        self.priority_filter = QComboBox(self)
+        self.priority_filter.setObjectName("priority_filter")
+        for value, text in ((0, _("Any priority")), (1, _("Normal and high")),
+                            (2, _("High only"))):
+            self.priority_filter.addItem(text, value)
+        self.kind_filter.currentIndexChanged.connect(self.refresh)
+        self.priority_filter.currentIndexChanged.connect(self.refresh)
+        bar.addWidget(self.kind_filter)
+        bar.addWidget(self.priority_filter)
+
+        actions = QHBoxLayout()
+        self.new_button = QPushButton(_("New Activity…"), self)
+        self.new_button.clicked.connect(lambda: self.new_record())
+        self.edit_button = QPushButton(_("Edit…"), self)
+        self.edit_button.clicked.connect(lambda: self.edit(self.current))
+        self.clear_button = QPushButton(_("Clear…"), self)
+        self.clear_button.setObjectName("clear_button")
+        self.clear_button.setToolTip(_("Done or not done, with a result: logged in the history "
+                                       "(Ctrl+D)"))
+        self.clear_button.clicked.connect(lambda: self.clear(self.current))
+        self.contact_button = QPushButton(_("Open Contact"), self)
+        self.contact_button.clicked.connect(self.open_contact)
+        for button in (self.new_button, self.edit_button, self.clear_button,
+                       self.contact_button):
+            actions.addWidget(button)
+        actions.addStretch(1)
+        self.detail = QLabel(self)
+        self.detail.setTextFormat(Qt.TextFormat.PlainText)
+        actions.addWidget(self.detail)
+
+        self.grid = TimeGrid(self)
+        self.scroll = QScrollArea(self)
+        self.scroll.setWidgetResizable(True)
+        self.scroll.setWidget(self.grid)
+        self.scroll.verticalScrollBar().valueChanged.connect(lambda _v: self.grid.update())
+        self.month = MonthGrid(self)
+        self.agenda = OccurrenceList(self)
+        self.agenda.setObjectName("agenda_list")
+        self.tasks = OccurrenceList(self)
+        self.tasks.setObjectName("task_list")
+        self.pages = QStackedWidget(self)
+        for page in (self.scroll, self.month, self.agenda, self.tasks):
+            self.pages.addWidget(page)
+        for source in (self.grid, self.month, self.agenda, self.tasks):
+            source.selected.connect(self._selected)
+            source.activated.connect(self.edit)
+        self.grid.moved.connect(self.move)
+        self.grid.new_at.connect(lambda at: self.new_record(at))
+        self.month.day_chosen.connect(self._open_day)
+        layout = QVBoxLayout(self)
+        layout.addLayout(bar)
+        layout.addLayout(actions)
+        layout.addWidget(self.pages, 1)
+        clear_action = QAction(_("Clear Activity…"), self)
+        clear_action.setShortcut(QKeySequence("Ctrl+D"))
+        clear_action.setShortcutContext(Qt.ShortcutContext.WidgetWithChildrenShortcut)
+        clear_action.triggered.connect(lambda: self.clear(self.current))
+        self.addAction(clear_action)
+        for key, step in (("PgUp", -1), ("PgDown", 1)):
+            act = QAction(self)
+            act.setShortcut(QKeySequence(key))
+            act.setShortcutContext(Qt.ShortcutContext.WidgetWithChildrenShortcut)
+            act.triggered.connect(lambda _c=False, n=step: self.step(n))
+            self.addAction(act)
+        today_action = QAction(self)
+        today_action.setShortcut(QKeySequence("Ctrl+Home"))
+        today_action.setShortcutContext(Qt.ShortcutContext.WidgetWithChildrenShortcut)
+        today_action.triggered.connect(self.go_today)
+        self.addAction(today_action)
+        self._fill_kinds()
+        self.set_mode(WEEK, reload=False)
+
+    def _fill_kinds(self) -> None:
+        wanted = self.kind_filter.currentData()
+        self.kind_filter.blockSignals(True)
+        self.kind_filter.clear()
+        self.kind_filter.addItem(_("Every kind"), "")
+        with self.db.reading() as s:
+            for c in list_choices(s, ACTIVITY_KIND):
+                self.kind_filter.addItem(c.name, c.name)
+        self.kind_filter.setCurrentIndex(max(0, self.kind_filter.findData(wanted)))
+        self.kind_filter.blockSignals(False)
+
+    # -- RecordView --------------------------------------------------------------------
+    def title(self) -> str:
+        return _("Calendar")
+
+    def counts_text(self) -> str:
+        open_count = sum(1 for o in self.shown if o.state == "open")
+        return _("{n} planned, {open} open").format(n=len(self.shown), open=open_count)
+
+    def new_record_text(self) -> str:
+        return _("New Activity")
+
+    def delete_text(self) -> str:
+        return _("Delete Activity")
+
+    def can_delete(self) -> bool:
+        return self.current is not None
+
+    def log_targets(self) -> list[int]:
+        return list(self.current.contact_ids) if self.current else []
+
+    def focus_list(self) -> None:
+        self._page_widget().setFocus()
+
+    def on_changes(self, changes: Changes) -> None:
+        if changes.touches(LISTS):
+            self._fill_kinds()
+        if changes.touches(ACTIVITIES) or changes.touches(CONTACTS) or changes.touches(LISTS):
+            super().on_changes(changes)
+
+    # -- navigation ---------------------------------------------------------------------
+    def _page_widget(self) -> QWidget:
+        return {DAY: self.grid, WEEK: self.grid, MONTH: self.month, AGENDA: self.agenda,
+                TASKS: self.tasks}[self.mode]
+
+    def set_mode(self, mode: str, *, reload: bool = True) -> None:
+        self.mode = mode
+        self.mode_buttons[mode].setChecked(True)
+        self.pages.setCurrentWidget({DAY: self.scroll, WEEK: self.scroll, MONTH: self.month,
+                                     AGENDA: self.agenda, TASKS: self.tasks}[mode])
+        tasks = mode == TASKS
+        self.kind_filter.setVisible(tasks)
+        self.priority_filter.setVisible(tasks)
+        if reload:
+            self.refresh()
+        if mode in (DAY, WEEK):
+            self.scroll.verticalScrollBar().setValue(int(self.grid.top() + 7.5 * 44
+                                                         - self.grid.top()))
+
+    def step(self, n: int) -> None:
+        from dateutil.relativedelta import relativedelta
+
+        if self.mode == DAY:
+            self.day += timedelta(days=n)
+        elif self.mode == WEEK:
+            self.day += timedelta(days=7 * n)
+        elif self.mode == MONTH:
+            self.day = self.day.replace(day=1) + relativedelta(months=n)
+        else:
+            self.day += timedelta(days=AGENDA_DAYS * n)
+        self.refresh()
+
+    def go_today(self) -> None:
+        self.day = (self.now or datetime.now()).date()
+        self.refresh()
+
+    def _open_day(self, day: date) -> None:
+        self.day = day
+        self.set_mode(DAY)
+
+    def days(self) -> tuple[date, date]:
+        """The first day shown and the day after the last."""
+        if self.mode == DAY:
+            return self.day, self.day + timedelta(days=1)
+        if self.mode == WEEK:
+            first = week_start(self.day)
+            return first, first + timedelta(days=7)
+        if self.mode == MONTH:
+            first = week_start(self.day.replace(day=1))
+            return first, first + timedelta(days=42)
+        if self.mode == TASKS:
+            today = (self.now or datetime.now()).date()
+            return today, today + timedelta(days=AGENDA_DAYS)
+        return self.day, self.day + timedelta(days=AGENDA_DAYS)
+
+    # -- reading -----------------------------------------------------------------------
+    def refresh(self) -> None:
+        first, after = self.days()
+        here = recurrence.local_zone()
+        start = datetime.combine(first, time.min, tzinfo=here)
+        end = datetime.combine(after, time.min, tzinfo=here)
+        now = (self.now or datetime.now()).astimezone(here) if self.now else datetime.now(here)
+        with self.db.reading() as s:
+            if self.mode == TASKS:
+                kind = self.kind_filter.currentData() or ""
+                items = open_tasks(s, until=end, kinds=[kind] if kind else [],
+                                   min_priority=int(self.priority_filter.currentData() or 0))
+                dates = []
+            else:
+                items = occurrences_between(s, start, end)
+                dates = yearly_dates(s, first, after - timedelta(days=1))
+        self.shown = items
+        self.grid.now = self.month.now = now.replace(tzinfo=None) if self.now else None
+        if self.mode in (DAY, WEEK):
+            self.grid.show_days([first + timedelta(days=i) for i in range((after - first).days)],
+                                items, dates)
+        elif self.mode == MONTH:
+            self.month.show_month(self.day.replace(day=1), first, items, dates)
+        elif self.mode == AGENDA:
+            self.agenda.show_items(items, dates, now)
+        else:
+            self.tasks.show_items(items, [], now)
+        self.range_label.setText(self._range_text(first, after))
+        if self.current is not None and not any(o.key == self.current.key for o in items):
+            self._selected(None)
+        self.counts_changed.emit()
+
+    def _range_text(self, first: date, after: date) -> str:
+        from PySide6.QtCore import QDate, QLocale
+
+        loc = QLocale()
+
+        def q(d: date) -> QDate:
+            return QDate(d.year, d.month, d.day)
+
+        if self.mode == DAY:
+            return loc.toString(q(first), "dddd d MMMM yyyy")
+        if self.mode == MONTH:
+            return loc.toString(q(self.day.replace(day=1)), "MMMM yyyy")
+        if self.mode == TASKS:
+            return _("Open calls and to-dos, due by {day}").format(
+                day=loc.toString(q(after - timedelta(days=1)), "d MMM yyyy"))
+        last = after - timedelta(days=1)
+        return f"{loc.toString(q(first), 'd MMM yyyy')} – {loc.toString(q(last), 'd MMM yyyy')}"
+
+    def _selected(self, occ: Any) -> None:
+        self.current = occ if isinstance(occ, Occurrence) else None
+        has = self.current is not None
+        self.edit_button.setEnabled(has)
+        self.clear_button.setEnabled(has and self.current is not None
+                                     and self.current.state == "open")
+        self.contact_button.setEnabled(bool(has and self.current and self.current.contact_ids))
+        if self.current is not None:
+            o = self.current
+            self.detail.setText(" · ".join(x for x in (
+                o.kind, o.label(), ", ".join(o.contact_names), o.location) if x))
+        else:
+            self.detail.setText("")
+        self.selection_changed.emit()
+
+    # -- writing -----------------------------------------------------------------------
+    def _done(self, changes: Changes | None) -> None:
+        if changes:
+            self.changes_made.emit(changes)
+            self.refresh()
+
+    def new_record(self, at: datetime | None = None, contact_ids: list[int] | None = None
+                   ) -> None:
+        if at is None:
+            base = datetime.combine(self.day, time(9, 0))
+            at = base
+        data = ActivityData(kind=_("Call"), start=at, end=at + timedelta(minutes=30),
+                            contact_ids=list(contact_ids or []))
+        self._done(new_activity(self.db, self, data))
+
+    def edit(self, occ: Any) -> None:
+        if not isinstance(occ, Occurrence):
+            return
+        with self.db.reading() as s:
+            data = snapshot(s, occ.activity_id)
+        if occ.series and occ.occurrence_at is not None:
+            length = (data.end - data.start) if data.end is not None else None
+            data.start = occ.start
+            data.end = occ.start + length if length is not None else None
+        dialog = ActivityDialog(self.db, data, new=False, parent=self)
+        try:
+            while dialog.exec() == QDialog.DialogCode.Accepted:
+                wanted = dialog.result_data()
+                scope = ALL
+                if occ.series:
+                    chosen = ask_scope(self, _("Change"))
+                    if chosen is None:
+                        continue
+                    scope = chosen
+                ok, changes = errors.run_unit(dialog, self.db, lambda s, w=wanted, sc=scope:
+                                              update_activity(s, occ.activity_id, w, scope=sc,
+                                                              occurrence_at=occ.occurrence_at))
+                if ok:
+                    self._done(changes)
+                    return
+        finally:
+            dialog.deleteLater()
+
+    def move(self, occ: Occurrence, new_start: datetime) -> None:
+        scope = ALL
+        if occ.series:
+            chosen = ask_scope(self, _("Move"))
+            if chosen is None:
+                self.refresh()
+                return
+            scope = chosen
+        ok, changes = errors.run_unit(self, self.db, lambda s: move_activity(
+            s, occ.activity_id, new_start, scope=scope, occurrence_at=occ.occurrence_at))
+        if ok:
+            self._done(changes)
+            self.status_message.emit(_("Moved to {when}.").format(
+                when=new_start.strftime("%Y-%m-%d %H:%M")))
+
+    def delete_selected(self) -> None:
+        occ = self.current
+        if occ is None:
+            return
+        if occ.series:
+            scope = ask_scope(self, _("Delete"))
+            if scope is None:
+                return
+        else:
+            scope = ALL
+            answer = QMessageBox.question(
+                self, _("Delete Activity"),
+                _("Delete {what}? It is gone for good; its history entries stay.").format(
+                    what=occ.label()))
+            if answer != QMessageBox.StandardButton.Yes:
+                return
+        ok, changes = errors.run_unit(self, self.db, lambda s: delete_activity(
+            s, occ.activity_id, scope=scope, occurrence_at=occ.occurrence_at))
+        if ok:
+            self._selected(None)
+            self._done(changes)
+
+    def clear(self, occ: Occurrence | None) -> None:
+        if occ is None or occ.state != "open":
+            return
+        dialog = ClearDialog(self.db, f"{occ.kind}: {occ.label()}", self)
+        try:
+            if dialog.exec() != QDialog.DialogCode.Accepted:
+                return
+            done = dialog.done_radio.isChecked()
+            result = dialog.result.currentText().strip()
+            notes = dialog.notes.toPlainText()
+            follow = dialog.follow.isChecked()
+        finally:
+            dialog.deleteLater()
+        ok, cleared = errors.run_unit(self, self.db, lambda s: clear_activity(
+            s, occ.activity_id, done=done, result=result, notes=notes,
+            occurrence_at=occ.occurrence_at if occ.series else None))
+        if not ok or cleared is None:
+            return
+        self._done(cleared.changes)
+        self.status_message.emit(_("Cleared; logged in the history.")
+                                 if cleared.interaction_id else _("Cleared."))
+        if follow:
+            self._done(new_activity(self.db, self, cleared.follow_up))
+
+    def shut_down(self, seconds: float | None = None) -> None:
+        self.reminders.stop()
+        super().shut_down(seconds)
+
+    def schedule_for(self, contact_ids: list[int]) -> None:
+        """Ctrl+K from any view: a new activity with these contacts, tomorrow at 9:00."""
+        at = datetime.combine((self.now or datetime.now()).date() + timedelta(days=1),
+                              time(9, 0))
+        self.new_record(at, contact_ids)
+
+    def reveal(self, occ: Occurrence) -> None:
+        """Show the day of ``occ`` with it selected, and open it."""
+        self.show_requested.emit()
+        self.day = occ.start.date()
+        if self.mode not in (DAY, WEEK):
+            self.set_mode(DAY, reload=False)
+        self.refresh()
+        self.grid.select(next((o for o in self.grid.items if o.key == occ.key), None))
+        self.edit(occ)
+
+    def _clear_from_reminder(self, occ: Occurrence) -> None:
+        self.clear(occ)
+        self.reminders.check()
+
+    def open_contact(self) -> None:
+        if self.current is not None and self.current.contact_ids:
+            self.open_contact_requested.emit(self.current.contact_ids[0])

@@ -1,0 +1,308 @@
+"""The Calendar view as a user meets it: a busy week in every view (grabbed to PNG),
+an activity created by keys, moved by the mouse, cleared by keys (its history
+entry written), and reminders that fell due while crmdesk was closed shown at
+start."""
+
+from __future__ import annotations
+
+import os
+import time as clock
+from datetime import date, datetime, timedelta
+from zoneinfo import ZoneInfo
+
+import pytest
+from PySide6.QtCore import QPoint, Qt, QTimer
+from PySide6.QtWidgets import QApplication, QMessageBox
+
+from crmdesk.core.activities.listing import occurrences_between
+from crmdesk.core.activities.records import ActivityData, create_activity, created_id
+from crmdesk.core.contacts.records import get_contact, update_contact
+from crmdesk.core.history.records import count_interactions
+
+VILNIUS = ZoneInfo("Europe/Vilnius")
+MONDAY = date(2026, 12, 7)
+NOW = datetime(2026, 12, 9, 11, 20, tzinfo=VILNIUS)
+
+
+@pytest.fixture(autouse=True)
+def vilnius():
+    before = os.environ.get("TZ")
+    os.environ["TZ"] = "Europe/Vilnius"
+    clock.tzset()
+    yield
+    if before is None:
+        os.environ.pop("TZ", None)
+    else:
+        os.environ["TZ"] = before
+    clock.tzset()
+
+
+def add(db, **kw) -> int:
+    kw.setdefault("kind", "Call")
+    with db.session() as s:
+        return created_id(create_activity(s, ActivityData(**kw)))
+
+
+def at(day: int, hour: int, minute: int = 0) -> datetime:
+    return datetime(2026, 12, day, hour, minute)
+
+
+@pytest.fixture
+def busy(db, people):
+    p = people
+    add(db, kind="Meeting", title="Team stand-up", start=at(7, 9), end=at(7, 9, 15),
+        rrule="FREQ=WEEKLY;BYDAY=MO,TU,WE,TH,FR")
+    add(db, title="Quote for 40 jars", start=at(7, 10, 30), end=at(7, 11),
+        contact_ids=[p["Smith"]], priority=2)
+    add(db, title="Ask about the invoice", start=at(7, 10, 45), end=at(7, 11, 15),
+        contact_ids=[p["Brown"]])
+    add(db, kind="Meeting", title="Visit Vilniaus prekyba", start=at(8, 13), end=at(8, 15),
+        contact_ids=[p["Kazlauskas"], p["Zuikis"]], location="Gedimino pr. 1")
+    add(db, kind="To-do", title="Send the price list", start=at(8, 0), all_day=True)
+    add(db, title="Иван: договор", start=at(9, 11), end=at(9, 11, 30),
+        contact_ids=[p["Иванов"]])
+    add(db, title="Olga", start=at(9, 11), end=at(9, 12), contact_ids=[p["Petrova"]])
+    add(db, title="Émile", start=at(9, 11, 15), end=at(9, 11, 45),
+        contact_ids=[p["Dubois"]])
+    add(db, kind="Meeting", title="Trade fair", start=at(10, 0), end=at(11, 0),
+        all_day=True)
+    add(db, title="Follow up the fair", start=at(11, 16), end=at(11, 16, 30),
+        contact_ids=[p["Žukauskas"]], reminder_min=15)
+    add(db, kind="To-do", title="Order labels", start=at(4, 0), all_day=True)  # overdue
+    add(db, kind="To-do", title="Renew the domain", start=at(14, 0), all_day=True)
+    add(db, title="Monthly check-in", start=at(9, 14), end=at(9, 14, 30),
+        contact_ids=[p["Smith"]], rrule="FREQ=MONTHLY;BYMONTHDAY=9")
+    with db.session() as s:
+        from crmdesk.core.activities.records import clear_activity
+
+        done = created_id(create_activity(s, ActivityData(
+            kind="Call", title="Confirm the delivery", start=at(7, 15),
+            contact_ids=[p["Zuikis"]])))
+        clear_activity(s, done, result="Reached", now=NOW)
+    data = get_contact(db, p["Smith"])
+    data.birthday_year, data.birthday_month, data.birthday_day = 1980, 12, 10
+    update_contact(db, p["Smith"], data)
+    return p
+
+
+@pytest.fixture
+def calendar(make_window, db, qtbot):
+    def make(*, busy_week: bool = True):
+        window = make_window(db, stand_ins=True)
+        window.resize(1280, 860)
+        window.activateWindow()
+        qtbot.waitUntil(lambda: QApplication.activeWindow() is window)
+        qtbot.keyClick(window, Qt.Key.Key_5, Qt.KeyboardModifier.ControlModifier)
+        view = window.calendar
+        assert window.current_view() is view
+        view.now = NOW
+        view.day = NOW.date()
+        view.set_mode("week")
+        return window, view
+    return make
+
+
+def QTest_key(widget, sequence: str) -> None:  # noqa: N802
+    """Press ``sequence`` where the keyboard focus is, as a user would."""
+    from PySide6.QtGui import QKeySequence
+    from PySide6.QtTest import QTest
+
+    combo = QKeySequence(sequence)[0]
+    target = QApplication.focusWidget() or widget
+    QTest.keyClick(target, combo.key(), combo.keyboardModifiers())
+
+
+def on_modal(handler) -> None:
+    """Run ``handler(dialog)`` on the next modal dialog, once it is shown."""
+    def poll():
+        dialog = QApplication.activeModalWidget()
+        if dialog is None:
+            QTimer.singleShot(20, poll)
+            return
+        handler(dialog)
+    QTimer.singleShot(0, poll)
+
+
+def test_the_views_render_a_busy_week(calendar, busy, pictures, db):
+    window, view = calendar()
+    grid = view.grid
+    titles = {b.occ.label() for b in grid.boxes}
+    assert {"Team stand-up", "Quote for 40 jars", "Ask about the invoice", "Trade fair",
+            "Send the price list", "Confirm the delivery"} <= titles
+    assert view.range_label.text()
+    # Overlapping calls share the day side by side.
+    olga, ivan, emile = (next(b for b in grid.boxes if b.occ.title == t)
+                         for t in ("Olga", "Иван: договор", "Émile"))
+    assert len({olga.rect.x(), ivan.rect.x(), emile.rect.x()}) == 3
+    assert olga.rect.width() < grid.column_width() / 2
+    view.scroll.verticalScrollBar().setValue(8 * 44)
+    pictures.grab(window, "calendar_week")
+    view.set_mode("day")
+    assert {b.occ.title for b in view.grid.boxes} >= {"Olga", "Émile", "Team stand-up"}
+    pictures.grab(window, "calendar_day")
+    view.set_mode("month")
+    assert view.range_label.text() == "December 2026"
+    pictures.grab(window, "calendar_month")
+    view.set_mode("agenda")
+    rows = [view.agenda.topLevelItem(i).text(2) for i in range(view.agenda.topLevelItemCount())]
+    assert "Anna Smith turns 46" in rows and "Trade fair" in rows
+    pictures.grab(window, "calendar_agenda")
+    view.set_mode("tasks")
+    tasks = view.tasks
+    texts = {tasks.topLevelItem(i).text(2): tasks.topLevelItem(i).text(5)
+             for i in range(tasks.topLevelItemCount())}
+    assert texts["Order labels"] == "Overdue"
+    assert "Confirm the delivery" not in texts  # done already
+    view.kind_filter.setCurrentIndex(view.kind_filter.findData("To-do"))
+    shown = {tasks.topLevelItem(i).text(2) for i in range(tasks.topLevelItemCount())}
+    assert shown == {"Order labels", "Send the price list", "Renew the domain"}
+    view.priority_filter.setCurrentIndex(2)
+    assert tasks.topLevelItemCount() == 0
+    view.kind_filter.setCurrentIndex(0)
+    assert [tasks.topLevelItem(i).text(2) for i in range(tasks.topLevelItemCount())] == [
+        "Quote for 40 jars"]
+    view.priority_filter.setCurrentIndex(0)
+    pictures.grab(window, "calendar_tasks")
+
+
+def test_create_an_activity_by_keys(calendar, db, people, qtbot):
+    window, view = calendar()
+
+    def fill(dialog):
+        dialog.title_edit.setText("Call about the fair")
+        dialog.start.setDateTime(dialog.start.dateTime().addDays(1))
+        dialog.reminder.setCurrentIndex(dialog.reminder.findData(15))
+        qtbot.keyClick(dialog, Qt.Key.Key_Return)
+
+    on_modal(fill)
+    QTest_key(window, "Ctrl+N")
+    with db.reading() as s:
+        found = occurrences_between(s, datetime(2026, 12, 1), datetime(2027, 1, 1))
+    [occ] = found
+    assert occ.title == "Call about the fair" and occ.kind == "Call"
+    assert occ.start.replace(tzinfo=None) == datetime(2026, 12, 10, 9, 0)
+    assert occ.reminder_min == 15
+    assert any(b.occ.title == "Call about the fair" for b in view.grid.boxes)
+
+
+def test_quick_schedule_from_the_contacts_list(calendar, db, people, qtbot):
+    window, view = calendar()
+    window.show_view(window.contacts)
+    window.contacts.list.setFocus()
+    window.contacts.list.selectRow(0)
+    chosen = window.contacts.log_targets()
+    assert chosen
+
+    def fill(dialog):
+        assert dialog.contact_ids == chosen
+        dialog.title_edit.setText("Quick one")
+        qtbot.keyClick(dialog, Qt.Key.Key_Return)
+
+    on_modal(fill)
+    QTest_key(window, "Ctrl+K")
+    with db.reading() as s:
+        [occ] = occurrences_between(s, datetime(2020, 1, 1), datetime(2040, 1, 1))
+    assert list(occ.contact_ids) == chosen and occ.title == "Quick one"
+
+
+def test_move_an_activity_by_dragging(calendar, db, people, qtbot):
+    aid = add(db, title="Drag me", start=at(8, 10), end=at(8, 11),
+              contact_ids=[people["Smith"]])
+    window, view = calendar()
+    grid = view.grid
+    box = next(b for b in grid.boxes if b.occ.activity_id == aid)
+    start = box.rect.center().toPoint()
+    # One day right, one and a half hours down.
+    target = start + QPoint(int(grid.column_width()), int(1.5 * 44))
+    qtbot.mousePress(grid, Qt.MouseButton.LeftButton, pos=start)
+    qtbot.mouseMove(grid, start + QPoint(10, 10))
+    qtbot.mouseMove(grid, target)
+    qtbot.mouseRelease(grid, Qt.MouseButton.LeftButton, pos=target)
+    with db.reading() as s:
+        [occ] = occurrences_between(s, datetime(2026, 12, 1), datetime(2027, 1, 1))
+    assert occ.start.replace(tzinfo=None) == at(9, 11, 30)
+    assert occ.end.replace(tzinfo=None) == at(9, 12, 30)
+    assert next(b for b in grid.boxes if b.occ.activity_id == aid).occ.start == occ.start
+
+
+def test_moving_one_occurrence_of_a_series_asks_which(calendar, db, people, qtbot,
+                                                       monkeypatch):
+    add(db, title="Daily", start=at(7, 8), end=at(7, 8, 30), rrule="FREQ=DAILY;COUNT=5")
+    window, view = calendar()
+    from crmdesk.ui.calendar import view as view_module
+
+    monkeypatch.setattr(view_module, "ask_scope", lambda parent, verb: "this")
+    wed = next(b for b in view.grid.boxes if b.occ.start.day == 9)
+    view.move(wed.occ, at(9, 15))
+    with db.reading() as s:
+        found = occurrences_between(s, datetime(2026, 12, 7), datetime(2026, 12, 12))
+    assert [o.start.strftime("%d %H:%M") for o in found] == [
+        "07 08:00", "08 08:00", "09 15:00", "10 08:00", "11 08:00"]
+
+
+def test_clear_an_activity_by_keys_writes_history(calendar, db, people, qtbot):
+    aid = add(db, title="Quote", start=at(9, 10), contact_ids=[people["Smith"]])
+    window, view = calendar()
+    view.grid.setFocus()
+    QTest_key(view.grid, "Down")
+    assert view.current is not None and view.current.activity_id == aid
+    offered = []
+
+    def clear(dialog):
+        assert dialog.objectName() == "clear_dialog"
+        dialog.result.setEditText("Reached")
+        dialog.notes.setPlainText("Wants 40 jars")
+
+        def follow_up(next_dialog):
+            offered.append(next_dialog.result_data())
+            next_dialog.reject()
+
+        on_modal_after(dialog, follow_up)
+        qtbot.keyClick(dialog, Qt.Key.Key_Return)
+
+    on_modal(clear)
+    QTest_key(view.grid, "Ctrl+D")
+    with db.reading() as s:
+        assert count_interactions(s) == 1
+        [occ] = occurrences_between(s, datetime(2026, 12, 9), datetime(2026, 12, 10))
+    assert (occ.state, occ.result) == ("done", "Reached")
+    assert offered and offered[0].contact_ids == [people["Smith"]]
+    assert "✓" not in view.clear_button.text()
+
+
+def on_modal_after(previous, handler) -> None:
+    def poll():
+        dialog = QApplication.activeModalWidget()
+        if dialog is None or dialog is previous:
+            QTimer.singleShot(20, poll)
+            return
+        handler(dialog)
+    QTimer.singleShot(0, poll)
+
+
+def test_reminders_due_while_closed_show_at_start(make_window, db, people, qtbot, pictures):
+    soon = datetime.now().replace(second=0, microsecond=0) + timedelta(minutes=5)
+    add(db, title="Call the bank", start=soon, reminder_min=15, contact_ids=[people["Smith"]])
+    window = make_window(db, stand_ins=True)
+    reminder_window = window.calendar.reminders.window
+    qtbot.waitUntil(reminder_window.isVisible, timeout=3000)
+    assert reminder_window.list.count() == 1
+    assert "Call the bank" in reminder_window.list.item(0).text()
+    pictures.grab(reminder_window, "reminder_window")
+    qtbot.mouseClick(reminder_window.buttons["1h"], Qt.MouseButton.LeftButton)
+    assert not reminder_window.isVisible()
+    assert window.calendar.reminders.check() == []
+
+
+def test_delete_asks_first(calendar, db, people, monkeypatch):
+    add(db, title="Gone soon", start=at(9, 10))
+    window, view = calendar()
+    view.grid.select(view.grid.boxes[0].occ)
+    monkeypatch.setattr(QMessageBox, "question",
+                        lambda *a, **k: QMessageBox.StandardButton.No)
+    view.delete_selected()
+    assert len(view.grid.boxes) == 1
+    monkeypatch.setattr(QMessageBox, "question",
+                        lambda *a, **k: QMessageBox.StandardButton.Yes)
+    view.delete_selected()
+    assert view.grid.boxes == []
