@@ -19,6 +19,7 @@ from sqlalchemy.orm import Session
 
 from crmdesk.core.activities import recurrence
 from crmdesk.core.activities.records import OPEN
+from crmdesk.core.i18n import _
 from crmdesk.core.storage.models import (
     ACTIVITY_KIND,
     Activity,
@@ -159,19 +160,36 @@ def occurrences_between(session: Session, start: datetime, end: datetime, *,
 
 def open_tasks(session: Session, *, until: datetime, kinds: Iterable[str] = (),
                min_priority: int = 0, look_back_days: int = 365) -> list[Occurrence]:
-    """Open activities due before ``until`` (overdue ones first), for the task list."""
+    """Open calls, to-dos (any kind but meetings, unless ``kinds`` names them) due
+    before ``until``, overdue ones first, for the task list; a series counts once."""
     here = recurrence.local_zone()
     now = datetime.now(here)
     found = occurrences_between(session, now - timedelta(days=look_back_days), until)
     wanted = {k.casefold() for k in kinds}
-    return [o for o in found if o.state == OPEN and o.priority >= min_priority
-            and (not wanted or o.kind.casefold() in wanted)]
+    meetings = {"meeting", _("Meeting").casefold()}
+    out: list[Occurrence] = []
+    series_seen: set[int] = set()
+    for o in found:
+        if o.state != OPEN or o.priority < min_priority:
+            continue
+        if wanted and o.kind.casefold() not in wanted:
+            continue
+        if not wanted and o.kind.casefold() in meetings:
+            continue  # meetings are held, not ticked off: the calendar shows them
+        if o.series:
+            # A series is one task: its next open occurrence not yet past.
+            if o.activity_id in series_seen or o.start < now:
+                continue
+            series_seen.add(o.activity_id)
+        out.append(o)
+    return out
 
 
 def is_overdue(occurrence: Occurrence, now: datetime | None = None) -> bool:
     """Open and its time (its day, all day) is past."""
     current = now if now is not None else datetime.now(recurrence.local_zone())
-    if occurrence.state != OPEN:
+    if occurrence.state != OPEN or occurrence.series:
+        # A past occurrence of a series (the Monday stand-up) is not a to-do left undone.
         return False
     due = occurrence.end if occurrence.all_day and occurrence.end else occurrence.start
     return due < current
