@@ -468,6 +468,23 @@ def _text(value: Any) -> str:
     return str(value).replace("\r\n", "\n")
 
 
+def _csv_cells(rows: Iterable[Sequence[Any]]) -> list[Sequence[str]]:
+    """The rows as CSV text, made safe (safe_cell), a column at a time: a column of
+    plain text that no formula could start (names, cities) is taken as it is."""
+    rows = list(rows)
+    if not rows:
+        return []
+    columns: list[Sequence[str]] = []
+    for column in zip(*rows, strict=True):
+        if (all(v.__class__ is str for v in column)
+                and not any(v[:1] in _RISKY for v in column)
+                and "\r" not in "".join(column)):
+            columns.append(column)
+        else:
+            columns.append([safe_cell(_text(v)) for v in column])
+    return list(zip(*columns, strict=True))
+
+
 def write_csv(path: str | os.PathLike[str], head: Sequence[str], rows: Iterable[Sequence[Any]],
               *, encoding: str = "utf-8-sig", delimiter: str = ",",
               names: Sequence[str] = ()) -> int:
@@ -478,8 +495,7 @@ def write_csv(path: str | os.PathLike[str], head: Sequence[str], rows: Iterable[
             encoding=encoding, known=", ".join(ENCODINGS)))
     if delimiter not in DELIMITERS:
         raise FileWriteError(_("The separator must be a comma, a semicolon or a tab."))
-    table = [[v if v.__class__ is str and "\r" not in v and (not v or v[0] not in _RISKY)
-              else safe_cell(_text(v)) for v in row] for row in rows]
+    table = _csv_cells(rows)
     if not encoding.startswith("utf-8"):
         for number, row in enumerate([list(head), *table]):
             for text in row:

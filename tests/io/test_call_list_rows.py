@@ -139,3 +139,27 @@ def test_last_contact_as_the_clock_shows_it(db, monkeypatch):
     finally:
         monkeypatch.delenv("TZ")
         time.tzset()
+
+
+def test_csv_cells_column_by_column(tmp_path):
+    import csv
+    from datetime import datetime
+
+    from crmdesk.io.call_list import write_csv
+    from crmdesk.io.history_csv import safe_cell
+
+    rows = [["Ona", "=1+1", "+7 495 123-45-67", "line\r\nbreak", datetime(2026, 11, 30, 9, 15)],
+            ["Jonas", "@cmd", "+370 612 34567; +44 20 7946 0958", "plain", None],
+            ["Иван", "+SUM(1,2)", "", "", datetime(2026, 1, 2, 3, 4)]]
+    out = tmp_path / "x.csv"
+    assert write_csv(out, ["A", "B", "C", "D", "E"], rows) == 3
+    read = list(csv.reader(out.read_text(encoding="utf-8-sig").splitlines(keepends=True)))
+    assert read[0] == ["A", "B", "C", "D", "E"]
+    assert [r[0] for r in read[1:]] == ["Ona", "Jonas", "Иван"]  # a plain column as it is
+    assert [r[1] for r in read[1:]] == ["'=1+1", "'@cmd", "'+SUM(1,2)"]  # never a formula
+    assert [r[2] for r in read[1:]] == [safe_cell("+7 495 123-45-67"),
+                                        "+370 612 34567; +44 20 7946 0958", ""]
+    assert read[1][2] == "+7 495 123-45-67"  # a phone stays as it is
+    assert read[1][3] == "line\nbreak"
+    assert [r[4] for r in read[1:]] == ["2026-11-30 09:15", "", "2026-01-02 03:04"]
+    assert write_csv(tmp_path / "empty.csv", ["A"], []) == 0
