@@ -28,6 +28,9 @@ from typing import Any
 from bench.common import Context, Section, size, verdict
 
 TARGETS = {"csv": 2.0, "xlsx": 10.0, "pdf": 15.0}
+# Each export is run this many times and the quickest run shown: on a machine
+# shared with other work a single run is off by a third either way.
+REPEATS = {"csv": 3, "xlsx": 3, "pdf": 2, "openpyxl": 1}
 COLUMNS = ["name", "company", "phones", "email", "city", "last_contact", "notes"]
 
 
@@ -122,7 +125,9 @@ def section(ctx: Context) -> list[Section]:
                    "verdict"])
     with tempfile.TemporaryDirectory(prefix="crmdesk-export-bench-") as folder:
         for file_format in ("csv", "xlsx", "pdf", "openpyxl"):
-            result = _child(ctx, file_format, folder)
+            runs = [_child(ctx, file_format, folder) for _run in range(REPEATS[file_format])]
+            done = [r for r in runs if not isinstance(r, str)]
+            result = min(done, key=lambda r: r["seconds"]) if done else runs[0]
             if isinstance(result, str):
                 sec.rows.append([file_format, "-", "-", "-", "-", "-", "-", "FAIL"])
                 sec.notes.append(f"{file_format}: {result}")
@@ -139,7 +144,9 @@ def section(ctx: Context) -> list[Section]:
             if file_format == "csv":
                 sec.notes.append(f"the list's order (find_ids by name) first: "
                                  f"{result['order']:.2f} s, not counted above")
-    sec.notes.append("seconds: reading the rows and writing the file (atomically)")
+    sec.notes.append("seconds: reading the rows and writing the file (atomically); the "
+                     "quickest of " + ", ".join(f"{n} runs of {f}" for f, n in REPEATS.items()
+                                                if n > 1))
     sec.notes.append("peak memory: the export's rise in the process's resident high-water "
                      "mark; each format in a fresh process")
     return [sec]

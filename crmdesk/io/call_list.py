@@ -29,6 +29,7 @@ from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from datetime import UTC, date, datetime
 from decimal import Decimal
+from operator import itemgetter
 from typing import Any
 
 import phonenumbers
@@ -55,6 +56,8 @@ DEFAULT_COLUMNS = ["name", "company", "phones", "email", "city", "last_contact"]
 
 TEXT, NUMBER, DAY, MOMENT = "text", "number", "day", "moment"
 _RISKY = frozenset("=@\t\r+-")  # a first character safe_cell looks at
+_FIRST = itemgetter(slice(0, 1))
+_STR = frozenset({str})
 _CHUNK = 500
 
 
@@ -455,6 +458,8 @@ def cell_text(value: Any) -> str:
 
 def _text(value: Any) -> str:
     """A value as CSV text: dates ISO (what spreadsheets read as dates)."""
+    if value.__class__ is str:
+        return value.replace("\r\n", "\n") if "\r" in value else value
     if value is None:
         return ""
     if isinstance(value, bool):
@@ -476,8 +481,8 @@ def _csv_cells(rows: Iterable[Sequence[Any]]) -> list[Sequence[str]]:
         return []
     columns: list[Sequence[str]] = []
     for column in zip(*rows, strict=True):
-        if (all(v.__class__ is str for v in column)
-                and not any(v[:1] in _RISKY for v in column)
+        if (set(map(type, column)) <= _STR
+                and _RISKY.isdisjoint(map(_FIRST, column))
                 and "\r" not in "".join(column)):
             columns.append(column)
         else:
