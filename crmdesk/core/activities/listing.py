@@ -11,8 +11,8 @@ from __future__ import annotations
 
 from collections import defaultdict
 from collections.abc import Iterable
-from dataclasses import dataclass
 from datetime import datetime, timedelta
+from typing import NamedTuple
 
 from sqlalchemy import or_, select
 from sqlalchemy.orm import Session
@@ -36,9 +36,11 @@ _COLUMNS = (Activity.id, Activity.kind_id, Activity.title, Activity.starts_at, A
             Activity.result, Activity.reminder_min, Activity.company_id)
 
 
-@dataclass(frozen=True)
-class Occurrence:
-    """One thing on the calendar: an activity, or one occurrence of a series."""
+class Occurrence(NamedTuple):
+    """One thing on the calendar: an activity, or one occurrence of a series.
+
+    A NamedTuple rather than a dataclass: a year of a busy calendar is tens of
+    thousands of them, and a tuple is made several times faster."""
 
     activity_id: int  # the row to edit: the series for an occurrence of one
     start: datetime  # aware, in the user's zone
@@ -68,6 +70,10 @@ class Occurrence:
             return self.title
         who = self.contact_names[0] if self.contact_names else ""
         return f"{self.kind} {who}".strip()
+
+
+def _order(o: Occurrence) -> tuple[datetime, bool, str, int]:
+    return (o.start, not o.all_day, o.title, o.activity_id)
 
 
 def _kinds(session: Session) -> dict[int, str]:
@@ -127,34 +133,42 @@ def occurrences_between(session: Session, start: datetime, end: datetime, *,
     kinds = _kinds(session)
     contacts = _contacts_of(session, [r[0] for r in rows])
     out: list[Occurrence] = []
+    local_start, local_end = start.astimezone(here), end.astimezone(here)
     for (aid, kind_id, title, starts, ends, all_day, tz_name, location, priority, rule,
          parent, recurrence_at, state, result, reminder, company) in rows:
         tz = here if all_day else recurrence.zone(tz_name)
+        same_zone = tz is here or tz.key == here.key
         duration = (ends - starts) if ends is not None else timedelta(0)
         walls: Iterable[datetime]
         if rule:
+            skip = gone.get(aid, ())
             walls = [w for w in recurrence.occurrences(
                 rule, starts, recurrence.to_wall(start, tz), recurrence.to_wall(end, tz),
-                duration) if w not in gone[aid]]
+                duration) if w not in skip]
         else:
             walls = [starts]
         people = contacts.get(aid, [])
+        ids = tuple(c for c, _n in people)
+        names = tuple(n for _c, n in people)
+        kind = kinds.get(kind_id or 0, "")
         for wall in walls:
-            begins = recurrence.from_wall(wall, tz).astimezone(here)
-            finishes = (recurrence.from_wall(wall + duration, tz).astimezone(here)
-                        if ends is not None else None)
-            if begins >= end or (finishes or begins) < start or (
-                    finishes is not None and finishes == start and finishes != begins):
+            if same_zone:
+                begins = wall.replace(tzinfo=here)
+                finishes = (wall + duration).replace(tzinfo=here) if ends is not None else None
+            else:
+                begins = wall.replace(tzinfo=tz).astimezone(here)
+                finishes = ((wall + duration).replace(tzinfo=tz).astimezone(here)
+                            if ends is not None else None)
+            if begins >= local_end or (finishes or begins) < local_start or (
+                    finishes is not None and finishes == local_start and finishes != begins):
                 continue
             out.append(Occurrence(
-                activity_id=aid, start=begins, end=finishes, all_day=all_day,
-                kind=kinds.get(kind_id or 0, ""), title=title, location=location,
-                priority=priority, state=state, result=result,
-                contact_ids=tuple(c for c, _n in people),
-                contact_names=tuple(n for _c, n in people), company_id=company,
+                activity_id=aid, start=begins, end=finishes, all_day=all_day, kind=kind,
+                title=title, location=location, priority=priority, state=state,
+                result=result, contact_ids=ids, contact_names=names, company_id=company,
                 reminder_min=reminder, series=bool(rule),
                 occurrence_at=wall if rule else recurrence_at, detached_from=parent))
-    out.sort(key=lambda o: (o.start, not o.all_day, o.label().casefold(), o.activity_id))
+    out.sort(key=_order)
     return out
 
 

@@ -395,10 +395,11 @@ def _next_open(session: Session, row: Activity) -> datetime:
                                .where(Activity.parent_id == row.id)))
     gone |= set(session.scalars(select(ActivitySkip.occurrence_at)
                                 .where(ActivitySkip.activity_id == row.id)))
-    for wall in recurrence.occurrences(row.rrule, row.starts_at, row.starts_at,
-                                       datetime.max - timedelta(days=400)):
+    for count, wall in enumerate(recurrence.walk(row.rrule, row.starts_at, row.starts_at)):
         if wall not in gone:
             return wall
+        if count > recurrence.MAX_OCCURRENCES:
+            break
     raise CrmdeskError(_("Every occurrence of this series is cleared already."))
 
 

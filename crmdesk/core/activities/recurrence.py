@@ -181,12 +181,25 @@ def _parsed(rule: str, start: datetime) -> rrule:
 
 
 def occurrences(rule: str, start: datetime, after: datetime, before: datetime,
-                duration: timedelta = timedelta(0)) -> Iterator[datetime]:
+                duration: timedelta = timedelta(0)) -> tuple[datetime, ...]:
     """The wall times of ``rule`` from ``start`` whose span meets [after, before).
 
     All naive wall times in the series' zone. An occurrence that began before
-    ``after`` but lasts into it is included.
+    ``after`` but lasts into it is included. Remembered (a series' occurrences
+    in a range never change): the calendar reads the same weeks again after
+    every change, and dateutil's expansion is most of a month view's cost.
     """
+    return _expanded(rule, start, after, before, duration)
+
+
+@lru_cache(maxsize=20_000)
+def _expanded(rule: str, start: datetime, after: datetime, before: datetime,
+              duration: timedelta) -> tuple[datetime, ...]:
+    return tuple(_expand(rule, start, after, before, duration))
+
+
+def _expand(rule: str, start: datetime, after: datetime, before: datetime,
+            duration: timedelta) -> Iterator[datetime]:
     series = _parsed(rule, start)
     first = after - duration
     count = 0
@@ -198,6 +211,11 @@ def occurrences(rule: str, start: datetime, after: datetime, before: datetime,
             count += 1
             if count >= MAX_OCCURRENCES:
                 return
+
+
+def walk(rule: str, start: datetime, after: datetime) -> Iterator[datetime]:
+    """Every wall time of ``rule`` from ``after`` on (a generator: a series may not end)."""
+    return _parsed(rule, start).xafter(after, inc=True)
 
 
 def last_occurrence(rule: str, start: datetime) -> datetime | None:

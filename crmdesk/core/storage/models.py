@@ -521,6 +521,10 @@ class Activity(Base):
     updated_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
 
 
+# Birthdays on the calendar: a month view asks for six weeks of them (yearly.py).
+Index("ix_contact_birthday", Contact.birthday_month, Contact.birthday_day)
+
+
 class ActivitySkip(Base):
     """A deleted occurrence of a series (RFC 5545's EXDATE), by its wall time."""
 

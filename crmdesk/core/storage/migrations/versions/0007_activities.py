@@ -5,7 +5,8 @@ RFC 5545 series; an occurrence moved, edited or cleared is an activity of its
 own pointing at its series (parent_id, recurrence_at), a deleted one a row of
 activity_skip. The new drop-down list of activity kinds is filled here in any
 file that has none (spelled out, as 0003 does, so this step does the same
-thing whenever it runs). Only new tables: nothing existing changes shape.
+thing whenever it runs). Only new tables, and an index on the contacts' birthdays
+(the calendar shows them): nothing existing changes shape.
 
 Revision ID: 0007
 Revises: 0006
@@ -93,6 +94,9 @@ def upgrade() -> None:
                             ondelete='CASCADE'),
     sa.PrimaryKeyConstraint('activity_id', 'occurrence_at', name=op.f('pk_activity_skip'))
     )
+    with op.batch_alter_table('contact', schema=None) as batch_op:
+        batch_op.create_index('ix_contact_birthday', ['birthday_month', 'birthday_day'],
+                              unique=False)
     choice = sa.table('choice', sa.column('kind', sa.String), sa.column('name', sa.String),
                       sa.column('position', sa.Integer), sa.column('archived', sa.Boolean),
                       sa.column('reached', sa.Boolean))
@@ -106,6 +110,8 @@ def upgrade() -> None:
 
 
 def downgrade() -> None:
+    with op.batch_alter_table('contact', schema=None) as batch_op:
+        batch_op.drop_index('ix_contact_birthday')
     op.drop_table('activity_skip')
     with op.batch_alter_table('activity_contact', schema=None) as batch_op:
         batch_op.drop_index(batch_op.f('ix_activity_contact_contact_id'))
