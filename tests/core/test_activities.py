@@ -338,3 +338,20 @@ def test_yearly_dates_with_age_and_29_february(db):
         (date(2027, 3, 1), "Birthday: No Year"),
         (date(2027, 3, 2), "Wedding: No Year (17)")]
     assert in_year(2, 29, 2028) == date(2028, 2, 29)
+
+
+def test_follow_up_dates_and_the_call_they_schedule(db, ona):
+    from crmdesk.core.activities.records import follow_up_date, schedule_follow_up
+
+    today = date(2027, 1, 31)
+    assert [follow_up_date(k, today) for k in ("tomorrow", "3days", "week", "month",
+                                               "2months")] == [
+        date(2027, 2, 1), date(2027, 2, 3), date(2027, 2, 7), date(2027, 2, 28),
+        date(2027, 3, 31)]
+    with pytest.raises(ValueError):
+        follow_up_date("someday", today)
+    with db.session() as s:
+        aid = created_id(schedule_follow_up(s, [ona], "Prices", date(2027, 2, 1)))
+        data = snapshot(s, aid)
+    assert (data.kind, data.title, data.contact_ids) == ("Call", "Follow up: Prices", [ona])
+    assert data.start == datetime(2027, 2, 1, 9, tzinfo=VILNIUS)

@@ -306,3 +306,36 @@ def test_delete_asks_first(calendar, db, people, monkeypatch):
                         lambda *a, **k: QMessageBox.StandardButton.Yes)
     view.delete_selected()
     assert view.grid.boxes == []
+
+
+def test_log_interaction_offers_a_follow_up_in_the_calendar(qtbot, db, people, ui_settings,
+                                                           dialogs, pictures):
+    from crmdesk.ui.history.log_dialog import LogDialog
+
+    dialog = LogDialog(db, ui_settings, None, contact_ids=[people["Smith"]])
+    qtbot.addWidget(dialog)
+    box = dialog.follow_up
+    assert [box.itemText(i) for i in range(box.count())] == [
+        "No follow-up", "Tomorrow", "In 3 days", "Next week", "In a month", "In 2 months",
+        "Pick a date…"]
+    dialog.subject.setText("Prices for spring")
+    box.setCurrentIndex(box.findData("week"))
+    dialog.show()
+    pictures.grab(dialog, "log_dialog_follow_up")
+    assert dialog.save() is not None
+    week = date.today() + timedelta(days=7)
+    with db.reading() as s:
+        found = occurrences_between(s, datetime.combine(week, datetime.min.time()),
+                                    datetime.combine(week + timedelta(days=1),
+                                                     datetime.min.time()))
+    [occ] = found
+    assert (occ.title, occ.kind, list(occ.contact_ids)) == (
+        "Follow up: Prices for spring", "Call", [people["Smith"]])
+    assert occ.start.hour == 9 and occ.reminder_min == 0
+    # Nothing chosen: no activity.
+    again = LogDialog(db, ui_settings, None, contact_ids=[people["Smith"]])
+    qtbot.addWidget(again)
+    again.subject.setText("Just a note")
+    assert again.save() is not None
+    with db.reading() as s:
+        assert len(occurrences_between(s, datetime(2000, 1, 1), datetime(2100, 1, 1))) == 1

@@ -448,3 +448,20 @@ def activity_kinds(session: Session) -> list[str]:
     from crmdesk.core.lists.choices import list_choices
 
     return [c.name for c in list_choices(session, ACTIVITY_KIND)]
+
+
+def schedule_follow_up(session: Session, contact_ids: list[int], subject: str,
+                       day: date, *, kind: str = "") -> Changes:
+    """The Log Interaction dialog's "follow up": a call with the same people on ``day``
+    at 9:00, titled after what was logged."""
+    from crmdesk.core.storage.models import ACTIVITY_KIND as _KIND
+
+    first = session.scalar(select(Choice.name).where(Choice.kind == _KIND, Choice.archived
+                                                     .is_(False))
+                           .order_by(Choice.position, Choice.id).limit(1))
+    title = _("Follow up: {subject}").format(subject=subject) if subject.strip() else \
+        _("Follow up")
+    return create_activity(session, ActivityData(
+        kind=kind or first or _("Call"), title=title[:MAX_SHORT],
+        start=datetime.combine(day, time(9, 0)), contact_ids=list(contact_ids),
+        reminder_min=0))
