@@ -37,9 +37,12 @@ def run(args: argparse.Namespace) -> int:
         print_json({"tag": done.tag, "found": done.asked, "changed": done.changed,
                     "action": "add" if adding else "remove"}, indent=None)
     elif adding:
-        print(ngettext("Tagged {n} contact “{tag}” ({found} found; the others had it).",
-                       "Tagged {n} contacts “{tag}” ({found} found; the others had it).",
-                       done.changed).format(n=done.changed, tag=done.tag, found=done.asked))
+        print(ngettext("Tagged {n} contact “{tag}”.", "Tagged {n} contacts “{tag}”.",
+                       done.changed).format(n=done.changed, tag=done.tag), end="")
+        had = done.asked - done.changed
+        print(ngettext(" {had} of the {found} found had it already.",
+                       " {had} of the {found} found had it already.", had)
+              .format(had=had, found=done.asked) if had else "")
     else:
         print(ngettext("Removed “{tag}” from {n} contact ({found} found).",
                        "Removed “{tag}” from {n} contacts ({found} found).",
