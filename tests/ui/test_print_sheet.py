@@ -157,3 +157,30 @@ def test_a_long_sheet_is_asked_about_first(qtbot, window_alone, dialogs, to_pdf,
     dialogs.answers.append(True)
     window_alone.print_action.trigger()
     qtbot.waitUntil(lambda: out.exists() and out.stat().st_size > 0, timeout=15000)
+
+
+def test_cancel_while_printing_aborts_the_job(qtbot, tmp_path):
+    rows = [[f"Contact {i}", "", ""] for i in range(200)]
+    layout = SheetLayout(CallList(["name", "company", "city"], ["Name", "Company", "City"],
+                                  ["text"] * 3, rows), paper="a4")
+    out = tmp_path / "aborted.pdf"
+    printer = print_sheet.new_printer(layout)
+    printer.setOutputFormat(QPrinter.OutputFormat.PdfFormat)
+    printer.setOutputFileName(str(out))
+    seen = []
+
+    def progress(done, pages):
+        seen.append((done, pages))
+        return done < 2  # Cancel after two pages
+
+    assert print_sheet.SheetPainter(layout).paint(printer, progress) == 0
+    assert not out.exists()  # printing to a file: no half file left
+    assert seen[-1][0] == 2 and seen[0] == (0, layout.page_count())
+    # the page range the user chose is kept
+    printer = print_sheet.new_printer(layout)
+    printer.setOutputFormat(QPrinter.OutputFormat.PdfFormat)
+    printer.setOutputFileName(str(tmp_path / "two.pdf"))
+    printer.setFromTo(2, 3)
+    assert print_sheet.SheetPainter(layout).paint(printer) == 2
+    pages = text_of(tmp_path / "two.pdf")
+    assert len(pages) == 2 and f"Page 2 of {layout.page_count()}" in pages[0][2]

@@ -19,12 +19,13 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from functools import lru_cache
+from pathlib import Path
 from typing import Any
 
-from PySide6.QtCore import QLocale, QMarginsF, QPointF, QRectF
+from PySide6.QtCore import QLocale, QMarginsF, QPointF, QRectF, Qt
 from PySide6.QtGui import QColor, QFont, QFontDatabase, QPageLayout, QPageSize, QPainter, QPen
 from PySide6.QtPrintSupport import QPrintDialog, QPrinter, QPrintPreviewDialog
-from PySide6.QtWidgets import QDialog, QWidget
+from PySide6.QtWidgets import QApplication, QDialog, QProgressDialog, QWidget
 
 from crmdesk.core.i18n import _, ngettext
 from crmdesk.core.storage.database import Database
@@ -85,13 +86,16 @@ class SheetPainter:
                 font.setStyleStrategy(QFont.StyleStrategy.NoFontMerging)
                 self.fonts[(name, size)] = font
 
-    def paint(self, printer: QPrinter, progress: Callable[[int, int], None] | None = None,
+    def paint(self, printer: QPrinter,
+              progress: Callable[[int, int], bool] | None = None,
               *, total: int | None = None) -> int:
         """The pages (those of the print range the user chose) on ``printer``;
-        how many were printed. ``total``: the page count, if known already."""
+        how many were printed. ``total``: the page count, if known already.
+        ``progress(done, pages)`` returning False stops: the printer's job is
+        aborted (nothing half-printed is sent)."""
         total = total or self.layout.page_count()
         first = printer.fromPage() or 1
-        last = printer.toPage() or total
+        last = min(printer.toPage() or total, total)
         painter = QPainter()
         if not painter.begin(printer):
             return 0
@@ -103,14 +107,20 @@ class SheetPainter:
                     continue
                 if page.number > last:
                     break
+                if progress is not None and not progress(printed, last - first + 1):
+                    printer.abort()
+                    painter.end()
+                    if (printer.outputFormat() == QPrinter.OutputFormat.PdfFormat
+                            and printer.outputFileName()):  # "print to file": no half file
+                        Path(printer.outputFileName()).unlink(missing_ok=True)
+                    return 0
                 if printed:
                     printer.newPage()
                 self.draw(painter, page, total, scale)
                 printed += 1
-                if progress is not None:
-                    progress(printed, last - first + 1)
         finally:
-            painter.end()
+            if painter.isActive():
+                painter.end()
         return printed
 
     def draw(self, painter: QPainter, page: Page, total: int, k: float) -> None:
@@ -188,6 +198,26 @@ def ask_printer(parent: QWidget | None, printer: QPrinter, pages: int) -> bool:
     return dialog.exec() == QDialog.DialogCode.Accepted
 
 
+def painting_progress(parent: QWidget | None, pages: int) -> Callable[[int, int], bool]:
+    """A progress dialog with Cancel while the pages are painted (Qt paints on the
+    GUI thread); shown only when it takes a while."""
+    dialog = QProgressDialog(_("Sending the call sheet to the printer…"), _("Cancel"), 0,
+                             pages, parent)
+    dialog.setWindowModality(Qt.WindowModality.WindowModal)
+    dialog.setMinimumDuration(500)
+
+    def step(done: int, total: int) -> bool:
+        dialog.setValue(done)
+        QApplication.processEvents()
+        if dialog.wasCanceled():
+            return False
+        if done + 1 >= total:
+            dialog.reset()
+        return True
+
+    return step
+
+
 def show_preview(dialog: QPrintPreviewDialog) -> None:
     """Show the preview until the user closes it (tests replace this)."""
     dialog.exec()
@@ -203,7 +233,7 @@ def print_layout(parent: QWidget | None, layout: SheetLayout, *, preview: bool,
     if not preview:
         if not ask_printer(parent, printer, pages):
             return 0
-        return painter.paint(printer, total=pages)
+        return painter.paint(printer, painting_progress(parent, pages), total=pages)
     dialog = QPrintPreviewDialog(printer, parent)
     dialog.setWindowTitle(_("Print Preview: {title}").format(title=layout.title))
     painted: list[int] = []
