@@ -355,3 +355,44 @@ def test_follow_up_dates_and_the_call_they_schedule(db, ona):
         data = snapshot(s, aid)
     assert (data.kind, data.title, data.contact_ids) == ("Call", "Follow up: Prices", [ona])
     assert data.start == datetime(2027, 2, 1, 9, tzinfo=VILNIUS)
+
+
+def test_lookups_next_activity_and_overdue(db, ona):
+    from crmdesk.core.lookup.query import CONTACT, find_ids, lookup_problem
+
+    now = datetime.now(VILNIUS).replace(second=0, microsecond=0)
+    jonas = create_contact(db, ContactData(given_name="Jonas", family_name="Jonaitis"))
+    rasa = create_contact(db, ContactData(given_name="Rasa", family_name="Rasaitė"))
+    nobody = create_contact(db, ContactData(given_name="Nobody", family_name="Planned"))
+    make(db, title="Late call", start=(now - timedelta(days=2)).replace(tzinfo=None),
+         contact_ids=[ona])
+    make(db, title="Soon", start=(now + timedelta(days=3)).replace(tzinfo=None),
+         contact_ids=[jonas])
+    # A weekly series begun long ago: its next occurrence is within a week.
+    make(db, title="Weekly", start=(now - timedelta(days=60)).replace(tzinfo=None),
+         rrule="FREQ=WEEKLY", contact_ids=[rasa])
+    done = make(db, title="Done already", start=(now + timedelta(days=1)).replace(tzinfo=None),
+                contact_ids=[nobody])
+    with db.session() as s:
+        clear_activity(s, done)
+
+    def found(text):
+        with db.reading() as s:
+            return set(find_ids(s, CONTACT, text, strict=True))
+
+    assert found("has:next_activity") == {jonas, rasa}
+    assert found("missing:next_activity") == {ona, nobody}
+    assert found("overdue:yes") == {ona}
+    assert found("overdue:no") == {jonas, rasa, nobody}
+    week = (now + timedelta(days=8)).date().isoformat()
+    assert found(f"next_activity<{week}") == {jonas, rasa}
+    # Both next ones are three days away (the series': 60 days after its start is 3
+    # days short of its 9th week); the overdue call and the cleared one never count.
+    yesterday = (now - timedelta(days=1)).date().isoformat()
+    assert found(f"next_activity>{yesterday}") == {jonas, rasa}
+    assert found(f"next_activity<{yesterday}") == set()
+    soon = (now + timedelta(days=3)).date().isoformat()
+    assert found(f"next_activity:{soon}") == {jonas, rasa}
+    with db.reading() as s:
+        assert "yes or no" in lookup_problem(s, CONTACT, "overdue:maybe").message
+        assert "not a date" in lookup_problem(s, CONTACT, "next_activity<soonish").message

@@ -81,14 +81,14 @@ def yearly_dates(session: Session, first: date, last: date) -> list[YearlyDate]:
     keys = _month_days(first, last)  # None: every day of the year
     births = _in_days(Contact.birthday_month, Contact.birthday_day, keys)
     dates = _in_days(ImportantDate.month, ImportantDate.day, keys)
-    birthday = _("Birthday")
+    birthday_label = _("Birthday")
     for cid, name, y, m, d in session.execute(
         select(Contact.id, Contact.display_name, Contact.birthday_year, Contact.birthday_month,
                Contact.birthday_day)
         .where(live, Contact.birthday_month.is_not(None), Contact.birthday_day.is_not(None),
                births)
     ).all():
-        found.append((cid, name, y, m or 0, d or 0, birthday, True))
+        found.append((cid, name, y, m or 0, d or 0, birthday_label, True))
     for cid, name, label, y, m, d in session.execute(
         select(Contact.id, Contact.display_name, ImportantDate.label, ImportantDate.year,
                ImportantDate.month, ImportantDate.day)
