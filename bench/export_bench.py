@@ -82,7 +82,8 @@ def one(db_path: str, file_format: str, out: str) -> dict[str, float]:
     """In the child process: export every contact as ``file_format``."""
     from crmdesk.core.lookup.query import CONTACT, find_ids
     from crmdesk.core.storage.database import Database
-    from crmdesk.io.call_list import call_list, export_contacts
+    from crmdesk.io.call_export import export_contacts
+    from crmdesk.io.call_list import call_list
 
     with Database.open(Path(db_path), readonly=True) as db, db.reading() as s:
         start = time.perf_counter()

@@ -43,6 +43,9 @@ def add_parser(sub: Subparsers) -> None:
                    help=_("the file to write (.csv, .xlsx, .pdf or .vcf)"))
     p.add_argument("--lookup", default="", metavar="Q",
                    help=_("which contacts, as in the search box (e.g. 'city:Kaunas')"))
+    p.add_argument("--group", default=None, metavar="NAME",
+                   help=_("which contacts: a group's (crmdesk groups list); with more "
+                          "conditions: --lookup 'group:\"NAME\" city:Kaunas'"))
     p.add_argument("--format", choices=("csv", "xlsx", "pdf", "vcard"), dest="file_format",
                    help=_("csv, xlsx, pdf or vcard (default: from the file name, else csv)"))
     p.add_argument("--vcard-version", choices=("3.0", "4.0"), default="3.0",
@@ -90,10 +93,25 @@ def _lookup_ids(s: Any, args: argparse.Namespace, sort: str, descending: bool) -
             sort=sort, error=exc)) from exc
 
 
+def _group_ids(s: Any, args: argparse.Namespace, sort: str, descending: bool) -> list[int]:
+    from crmdesk.core.contacts.groups import group_named, member_ids
+
+    if args.lookup:
+        raise CrmdeskError(_("Give --lookup or --group, not both (--lookup "
+                             "'group:\"NAME\" …' is a group narrowed further)."))
+    try:
+        return member_ids(s, group_named(s, args.group).id, sort=sort,
+                          descending=descending)
+    except ValueError as exc:  # an order that is not one
+        raise CrmdeskError(_("{sort!r} is not an order: {error}").format(
+            sort=sort, error=exc)) from exc
+
+
 # Which contacts: the first source whose option was given, else the lookup (all
 # contacts when it is empty). Each is (is it chosen, its ids in the order asked).
 _sources: list[tuple[Callable[[argparse.Namespace], bool],
                      Callable[[Any, argparse.Namespace, str, bool], list[int]]]] = [
+    (lambda args: args.group is not None, _group_ids),
     (lambda args: True, _lookup_ids),
 ]
 
@@ -134,7 +152,8 @@ def _choice(args: argparse.Namespace, preset: Any, out: Path) -> dict[str, Any]:
 
 def run(args: argparse.Namespace) -> int:
     from crmdesk.core.storage.database import Database
-    from crmdesk.io.call_list import INTERNATIONAL, NATIONAL, export_columns, export_contacts
+    from crmdesk.io.call_export import export_contacts
+    from crmdesk.io.call_list import INTERNATIONAL, NATIONAL, export_columns
     from crmdesk.io.export_presets import clean_name, export_preset_named, export_presets
 
     out = Path(args.output)
@@ -165,7 +184,7 @@ def run(args: argparse.Namespace) -> int:
             written = export_vcards(s, ids, out, version=args.vcard_version)
         else:
             title = args.title if args.title is not None else (
-                args.lookup or (args.preset or ""))
+                args.lookup or args.group or (args.preset or ""))
             written = export_contacts(s, ids, keys, out, file_format=file_format,
                                       encoding=choice["encoding"],
                                       delimiter=choice["delimiter"],

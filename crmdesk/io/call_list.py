@@ -581,29 +581,3 @@ def _sheet_title(text: str) -> str:
 
 
 FORMATS = ("csv", "xlsx", "pdf")
-
-
-def export_contacts(session: Session, ids: Sequence[int], keys: Sequence[str],
-                    path: str | os.PathLike[str], *, file_format: str = "csv",
-                    encoding: str = "utf-8-sig", delimiter: str = ",",
-                    phones: str = INTERNATIONAL, title: str = "", sort: str = "",
-                    descending: bool = False, paper: str = "",
-                    progress: Callable[[int, int], None] | None = None) -> int:
-    """The contacts ``ids`` (in that order, or sorted by ``sort``) with the columns
-    ``keys`` as a call list at ``path`` (CSV, XLSX or a PDF call sheet on ``paper``,
-    A4 or Letter, by default the locale's); how many rows were written.
-    ``progress(done, total)`` is called as it goes (it may raise to cancel: nothing
-    is written then)."""
-    if file_format not in FORMATS:
-        raise FileWriteError(_("{format!r} is not a format crmdesk writes (csv, xlsx, pdf).")
-                             .format(format=file_format))
-    sheet = call_list(session, ids, keys, phones=phones, sort=sort, descending=descending,
-                      progress=progress)
-    if file_format == "xlsx":
-        return write_xlsx(path, sheet.head, sheet.rows, title=title)
-    if file_format == "pdf":
-        from crmdesk.io.call_sheet_pdf import write_pdf
-
-        return write_pdf(path, sheet, title=title, paper=paper, progress=progress)
-    return write_csv(path, sheet.head, sheet.rows, encoding=encoding, delimiter=delimiter,
-                     names=sheet.names())

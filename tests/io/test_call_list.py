@@ -23,12 +23,8 @@ from crmdesk.core.fields import service as fields
 from crmdesk.core.history.records import InteractionData, log_interaction
 from crmdesk.core.lookup.query import CONTACT, find_ids
 from crmdesk.core.storage.settings import set_setting
-from crmdesk.io.call_list import (
-    NATIONAL,
-    contact_values,
-    export_columns,
-    export_contacts,
-)
+from crmdesk.io.call_export import export_contacts
+from crmdesk.io.call_list import NATIONAL, contact_values, export_columns
 
 
 @pytest.fixture

@@ -16,7 +16,8 @@ import pytest
 from crmdesk.core.contacts.records import AddressData, ContactData, PhoneData, create_contact
 from crmdesk.core.errors import FileWriteError
 from crmdesk.core.lookup.query import CONTACT, find_ids
-from crmdesk.io.call_list import CallList, export_contacts
+from crmdesk.io.call_export import export_contacts
+from crmdesk.io.call_list import CallList
 from crmdesk.io.call_sheet_pdf import A4, LETTER, PAPERS, SheetLayout, paper_for, write_pdf
 
 HEAD = ["Name", "Company", "Phones", "City"]

@@ -8,7 +8,7 @@ import pytest
 
 from crmdesk.core.contacts.records import get_contact
 from crmdesk.core.storage.database import Database
-from crmdesk.io.call_list import export_contacts
+from crmdesk.io.call_export import export_contacts
 from crmdesk.io.contacts_in.importer import (
     import_prepared,
     prepare_table,

@@ -113,7 +113,8 @@ class ContactsView(ListFormView):
         from PySide6.QtCore import QLocale
 
         from crmdesk.core.storage.settings import get_setting
-        from crmdesk.io.call_list import INTERNATIONAL, NATIONAL, export_columns, export_contacts
+        from crmdesk.io.call_export import export_contacts
+        from crmdesk.io.call_list import INTERNATIONAL, NATIONAL, export_columns
         from crmdesk.ui.common import dialogs
         from crmdesk.ui.contacts.export_dialog import ExportDialog
 
@@ -134,13 +135,14 @@ class ContactsView(ListFormView):
             country = region
         dialog = ExportDialog(columns, shown=len(ids), selected=len(selected),
                               country=country if region else "", settings=self.settings,
-                              parent=self)
+                              db=self.db, parent=self)
         if dialog.exec() != ExportDialog.DialogCode.Accepted:
             return
         choice = dialog.choice()
         suffix, kinds = {
             "xlsx": (".xlsx", _("Excel workbooks (*.xlsx)")),
             "vcard": (".vcf", _("vCard files (*.vcf)")),
+            "pdf": (".pdf", _("PDF call sheets (*.pdf)")),
         }.get(choice.file_format, (".csv", _("CSV files (*.csv)")))
         path = dialogs.save_file(self, _("Export Call List"),
                                  str(Path.home() / ((_("contacts") if suffix == ".vcf"
@@ -164,7 +166,9 @@ class ContactsView(ListFormView):
                                        file_format=choice.file_format,
                                        encoding=choice.encoding, delimiter=choice.delimiter,
                                        phones=NATIONAL if choice.national else INTERNATIONAL,
-                                       title=self.model.query)
+                                       title=self.model.query or choice.preset,
+                                       sort=choice.sort, descending=choice.descending,
+                                       paper=choice.paper, progress=progress.report)
 
         def done(n: int) -> None:
             self.status_message.emit(ngettext(
