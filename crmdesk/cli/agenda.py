@@ -96,6 +96,7 @@ def add_parser(sub: Subparsers) -> None:
                    help=_("for a series: which occurrence (its start)"))
     p.add_argument("--json", action="store_true", help=_("print the result as JSON"))
     p.set_defaults(run=run_done)
+    add_ics_parsers(sub)
 
 
 def _row(o: Occurrence) -> dict[str, Any]:
@@ -213,3 +214,73 @@ def run_done(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
+
+
+def add_ics_parsers(sub: Subparsers) -> None:
+    p = sub.add_parser(
+        "calendar-export", help=_("write the calendar to an .ics file other calendars read"),
+        description=_("Write activities (all, or those of --from .. --to) to an iCalendar "
+                      "file: series with their rules and exceptions, reminders as alarms."))
+    add_db_option(p)
+    p.add_argument("file", metavar="FILE.ics")
+    p.add_argument("--from", dest="first", metavar="D", help=_("the first day"))
+    p.add_argument("--to", dest="last", metavar="D", help=_("the last day (inclusive)"))
+    p.set_defaults(run=run_calendar_export)
+    p = sub.add_parser(
+        "calendar-import", help=_("add the events and to-dos of an .ics file to the calendar"),
+        description=_("Add the events and to-dos of an iCalendar file (Outlook, Google, "
+                      "Thunderbird, Evolution ...) as activities; what cannot be read is "
+                      "listed and the rest is added."))
+    add_db_option(p)
+    p.add_argument("file", metavar="FILE.ics")
+    p.add_argument("--json", action="store_true", help=_("print the counts as JSON"))
+    p.set_defaults(run=run_calendar_import)
+
+
+def run_calendar_export(args: argparse.Namespace) -> int:
+    from pathlib import Path
+
+    from crmdesk.core.activities import recurrence
+    from crmdesk.core.activities.records import stored_activities
+    from crmdesk.core.storage.database import Database
+    from crmdesk.io.atomic import atomic_binary
+    from crmdesk.io.ics import write_ics
+
+    first = last = None
+    if args.first or args.last:
+        here = recurrence.local_zone()
+        day1 = parse_day(args.first, "--from") if args.first else datetime(1900, 1, 1).date()
+        day2 = parse_day(args.last, "--to", end=True) if args.last else datetime(2999, 1, 1).date()
+        first = datetime.combine(day1, time.min, tzinfo=here)
+        last = datetime.combine(day2 + timedelta(days=1), time.min, tzinfo=here)
+    with Database.open(db_path(args), readonly=True) as db, db.reading() as s:
+        items = stored_activities(s, first, last)
+    data = write_ics(items)
+    with atomic_binary(Path(args.file)) as out:
+        out.write(data)
+    print(_("Wrote {n} activities to {file}.").format(n=len(items), file=args.file))
+    return EXIT_OK
+
+
+def run_calendar_import(args: argparse.Namespace) -> int:
+    from pathlib import Path
+
+    from crmdesk.core.storage.database import Database
+    from crmdesk.io.ics import import_ics
+
+    try:
+        raw = Path(args.file).read_bytes()
+    except OSError as exc:
+        raise CrmdeskError(_("Cannot read {file}: {error}").format(
+            file=args.file, error=exc.strerror or exc)) from exc
+    with Database.open(db_path(args), shared=True) as db, db.session() as s:
+        result = import_ics(s, raw)
+    for problem in result.problems:
+        say(_("crmdesk: not imported: {problem}").format(problem=problem))
+    if args.json:
+        print_json({"added": result.added, "changed": result.changed,
+                    "problems": result.problems}, indent=None)
+    else:
+        print(_("Added {added} activities ({changed} occurrences changed).").format(
+            added=result.added, changed=result.changed))
+    return EXIT_OK

@@ -103,3 +103,31 @@ def test_a_date_alone_is_all_day_and_a_series_clears_one_occurrence(filled):
         ("2026-12-07T09:00", "open", False), ("2026-12-08T00:00", "open", True),
         ("2026-12-08T09:00", "done", False), ("2026-12-09T09:00", "open", False)]
     assert acts[2]["id"] == cleared
+
+
+def test_calendar_export_and_import_as_ics(filled, tmp_path):
+    db, ona = filled
+    crmdesk("schedule", *db, "--contact", str(ona), "--kind", "meeting", "--at",
+            "2026-12-07 09:00", "--minutes", "30", "--rrule", "FREQ=WEEKLY;COUNT=4",
+            "--remind", "15m", "--title", "Weekly review", env=TZ)
+    target = tmp_path / "out.ics"
+    out = crmdesk("calendar-export", *db, str(target), env=TZ)
+    assert out.returncode == 0, out.stderr
+    assert out.stdout.strip() == f"Wrote 1 activities to {target}."
+    text = target.read_text(encoding="utf-8")
+    assert "RRULE:FREQ=WEEKLY;COUNT=4" in text and "BEGIN:VALARM" in text
+    other = tmp_path / "other.crmdesk"
+    out = crmdesk("calendar-import", "--db", str(other), str(target), "--json", env=TZ)
+    assert out.returncode == 0, out.stderr
+    assert json.loads(out.stdout) == {"added": 1, "changed": 0, "problems": []}
+    out = crmdesk("agenda", "--db", str(other), "--from", "2026-12-01", "--to",
+                  "2026-12-31", "--json", env=TZ)
+    acts = json.loads(out.stdout)["activities"]
+    assert [a["start"][:16] for a in acts] == [
+        "2026-12-07T09:00", "2026-12-14T09:00", "2026-12-21T09:00", "2026-12-28T09:00"]
+    bad = tmp_path / "bad.ics"
+    bad.write_text("this is no calendar", encoding="utf-8")
+    out = crmdesk("calendar-import", "--db", str(other), str(bad), env=TZ)
+    assert out.returncode == 1 and "not a calendar file" in out.stderr
+    out = crmdesk("calendar-import", "--db", str(other), str(tmp_path / "none.ics"), env=TZ)
+    assert out.returncode == 1 and "Cannot read" in out.stderr

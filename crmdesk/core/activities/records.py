@@ -465,3 +465,73 @@ def schedule_follow_up(session: Session, contact_ids: list[int], subject: str,
         kind=kind or first or _("Call"), title=title[:MAX_SHORT],
         start=datetime.combine(day, time(9, 0)), contact_ids=list(contact_ids),
         reminder_min=0))
+
+
+@dataclass(frozen=True)
+class StoredActivity:
+    """An activity as a calendar file holds it (io/ics.py): wall times in ``tz``."""
+
+    id: int
+    kind: str
+    title: str
+    starts_at: datetime
+    ends_at: datetime | None
+    all_day: bool
+    tz: str
+    location: str
+    priority: int
+    notes: str
+    reminder_min: int | None
+    rrule: str
+    state: str
+    parent_id: int | None
+    recurrence_at: datetime | None
+    skips: tuple[datetime, ...]
+    contact_names: tuple[str, ...]
+    created_at: datetime
+    updated_at: datetime
+
+
+def stored_activities(session: Session, first: datetime | None = None,
+                      last: datetime | None = None) -> list[StoredActivity]:
+    """Every activity (or those meeting [first, last), aware bounds), series whole,
+    with what moved or was deleted from them, series before their moved occurrences."""
+    from sqlalchemy import or_
+
+    stmt = select(Activity).order_by(Activity.parent_id.is_not(None), Activity.starts_utc,
+                                     Activity.id)
+    if first is not None and last is not None:
+        lo = recurrence.to_wall(first, recurrence.zone("UTC"))
+        hi = recurrence.to_wall(last, recurrence.zone("UTC"))
+        stmt = stmt.where(Activity.starts_utc < hi,
+                          or_(Activity.last_utc.is_(None), Activity.last_utc >= lo))
+    rows = list(session.scalars(stmt))
+    wanted = {r.id for r in rows}
+    kinds = dict(session.execute(select(Choice.id, Choice.name)
+                                 .where(Choice.kind == ACTIVITY_KIND)).all())
+    skips: dict[int, list[datetime]] = {}
+    for aid, wall in session.execute(select(ActivitySkip.activity_id,
+                                            ActivitySkip.occurrence_at)).all():
+        if aid in wanted:
+            skips.setdefault(aid, []).append(wall)
+    names: dict[int, list[str]] = {}
+    for aid, name in session.execute(
+            select(activity_contact.c.activity_id, Contact.display_name)
+            .join(Contact, Contact.id == activity_contact.c.contact_id)).all():
+        if aid in wanted:
+            names.setdefault(aid, []).append(name)
+    return [StoredActivity(
+        r.id, kinds.get(r.kind_id or 0, ""), r.title, r.starts_at, r.ends_at, r.all_day, r.tz,
+        r.location, r.priority, r.notes, r.reminder_min, r.rrule, r.state, r.parent_id,
+        r.recurrence_at, tuple(sorted(skips.get(r.id, []))), tuple(names.get(r.id, [])),
+        r.created_at, r.updated_at)
+        for r in rows if r.parent_id is None or r.parent_id in wanted]
+
+
+def skip_occurrence(session: Session, activity_id: int, wall: datetime) -> None:
+    """Delete one occurrence of a series by its wall time (an imported EXDATE); one that is
+    not there is passed over."""
+    row = _row(session, activity_id)
+    if session.get(ActivitySkip, (row.id, wall)) is None:
+        session.add(ActivitySkip(activity_id=row.id, occurrence_at=wall))
+        session.flush()
