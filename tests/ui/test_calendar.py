@@ -12,7 +12,7 @@ from zoneinfo import ZoneInfo
 
 import pytest
 from PySide6.QtCore import QPoint, Qt, QTimer
-from PySide6.QtWidgets import QApplication, QMessageBox
+from PySide6.QtWidgets import QApplication
 
 from crmdesk.core.activities.listing import occurrences_between
 from crmdesk.core.activities.records import ActivityData, create_activity, created_id
@@ -294,48 +294,48 @@ def test_reminders_due_while_closed_show_at_start(make_window, db, people, qtbot
     assert window.calendar.reminders.check() == []
 
 
-def test_delete_asks_first(calendar, db, people, monkeypatch):
+def test_delete_asks_first(calendar, db, people, dialogs):
     add(db, title="Gone soon", start=at(9, 10))
     window, view = calendar()
     view.grid.select(view.grid.boxes[0].occ)
-    monkeypatch.setattr(QMessageBox, "question",
-                        lambda *a, **k: QMessageBox.StandardButton.No)
+    dialogs.answers.append(False)
     view.delete_selected()
+    assert dialogs.asked[-1][1].startswith("Delete Gone soon?")
     assert len(view.grid.boxes) == 1
-    monkeypatch.setattr(QMessageBox, "question",
-                        lambda *a, **k: QMessageBox.StandardButton.Yes)
-    view.delete_selected()
+    view.delete_selected()  # yes
     assert view.grid.boxes == []
 
 
-def test_log_interaction_offers_a_follow_up_in_the_calendar(qtbot, db, people, ui_settings,
-                                                           dialogs, pictures):
-    from crmdesk.ui.history.log_dialog import LogDialog
+def test_today_list_overdue_first_then_today_and_the_weeks_birthdays(calendar, busy,
+                                                                     pictures):
+    window, view = calendar()
+    view.set_mode("today")
+    rows = [(view.today_list.topLevelItem(i).text(2), view.today_list.topLevelItem(i).text(5))
+            for i in range(view.today_list.topLevelItemCount())]
+    titles = [r[0] for r in rows]
+    # Overdue first (oldest first), then today (9 December) in time order, then dates.
+    assert titles[:2] == ["Order labels", "Quote for 40 jars"]
+    assert all(state == "Overdue" for _t, state in rows[:4])
+    assert rows[4] == ("Team stand-up", "")  # today, a series: held, not overdue
+    assert titles.index("Team stand-up") > titles.index("Send the price list")
+    assert "Monthly check-in" in titles and titles[-1] == "Anna Smith turns 46"
+    assert "Confirm the delivery" not in titles
+    pictures.grab(window, "calendar_today")
 
-    dialog = LogDialog(db, ui_settings, None, contact_ids=[people["Smith"]])
-    qtbot.addWidget(dialog)
-    box = dialog.follow_up
-    assert [box.itemText(i) for i in range(box.count())] == [
-        "No follow-up", "Tomorrow", "In 3 days", "Next week", "In a month", "In 2 months",
-        "Pick a date…"]
-    dialog.subject.setText("Prices for spring")
-    box.setCurrentIndex(box.findData("week"))
-    dialog.show()
-    pictures.grab(dialog, "log_dialog_follow_up")
-    assert dialog.save() is not None
-    week = date.today() + timedelta(days=7)
-    with db.reading() as s:
-        found = occurrences_between(s, datetime.combine(week, datetime.min.time()),
-                                    datetime.combine(week + timedelta(days=1),
-                                                     datetime.min.time()))
-    [occ] = found
-    assert (occ.title, occ.kind, list(occ.contact_ids)) == (
-        "Follow up: Prices for spring", "Call", [people["Smith"]])
-    assert occ.start.hour == 9 and occ.reminder_min == 0
-    # Nothing chosen: no activity.
-    again = LogDialog(db, ui_settings, None, contact_ids=[people["Smith"]])
-    qtbot.addWidget(again)
-    again.subject.setText("Just a note")
-    assert again.save() is not None
-    with db.reading() as s:
-        assert len(occurrences_between(s, datetime(2000, 1, 1), datetime(2100, 1, 1))) == 1
+
+def test_calendar_files_out_and_in_from_the_view(calendar, busy, db, dialogs, tmp_path):
+    window, view = calendar()
+    target = tmp_path / "calendar.ics"
+    dialogs.files.append(str(target))
+    view.export_ics()
+    assert target.read_bytes().startswith(b"BEGIN:VCALENDAR")
+    dialogs.files.append(str(target))
+    view.import_ics()
+    title, text = dialogs.asked[-1]
+    assert title == "Import a Calendar File"
+    assert text.startswith("Added 14 activities")
+    bad = tmp_path / "bad.ics"
+    bad.write_text("nothing", encoding="utf-8")
+    dialogs.files.append(str(bad))
+    view.import_ics()
+    assert dialogs.errors and "not a calendar file" in dialogs.errors[-1][0]

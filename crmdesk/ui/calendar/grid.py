@@ -402,7 +402,7 @@ class MonthGrid(QWidget):
         self.boxes: list[Box] = []
         self.now: datetime | None = None
         self.setFocusPolicy(Qt.FocusPolicy.StrongFocus)
-        self.setMinimumSize(560, 420)
+        self.setMinimumSize(280, 240)
 
     def show_month(self, month: date, first: date, items: list[Occurrence],
                    dates: list[YearlyDate]) -> None:

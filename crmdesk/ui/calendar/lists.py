@@ -58,7 +58,7 @@ class OccurrenceList(QTreeWidget):
             self.activated.emit(occ)
 
     def show_items(self, items: list[Occurrence], dates: list[YearlyDate],
-                   now: datetime) -> None:
+                   now: datetime, *, keep_order: bool = False) -> None:
         current = self.current()
         self.clear()
         rows: list[tuple[str, QTreeWidgetItem]] = []
@@ -77,7 +77,8 @@ class OccurrenceList(QTreeWidget):
                                     "", ""])
             item.setData(0, OccRole, None)
             rows.append((y.day.isoformat() + " 00:00", item))
-        rows.sort(key=lambda r: r[0])
+        if not keep_order:
+            rows.sort(key=lambda r: r[0])
         self.addTopLevelItems([item for _k, item in rows])
         for col in range(self.columnCount()):
             self.resizeColumnToContents(col)

@@ -20,9 +20,9 @@ from PySide6.QtWidgets import (
     QDialog,
     QHBoxLayout,
     QLabel,
-    QMessageBox,
     QPushButton,
     QScrollArea,
+    QSizePolicy,
     QStackedWidget,
     QToolButton,
     QVBoxLayout,
@@ -30,7 +30,12 @@ from PySide6.QtWidgets import (
 )
 
 from crmdesk.core.activities import recurrence
-from crmdesk.core.activities.listing import Occurrence, occurrences_between, open_tasks
+from crmdesk.core.activities.listing import (
+    Occurrence,
+    is_overdue,
+    occurrences_between,
+    open_tasks,
+)
 from crmdesk.core.activities.records import (
     ALL,
     ActivityData,
@@ -55,8 +60,8 @@ from crmdesk.ui.common.record_view import RecordView
 from crmdesk.ui.common.settings import UiSettings
 from crmdesk.ui.tasks.operations import Operations
 
-DAY, WEEK, MONTH, AGENDA, TASKS = "day", "week", "month", "agenda", "tasks"
-MODES = (DAY, WEEK, MONTH, AGENDA, TASKS)
+TODAY, DAY, WEEK, MONTH, AGENDA, TASKS = "today", "day", "week", "month", "agenda", "tasks"
+MODES = (TODAY, DAY, WEEK, MONTH, AGENDA, TASKS)
 AGENDA_DAYS = 30
 
 
@@ -108,7 +113,9 @@ class CalendarView(RecordView):
     # -- building -------------------------------------------------------------------
     def _build(self) -> None:
         bar = QHBoxLayout()
-        self.today_button = QPushButton(_("Today"), self)
+        self.today_button = QToolButton(self)
+        self.today_button.setText(_("Today"))
+        self.today_button.setToolTip(_("Go to today (Ctrl+Home)"))
         self.today_button.setObjectName("today")
         self.today_button.clicked.connect(self.go_today)
         self.back = QToolButton(self)
@@ -125,14 +132,16 @@ class CalendarView(RecordView):
         f.setBold(True)
         f.setPointSizeF(f.pointSizeF() * 1.15)
         self.range_label.setFont(f)
+        # The range's name gives way (cut) rather than widening the window.
+        self.range_label.setSizePolicy(QSizePolicy.Policy.Ignored,
+                                       QSizePolicy.Policy.Preferred)
         bar.addWidget(self.today_button)
         bar.addWidget(self.back)
         bar.addWidget(self.forward)
-        bar.addWidget(self.range_label, 1)
         self.mode_buttons: dict[str, QToolButton] = {}
         group = QButtonGroup(self)
-        names = {DAY: _("Day"), WEEK: _("Week"), MONTH: _("Month"), AGENDA: _("Agenda"),
-                 TASKS: _("Tasks")}
+        names = {TODAY: _("Overview"), DAY: _("Day"), WEEK: _("Week"), MONTH: _("Month"),
+                 AGENDA: _("Agenda"), TASKS: _("Tasks")}
         for mode in MODES:
             button = QToolButton(self)
             button.setText(names[mode])
@@ -151,8 +160,11 @@ class CalendarView(RecordView):
             self.priority_filter.addItem(text, value)
         self.kind_filter.currentIndexChanged.connect(self.refresh)
         self.priority_filter.currentIndexChanged.connect(self.refresh)
-        bar.addWidget(self.kind_filter)
-        bar.addWidget(self.priority_filter)
+        bar.addStretch(1)
+        heading = QHBoxLayout()
+        heading.addWidget(self.range_label, 1)
+        heading.addWidget(self.kind_filter)
+        heading.addWidget(self.priority_filter)
 
         actions = QHBoxLayout()
         self.new_button = QPushButton(_("New Activity…"), self)
@@ -166,13 +178,19 @@ class CalendarView(RecordView):
         self.clear_button.clicked.connect(lambda: self.clear(self.current))
         self.contact_button = QPushButton(_("Open Contact"), self)
         self.contact_button.clicked.connect(self.open_contact)
+        self.import_button = QPushButton(_("Import .ics…"), self)
+        self.import_button.setToolTip(_("Add the events and to-dos of a calendar file"))
+        self.import_button.clicked.connect(self.import_ics)
+        self.export_button = QPushButton(_("Export .ics…"), self)
+        self.export_button.setToolTip(_("Write the calendar to a file other calendars read"))
+        self.export_button.clicked.connect(self.export_ics)
         for button in (self.new_button, self.edit_button, self.clear_button,
                        self.contact_button):
             actions.addWidget(button)
-        actions.addStretch(1)
         self.detail = QLabel(self)
         self.detail.setTextFormat(Qt.TextFormat.PlainText)
-        actions.addWidget(self.detail)
+        self.detail.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Preferred)
+        actions.addWidget(self.detail, 1)
 
         self.grid = TimeGrid(self)
         self.scroll = QScrollArea(self)
@@ -184,19 +202,27 @@ class CalendarView(RecordView):
         self.agenda.setObjectName("agenda_list")
         self.tasks = OccurrenceList(self)
         self.tasks.setObjectName("task_list")
+        self.today_list = OccurrenceList(self)
+        self.today_list.setObjectName("today_list")
         self.pages = QStackedWidget(self)
-        for page in (self.scroll, self.month, self.agenda, self.tasks):
+        for page in (self.scroll, self.month, self.agenda, self.tasks, self.today_list):
             self.pages.addWidget(page)
-        for source in (self.grid, self.month, self.agenda, self.tasks):
+        for source in (self.grid, self.month, self.agenda, self.tasks, self.today_list):
             source.selected.connect(self._selected)
             source.activated.connect(self.edit)
         self.grid.moved.connect(self.move)
         self.grid.new_at.connect(lambda at: self.new_record(at))
         self.month.day_chosen.connect(self._open_day)
+        files = QHBoxLayout()
+        files.addStretch(1)
+        files.addWidget(self.import_button)
+        files.addWidget(self.export_button)
         layout = QVBoxLayout(self)
         layout.addLayout(bar)
+        layout.addLayout(heading)
         layout.addLayout(actions)
         layout.addWidget(self.pages, 1)
+        layout.addLayout(files)
         clear_action = QAction(_("Clear Activity…"), self)
         clear_action.setShortcut(QKeySequence("Ctrl+D"))
         clear_action.setShortcutContext(Qt.ShortcutContext.WidgetWithChildrenShortcut)
@@ -259,13 +285,14 @@ class CalendarView(RecordView):
     # -- navigation ---------------------------------------------------------------------
     def _page_widget(self) -> QWidget:
         return {DAY: self.grid, WEEK: self.grid, MONTH: self.month, AGENDA: self.agenda,
-                TASKS: self.tasks}[self.mode]
+                TASKS: self.tasks, TODAY: self.today_list}[self.mode]
 
     def set_mode(self, mode: str, *, reload: bool = True) -> None:
         self.mode = mode
         self.mode_buttons[mode].setChecked(True)
         self.pages.setCurrentWidget({DAY: self.scroll, WEEK: self.scroll, MONTH: self.month,
-                                     AGENDA: self.agenda, TASKS: self.tasks}[mode])
+                                     AGENDA: self.agenda, TASKS: self.tasks,
+                                     TODAY: self.today_list}[mode])
         tasks = mode == TASKS
         self.kind_filter.setVisible(tasks)
         self.priority_filter.setVisible(tasks)
@@ -309,6 +336,9 @@ class CalendarView(RecordView):
         if self.mode == TASKS:
             today = (self.now or datetime.now()).date()
             return today, today + timedelta(days=AGENDA_DAYS)
+        if self.mode == TODAY:
+            today = (self.now or datetime.now()).date()
+            return today, today + timedelta(days=1)
         return self.day, self.day + timedelta(days=AGENDA_DAYS)
 
     # -- reading -----------------------------------------------------------------------
@@ -324,6 +354,13 @@ class CalendarView(RecordView):
                 items = open_tasks(s, until=end, kinds=[kind] if kind else [],
                                    min_priority=int(self.priority_filter.currentData() or 0))
                 dates = []
+            elif self.mode == TODAY:
+                # Today's activities, and before them what is overdue; the week's dates.
+                overdue = [o for o in open_tasks(s, until=start) if is_overdue(o, now)]
+                keys = {o.key for o in overdue}
+                items = overdue + [o for o in occurrences_between(s, start, end)
+                                   if o.key not in keys]
+                dates = yearly_dates(s, first, first + timedelta(days=6))
             else:
                 items = occurrences_between(s, start, end)
                 dates = yearly_dates(s, first, after - timedelta(days=1))
@@ -336,6 +373,8 @@ class CalendarView(RecordView):
             self.month.show_month(self.day.replace(day=1), first, items, dates)
         elif self.mode == AGENDA:
             self.agenda.show_items(items, dates, now)
+        elif self.mode == TODAY:
+            self.today_list.show_items(items, dates, now, keep_order=True)
         else:
             self.tasks.show_items(items, [], now)
         self.range_label.setText(self._range_text(first, after))
@@ -355,6 +394,9 @@ class CalendarView(RecordView):
             return loc.toString(q(first), "dddd d MMMM yyyy")
         if self.mode == MONTH:
             return loc.toString(q(self.day.replace(day=1)), "MMMM yyyy")
+        if self.mode == TODAY:
+            return _("Today, {day}: overdue, planned, and the week's birthdays").format(
+                day=loc.toString(q(first), "d MMMM yyyy"))
         if self.mode == TASKS:
             return _("Open calls and to-dos, due by {day}").format(
                 day=loc.toString(q(after - timedelta(days=1)), "d MMM yyyy"))
@@ -443,12 +485,13 @@ class CalendarView(RecordView):
             if scope is None:
                 return
         else:
+            from crmdesk.ui.common import dialogs
+
             scope = ALL
-            answer = QMessageBox.question(
-                self, _("Delete Activity"),
-                _("Delete {what}? It is gone for good; its history entries stay.").format(
-                    what=occ.label()))
-            if answer != QMessageBox.StandardButton.Yes:
+            if not dialogs.confirm(
+                    self, _("Delete Activity"),
+                    _("Delete {what}? It is gone for good; its history entries stay.").format(
+                        what=occ.label()), _("Delete")):
                 return
         ok, changes = errors.run_unit(self, self.db, lambda s: delete_activity(
             s, occ.activity_id, scope=scope, occurrence_at=occ.occurrence_at))
@@ -503,6 +546,53 @@ class CalendarView(RecordView):
     def _clear_from_reminder(self, occ: Occurrence) -> None:
         self.clear(occ)
         self.reminders.check()
+
+    # -- calendar files ------------------------------------------------------------------
+    def import_ics(self) -> None:
+        from crmdesk.ui.common import dialogs
+
+        path = dialogs.open_file(self, _("Import a Calendar File"), "",
+                                 _("Calendar files (*.ics *.ical *.ifb);;All files (*)"))
+        if not path:
+            return
+        try:
+            with open(path, "rb") as handle:
+                raw = handle.read()
+        except OSError as exc:
+            errors.show_error(self, exc, title=_("Not imported"))
+            return
+        from crmdesk.io.ics import import_ics
+
+        ok, result = errors.run_unit(self, self.db, lambda s: import_ics(s, raw))
+        if not ok or result is None:
+            return
+        self._done(result.changes)
+        text = _("Added {added} activities ({changed} occurrences changed).").format(
+            added=result.added, changed=result.changed)
+        if result.problems:
+            text += "\n\n" + _("Not imported:") + "\n" + "\n".join(result.problems[:20])
+        dialogs.inform(self, _("Import a Calendar File"), text)
+
+    def export_ics(self) -> None:
+        from crmdesk.ui.common import dialogs
+
+        path = dialogs.save_file(self, _("Export the Calendar"), "calendar.ics",
+                                 _("Calendar files (*.ics)"))
+        if not path:
+            return
+        from crmdesk.core.activities.records import stored_activities
+        from crmdesk.io.atomic import atomic_binary
+        from crmdesk.io.ics import write_ics
+
+        with self.db.reading() as s:
+            data = write_ics(stored_activities(s))
+        try:
+            with atomic_binary(path) as out:
+                out.write(data)
+        except OSError as exc:
+            errors.show_error(self, exc, title=_("Not exported"))
+            return
+        self.status_message.emit(_("Wrote the calendar to {path}.").format(path=path))
 
     def open_contact(self) -> None:
         if self.current is not None and self.current.contact_ids:
