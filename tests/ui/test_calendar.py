@@ -339,3 +339,27 @@ def test_calendar_files_out_and_in_from_the_view(calendar, busy, db, dialogs, tm
     dialogs.files.append(str(bad))
     view.import_ics()
     assert dialogs.errors and "not a calendar file" in dialogs.errors[-1][0]
+
+
+def test_editing_all_from_a_later_occurrence_keeps_the_earlier_ones(calendar, db, people,
+                                                                     monkeypatch):
+    add(db, title="Daily", start=at(7, 8), end=at(7, 8, 30), rrule="FREQ=DAILY;COUNT=5")
+    window, view = calendar()
+    from crmdesk.ui.calendar import view as view_module
+
+    monkeypatch.setattr(view_module, "ask_scope", lambda parent, verb: "all")
+    wed = next(b.occ for b in view.grid.boxes if b.occ.start.day == 9)
+
+    def change(dialog):
+        assert dialog.start.dateTime().date().day() == 9  # the occurrence shown
+        dialog.title_edit.setText("Daily check")
+        dialog.start.setDateTime(dialog.start.dateTime().addSecs(3600))  # 9:00 now
+        dialog.end.setDateTime(dialog.end.dateTime().addSecs(3600))
+        dialog.accept()
+
+    on_modal(change)
+    view.edit(wed)
+    with db.reading() as s:
+        found = occurrences_between(s, datetime(2026, 12, 7), datetime(2026, 12, 12))
+    assert [(o.start.strftime("%d %H:%M"), o.title) for o in found] == [
+        (f"{d:02d} 09:00", "Daily check") for d in range(7, 12)]

@@ -438,6 +438,9 @@ class CalendarView(RecordView):
             return
         with self.db.reading() as s:
             data = snapshot(s, occ.activity_id)
+        here = recurrence.local_zone()
+        series_start = recurrence.to_wall(data.start, here)
+        shown_start = recurrence.to_wall(occ.start, here)
         if occ.series and occ.occurrence_at is not None:
             length = (data.end - data.start) if data.end is not None else None
             data.start = occ.start
@@ -452,6 +455,12 @@ class CalendarView(RecordView):
                     if chosen is None:
                         continue
                     scope = chosen
+                if occ.series and scope == ALL and series_start != shown_start:
+                    # The dialog showed this occurrence: the series moves by as much.
+                    back = series_start - shown_start
+                    wanted.start = recurrence.to_wall(wanted.start, here) + back
+                    if wanted.end is not None:
+                        wanted.end = recurrence.to_wall(wanted.end, here) + back
                 ok, changes = errors.run_unit(dialog, self.db, lambda s, w=wanted, sc=scope:
                                               update_activity(s, occ.activity_id, w, scope=sc,
                                                               occurrence_at=occ.occurrence_at))
