@@ -29,13 +29,14 @@ from sqlalchemy import insert, select
 
 from bench.common import Context, Section, ms, percentile, verdict
 from crmdesk.core.activities import recurrence
-from crmdesk.core.activities.listing import occurrences_between
+from crmdesk.core.activities.listing import occurrences_between, open_tasks
 from crmdesk.core.activities.records import _last_utc, _utc
 from crmdesk.core.activities.yearly import yearly_dates
 from crmdesk.core.storage.database import Database
 from crmdesk.core.storage.models import ACTIVITY_KIND, Activity, Choice, Contact, activity_contact
 
 TARGET_P95_S = 0.100
+TODAY_P95_S = 0.300  # the Today view at 100,000 contacts
 ROUNDS = 20
 SINGLE = 9_500
 SERIES = 500
@@ -127,16 +128,25 @@ def section(ctx: Context) -> list[Section]:
                             yearly_dates(s, first, first + timedelta(days=41))), True),
                 ("A year of agenda", lambda s: occurrences_between(s, year_start, year_end),
                  True),
+                ("Overview: overdue, today, the week's birthdays", lambda s: (
+                    open_tasks(s, until=year_start),
+                    occurrences_between(s, year_start, year_start + timedelta(days=1)),
+                    yearly_dates(s, today, today + timedelta(days=6))), "today"),
             ]
             for name, fn, targeted in cases:
                 samples, result = _time(db, fn)
-                shown = (len(result[0]) + len(result[1]) if isinstance(result, tuple)
+                shown = (sum(len(part) for part in result) if isinstance(result, tuple)
                          else len(result))
                 p95 = percentile(samples, 95)
+                target = TODAY_P95_S if targeted == "today" else TARGET_P95_S
                 out.rows.append([name, f"{shown:,}", ms(percentile(samples, 50)), ms(p95),
                                  ms(max(samples)),
-                                 f"p95 < {ms(TARGET_P95_S)}" if targeted else "",
-                                 verdict(p95 < TARGET_P95_S) if targeted else ""])
+                                 f"p95 < {ms(target)}" if targeted else "",
+                                 verdict(p95 < target) if targeted else ""])
+            out.notes.append("Month view and agenda: every occurrence is a tuple made in "
+                             "Python (a year here is 43,000 of them); the window's agenda "
+                             "shows 30 days. Birthdays: 100,000 contacts have about 9,000 "
+                             "in six weeks, read through the index on the birthday.")
         finally:
             db.close()
     return [out]

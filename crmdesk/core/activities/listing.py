@@ -99,7 +99,8 @@ def _utc(value: datetime) -> datetime:
 
 
 def occurrences_between(session: Session, start: datetime, end: datetime, *,
-                        contact_id: int | None = None) -> list[Occurrence]:
+                        contact_id: int | None = None, series: bool | None = None,
+                        open_only: bool = False) -> list[Occurrence]:
     """Everything on the calendar that meets [start, end), in time order (aware bounds;
     naive ones are the user's wall time)."""
     here = recurrence.local_zone()
@@ -110,6 +111,10 @@ def occurrences_between(session: Session, start: datetime, end: datetime, *,
     stmt = select(*_COLUMNS).where(
         Activity.starts_utc < hi + timedelta(days=1),
         or_(Activity.last_utc.is_(None), Activity.last_utc >= lo - timedelta(days=1)))
+    if series is not None:  # only series (True) or only single activities (False)
+        stmt = stmt.where(Activity.rrule != "" if series else Activity.rrule == "")
+    if open_only:
+        stmt = stmt.where(Activity.state == OPEN)
     if contact_id is not None:
         stmt = stmt.where(Activity.id.in_(
             select(activity_contact.c.activity_id)
@@ -178,7 +183,12 @@ def open_tasks(session: Session, *, until: datetime, kinds: Iterable[str] = (),
     before ``until``, overdue ones first, for the task list; a series counts once."""
     here = recurrence.local_zone()
     now = datetime.now(here)
-    found = occurrences_between(session, now - timedelta(days=look_back_days), until)
+    # Single activities from a year back; a series only from now (its next occurrence).
+    found = occurrences_between(session, now - timedelta(days=look_back_days), until,
+                                series=False, open_only=True)
+    if until > now:
+        found += occurrences_between(session, now, until, series=True, open_only=True)
+        found.sort(key=_order)
     wanted = {k.casefold() for k in kinds}
     meetings = {"meeting", _("Meeting").casefold()}
     out: list[Occurrence] = []
