@@ -98,6 +98,7 @@ def calendar(make_window, db, qtbot):
         view.now = NOW
         view.day = NOW.date()
         view.set_mode("week")
+        view.wait()
         return window, view
     return make
 
@@ -138,30 +139,38 @@ def test_the_views_render_a_busy_week(calendar, busy, pictures, db):
     view.scroll.verticalScrollBar().setValue(8 * 44)
     pictures.grab(window, "calendar_week")
     view.set_mode("day")
+    view.wait()
     assert {b.occ.title for b in view.grid.boxes} >= {"Olga", "Émile", "Team stand-up"}
     pictures.grab(window, "calendar_day")
     view.set_mode("month")
+    view.wait()
     assert view.range_label.text() == "December 2026"
     pictures.grab(window, "calendar_month")
     view.set_mode("agenda")
+    view.wait()
     rows = [view.agenda.topLevelItem(i).text(2) for i in range(view.agenda.topLevelItemCount())]
     assert "Anna Smith turns 46" in rows and "Trade fair" in rows
     pictures.grab(window, "calendar_agenda")
     view.set_mode("tasks")
+    view.wait()
     tasks = view.tasks
     texts = {tasks.topLevelItem(i).text(2): tasks.topLevelItem(i).text(5)
              for i in range(tasks.topLevelItemCount())}
     assert texts["Order labels"] == "Overdue"
     assert "Confirm the delivery" not in texts  # done already
     view.kind_filter.setCurrentIndex(view.kind_filter.findData("To-do"))
+    view.wait()
     shown = {tasks.topLevelItem(i).text(2) for i in range(tasks.topLevelItemCount())}
     assert shown == {"Order labels", "Send the price list", "Renew the domain"}
     view.priority_filter.setCurrentIndex(2)
+    view.wait()
     assert tasks.topLevelItemCount() == 0
     view.kind_filter.setCurrentIndex(0)
+    view.wait()
     assert [tasks.topLevelItem(i).text(2) for i in range(tasks.topLevelItemCount())] == [
         "Quote for 40 jars"]
     view.priority_filter.setCurrentIndex(0)
+    view.wait()
     pictures.grab(window, "calendar_tasks")
 
 
@@ -176,6 +185,7 @@ def test_create_an_activity_by_keys(calendar, db, people, qtbot):
 
     on_modal(fill)
     QTest_key(window, "Ctrl+N")
+    view.wait()
     with db.reading() as s:
         found = occurrences_between(s, datetime(2026, 12, 1), datetime(2027, 1, 1))
     [occ] = found
@@ -218,6 +228,7 @@ def test_move_an_activity_by_dragging(calendar, db, people, qtbot):
     qtbot.mouseMove(grid, start + QPoint(10, 10))
     qtbot.mouseMove(grid, target)
     qtbot.mouseRelease(grid, Qt.MouseButton.LeftButton, pos=target)
+    view.wait()
     with db.reading() as s:
         [occ] = occurrences_between(s, datetime(2026, 12, 1), datetime(2027, 1, 1))
     assert occ.start.replace(tzinfo=None) == at(9, 11, 30)
@@ -300,9 +311,11 @@ def test_delete_asks_first(calendar, db, people, dialogs):
     view.grid.select(view.grid.boxes[0].occ)
     dialogs.answers.append(False)
     view.delete_selected()
+    view.wait()
     assert dialogs.asked[-1][1].startswith("Delete Gone soon?")
     assert len(view.grid.boxes) == 1
     view.delete_selected()  # yes
+    view.wait()
     assert view.grid.boxes == []
 
 
@@ -310,6 +323,7 @@ def test_today_list_overdue_first_then_today_and_the_weeks_birthdays(calendar, b
                                                                      pictures):
     window, view = calendar()
     view.set_mode("today")
+    view.wait()
     rows = [(view.today_list.topLevelItem(i).text(2), view.today_list.topLevelItem(i).text(5))
             for i in range(view.today_list.topLevelItemCount())]
     titles = [r[0] for r in rows]

@@ -9,10 +9,11 @@ means. Reports what changed with ``changes_made`` like every view.
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 from typing import Any
 
-from PySide6.QtCore import Qt, Signal
+from PySide6.QtCore import QCoreApplication, QObject, Qt, Signal
 from PySide6.QtGui import QAction, QKeySequence
 from PySide6.QtWidgets import (
     QButtonGroup,
@@ -46,7 +47,7 @@ from crmdesk.core.activities.records import (
     snapshot,
     update_activity,
 )
-from crmdesk.core.activities.yearly import yearly_dates
+from crmdesk.core.activities.yearly import YearlyDate, yearly_dates
 from crmdesk.core.changes import ACTIVITIES, CONTACTS, LISTS, Changes
 from crmdesk.core.i18n import _
 from crmdesk.core.lists.choices import list_choices
@@ -59,6 +60,7 @@ from crmdesk.ui.common import errors
 from crmdesk.ui.common.record_view import RecordView
 from crmdesk.ui.common.settings import UiSettings
 from crmdesk.ui.tasks.operations import Operations
+from crmdesk.ui.tasks.worker import Worker, shared
 
 TODAY, DAY, WEEK, MONTH, AGENDA, TASKS = "today", "day", "week", "month", "agenda", "tasks"
 MODES = (TODAY, DAY, WEEK, MONTH, AGENDA, TASKS)
@@ -87,6 +89,57 @@ def new_activity(db: Database, parent: QWidget, data: ActivityData) -> Changes |
         dialog.deleteLater()
 
 
+def reader() -> Worker:
+    return shared("reader")
+
+
+@dataclass(frozen=True)
+class _Params:
+    mode: str
+    first: date
+    after: date
+    now: datetime
+    kind: str
+    priority: int
+
+
+@dataclass(frozen=True)
+class _Answer:
+    params: _Params
+    items: list[Occurrence]
+    dates: list[YearlyDate]
+
+
+def _read(db: Database, p: _Params) -> _Answer:
+    """What a mode shows (runs on the reader thread)."""
+    here = recurrence.local_zone()
+    start = datetime.combine(p.first, time.min, tzinfo=here)
+    end = datetime.combine(p.after, time.min, tzinfo=here)
+    dates: list[YearlyDate] = []
+    with db.reading() as s:
+        if p.mode == TASKS:
+            items = open_tasks(s, until=end, kinds=[p.kind] if p.kind else [],
+                               min_priority=p.priority)
+        elif p.mode == TODAY:
+            # Today's activities, and before them what is overdue; the week's dates.
+            overdue = [o for o in open_tasks(s, until=start) if is_overdue(o, p.now)]
+            keys = {o.key for o in overdue}
+            items = overdue + [o for o in occurrences_between(s, start, end)
+                               if o.key not in keys]
+            dates = yearly_dates(s, p.first, p.first + timedelta(days=6))
+        else:
+            items = occurrences_between(s, start, end)
+            dates = yearly_dates(s, p.first, p.after - timedelta(days=1))
+    return _Answer(p, items, dates)
+
+
+class _Inbox(QObject):
+    """Receives the reader thread's answers on the GUI thread (queued)."""
+
+    loaded = Signal(int, object)
+    failed = Signal(int, object)
+
+
 class CalendarView(RecordView):
     key = "calendar"
     # Something outside the view (a reminder's Open) wants the calendar shown.
@@ -100,6 +153,10 @@ class CalendarView(RecordView):
         self.now: datetime | None = None  # tests pin the clock
         self.current: Occurrence | None = None
         self.shown: list[Occurrence] = []
+        self._generation = 0
+        self._inbox = _Inbox(self)
+        self._inbox.loaded.connect(self._loaded)
+        self._inbox.failed.connect(self._failed)
         self._build()
         self.refresh()
         from crmdesk.ui.calendar.reminders import ReminderCenter
@@ -343,37 +400,54 @@ class CalendarView(RecordView):
 
     # -- reading -----------------------------------------------------------------------
     def refresh(self) -> None:
+        """Read the range shown on the reader thread; the answer is shown when it comes
+        (a newer refresh supersedes it). A busy month is tens of milliseconds of reading
+        the window need not wait for."""
         first, after = self.days()
         here = recurrence.local_zone()
-        start = datetime.combine(first, time.min, tzinfo=here)
-        end = datetime.combine(after, time.min, tzinfo=here)
-        now = (self.now or datetime.now()).astimezone(here) if self.now else datetime.now(here)
-        with self.db.reading() as s:
-            if self.mode == TASKS:
-                kind = self.kind_filter.currentData() or ""
-                items = open_tasks(s, until=end, kinds=[kind] if kind else [],
-                                   min_priority=int(self.priority_filter.currentData() or 0))
-                dates = []
-            elif self.mode == TODAY:
-                # Today's activities, and before them what is overdue; the week's dates.
-                overdue = [o for o in open_tasks(s, until=start) if is_overdue(o, now)]
-                keys = {o.key for o in overdue}
-                items = overdue + [o for o in occurrences_between(s, start, end)
-                                   if o.key not in keys]
-                dates = yearly_dates(s, first, first + timedelta(days=6))
+        now = self.now.astimezone(here) if self.now else datetime.now(here)
+        params = _Params(self.mode, first, after, now,
+                         self.kind_filter.currentData() or "",
+                         int(self.priority_filter.currentData() or 0))
+        self._generation += 1
+        generation, db, inbox = self._generation, self.db, self._inbox
+
+        def job() -> None:
+            if generation != self._generation:
+                return  # superseded before it began
+            try:
+                answer = _read(db, params)
+            except Exception as exc:  # noqa: BLE001 - shown on the GUI thread
+                inbox.failed.emit(generation, exc)
             else:
-                items = occurrences_between(s, start, end)
-                dates = yearly_dates(s, first, after - timedelta(days=1))
+                inbox.loaded.emit(generation, answer)
+
+        reader().submit(job)
+
+    def wait(self) -> None:
+        """Until the reads asked for are shown (tests, and a reminder's Open)."""
+        reader().wait()
+        QCoreApplication.sendPostedEvents(self)
+
+    def _failed(self, generation: int, exc: object) -> None:
+        if generation == self._generation and isinstance(exc, BaseException):
+            errors.show_error(self, exc, title=_("Calendar"))
+
+    def _loaded(self, generation: int, answer: object) -> None:
+        if generation != self._generation or not isinstance(answer, _Answer):
+            return
+        p, items, dates = answer.params, answer.items, answer.dates
+        first, after, now = p.first, p.after, p.now
         self.shown = items
         self.grid.now = self.month.now = now.replace(tzinfo=None) if self.now else None
-        if self.mode in (DAY, WEEK):
+        if p.mode in (DAY, WEEK):
             self.grid.show_days([first + timedelta(days=i) for i in range((after - first).days)],
                                 items, dates)
-        elif self.mode == MONTH:
+        elif p.mode == MONTH:
             self.month.show_month(self.day.replace(day=1), first, items, dates)
-        elif self.mode == AGENDA:
+        elif p.mode == AGENDA:
             self.agenda.show_items(items, dates, now)
-        elif self.mode == TODAY:
+        elif p.mode == TODAY:
             self.today_list.show_items(items, dates, now, keep_order=True)
         else:
             self.tasks.show_items(items, [], now)
@@ -534,6 +608,8 @@ class CalendarView(RecordView):
 
     def shut_down(self, seconds: float | None = None) -> None:
         self.reminders.stop()
+        self._generation += 1  # a queued read sees it is superseded
+        reader().wait(seconds)
         super().shut_down(seconds)
 
     def schedule_for(self, contact_ids: list[int]) -> None:
@@ -549,6 +625,7 @@ class CalendarView(RecordView):
         if self.mode not in (DAY, WEEK):
             self.set_mode(DAY, reload=False)
         self.refresh()
+        self.wait()
         self.grid.select(next((o for o in self.grid.items if o.key == occ.key), None))
         self.edit(occ)
 
