@@ -119,6 +119,8 @@ class ReminderCenter(QObject):
     """Looks for due reminders on a timer; shows the window (and a tray message)."""
 
     changed = Signal(object)
+    # Reminders found on the reader thread, shown on the GUI thread (queued).
+    found = Signal(object)
 
     def __init__(self, db: Database, parent: QWidget,
                  clock: Callable[[], datetime] | None = None) -> None:
@@ -131,28 +133,57 @@ class ReminderCenter(QObject):
         self.tray: QSystemTrayIcon | None = None
         self.timer = QTimer(self)
         self.timer.setInterval(CHECK_MS)
-        self.timer.timeout.connect(self.check)
+        self.timer.timeout.connect(self.check_later)
         self._seen: set[tuple[int, datetime]] = set()
+        self._stopped = False
+        self.found.connect(self._show)
 
     def start(self) -> None:
+        """Look now (what fell due while crmdesk was closed) and every half minute."""
+        self._stopped = False
         self.timer.start()
-        QTimer.singleShot(0, self.check)
+        QTimer.singleShot(0, self.check_later)
 
     def stop(self) -> None:
+        self._stopped = True
         self.timer.stop()
         self.window.hide()
 
-    def check(self) -> list[Reminder]:
+    def _due(self) -> list[Reminder] | None:
         now = self.clock() if self.clock else datetime.now(recurrence.local_zone())
         try:
             with self.db.reading() as s:
-                due = reminders.due_reminders(s, now)
+                return reminders.due_reminders(s, now)
         except Exception:  # the file went away under us: try again at the next tick
+            return None
+
+    def check_later(self) -> None:
+        """Read what is due on the reader thread; the window follows when it answers."""
+        from crmdesk.ui.tasks.worker import shared
+
+        def job() -> None:
+            if not self._stopped:
+                due = self._due()
+                if due is not None:
+                    self.found.emit(due)
+
+        shared("reader").submit(job)
+
+    def check(self) -> list[Reminder]:
+        """Read and show at once (the reminder window's own buttons, tests)."""
+        due = self._due()
+        if due is None:
             return []
+        self._show(due)
+        return due
+
+    def _show(self, due: object) -> None:
+        if self._stopped or not isinstance(due, list):
+            return
         if not due:
             if self.window.isVisible():
                 self.window.hide()
-            return due
+            return
         self.window.show_reminders(due)
         if not self.window.isVisible():
             self.window.show()
@@ -161,7 +192,6 @@ class ReminderCenter(QObject):
         self._seen.update((r.activity_id, r.occurrence.start) for r in due)
         if fresh:
             self._tray_message(fresh)
-        return due
 
     def _tray_message(self, fresh: list[Reminder]) -> None:
         if not QSystemTrayIcon.isSystemTrayAvailable():
