@@ -396,3 +396,31 @@ def test_lookups_next_activity_and_overdue(db, ona):
     with db.reading() as s:
         assert "yes or no" in lookup_problem(s, CONTACT, "overdue:maybe").message
         assert "not a date" in lookup_problem(s, CONTACT, "next_activity<soonish").message
+
+
+def test_not_contacted_lately_by_status(db):
+    from crmdesk.core.activities.neglected import (
+        neglect_days,
+        neglected_contacts,
+        set_neglect_days,
+    )
+    from crmdesk.core.history.records import InteractionData, log_interaction
+
+    lead = create_contact(db, ContactData(given_name="Old", family_name="Lead", status="Lead"))
+    fresh = create_contact(db, ContactData(given_name="Fresh", family_name="Lead",
+                                           status="Lead"))
+    customer = create_contact(db, ContactData(given_name="Good", family_name="Customer",
+                                              status="Customer"))
+    with db.session() as s:
+        for cid, ago in ((lead, 20), (fresh, 3), (customer, 40)):
+            log_interaction(s, InteractionData(kind="Call", outcome="Reached",
+                                               at=datetime.now(VILNIUS) - timedelta(days=ago),
+                                               contact_ids=[cid]))
+        assert neglect_days(s) == {"Lead": 14, "Prospect": 30, "Customer": 90}
+        found = neglected_contacts(s)
+    assert [(n.contact_id, n.status, n.days) for n in found] == [(lead, "Lead", 20)]
+    with db.session() as s:
+        set_neglect_days(s, {"Lead": 30, "Customer": 30})
+        assert [n.contact_id for n in neglected_contacts(s)] == [customer]
+        with pytest.raises(ValidationError, match="from 1 to 3650"):
+            set_neglect_days(s, {"Lead": 0})

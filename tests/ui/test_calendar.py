@@ -319,7 +319,7 @@ def test_delete_asks_first(calendar, db, people, dialogs):
     assert view.grid.boxes == []
 
 
-def test_today_list_overdue_first_then_today_and_the_weeks_birthdays(calendar, busy,
+def test_today_list_overdue_first_then_today_and_the_weeks_birthdays(calendar, busy, db,
                                                                      pictures):
     window, view = calendar()
     view.set_mode("today")
@@ -334,7 +334,24 @@ def test_today_list_overdue_first_then_today_and_the_weeks_birthdays(calendar, b
     assert titles.index("Team stand-up") > titles.index("Send the price list")
     assert "Monthly check-in" in titles and titles[-1] == "Anna Smith turns 46"
     assert "Confirm the delivery" not in titles
+    # Whom nobody has reached for too long: a lead called 20 days ago, opened by Enter.
+    from crmdesk.core.history.records import InteractionData, log_interaction
+
+    with db.session() as s:
+        log_interaction(s, InteractionData(kind="Call", outcome="Reached",
+                                           at=datetime.now(VILNIUS) - timedelta(days=20),
+                                           contact_ids=[busy["Brown"]]))
+    view.refresh()
+    view.wait()
+    neglected = view.neglected
+    assert [neglected.topLevelItem(i).text(0) for i in range(neglected.topLevelItemCount())] == [
+        "John Brown"]
     pictures.grab(window, "calendar_today")
+    opened = []
+    view.open_contact_requested.connect(opened.append)
+    neglected.itemActivated.emit(neglected.topLevelItem(0), 0)
+    assert opened == [busy["Brown"]]
+    assert window.current_view() is window.contacts
 
 
 def test_calendar_files_out_and_in_from_the_view(calendar, busy, db, dialogs, tmp_path):

@@ -24,8 +24,11 @@ from PySide6.QtWidgets import (
     QPushButton,
     QScrollArea,
     QSizePolicy,
+    QSplitter,
     QStackedWidget,
     QToolButton,
+    QTreeWidget,
+    QTreeWidgetItem,
     QVBoxLayout,
     QWidget,
 )
@@ -37,6 +40,7 @@ from crmdesk.core.activities.listing import (
     occurrences_between,
     open_tasks,
 )
+from crmdesk.core.activities.neglected import Neglected, neglected_contacts
 from crmdesk.core.activities.records import (
     ALL,
     ActivityData,
@@ -53,6 +57,7 @@ from crmdesk.core.i18n import _
 from crmdesk.core.lists.choices import list_choices
 from crmdesk.core.storage.database import Database
 from crmdesk.core.storage.models import ACTIVITY_KIND
+from crmdesk.core.text.localtime import to_local
 from crmdesk.ui.calendar.dialog import ActivityDialog, ClearDialog, ask_scope
 from crmdesk.ui.calendar.grid import MonthGrid, TimeGrid
 from crmdesk.ui.calendar.lists import OccurrenceList
@@ -108,6 +113,7 @@ class _Answer:
     params: _Params
     items: list[Occurrence]
     dates: list[YearlyDate]
+    neglected: list[Neglected]
 
 
 def _read(db: Database, p: _Params) -> _Answer:
@@ -116,6 +122,7 @@ def _read(db: Database, p: _Params) -> _Answer:
     start = datetime.combine(p.first, time.min, tzinfo=here)
     end = datetime.combine(p.after, time.min, tzinfo=here)
     dates: list[YearlyDate] = []
+    neglected: list[Neglected] = []
     with db.reading() as s:
         if p.mode == TASKS:
             items = open_tasks(s, until=end, kinds=[p.kind] if p.kind else [],
@@ -127,10 +134,11 @@ def _read(db: Database, p: _Params) -> _Answer:
             items = overdue + [o for o in occurrences_between(s, start, end)
                                if o.key not in keys]
             dates = yearly_dates(s, p.first, p.first + timedelta(days=6))
+            neglected = neglected_contacts(s, p.now)
         else:
             items = occurrences_between(s, start, end)
             dates = yearly_dates(s, p.first, p.after - timedelta(days=1))
-    return _Answer(p, items, dates)
+    return _Answer(p, items, dates, neglected)
 
 
 class _Inbox(QObject):
@@ -261,8 +269,19 @@ class CalendarView(RecordView):
         self.tasks.setObjectName("task_list")
         self.today_list = OccurrenceList(self)
         self.today_list.setObjectName("today_list")
+        self.neglected = QTreeWidget(self)
+        self.neglected.setObjectName("neglected_list")
+        self.neglected.setRootIsDecorated(False)
+        self.neglected.setHeaderLabels([_("Not contacted lately"), _("Status"),
+                                        _("Last contact"), _("Days")])
+        self.neglected.itemActivated.connect(self._open_neglected)
+        self.overview = QSplitter(Qt.Orientation.Vertical, self)
+        self.overview.addWidget(self.today_list)
+        self.overview.addWidget(self.neglected)
+        self.overview.setStretchFactor(0, 3)
+        self.overview.setStretchFactor(1, 2)
         self.pages = QStackedWidget(self)
-        for page in (self.scroll, self.month, self.agenda, self.tasks, self.today_list):
+        for page in (self.scroll, self.month, self.agenda, self.tasks, self.overview):
             self.pages.addWidget(page)
         for source in (self.grid, self.month, self.agenda, self.tasks, self.today_list):
             source.selected.connect(self._selected)
@@ -349,7 +368,7 @@ class CalendarView(RecordView):
         self.mode_buttons[mode].setChecked(True)
         self.pages.setCurrentWidget({DAY: self.scroll, WEEK: self.scroll, MONTH: self.month,
                                      AGENDA: self.agenda, TASKS: self.tasks,
-                                     TODAY: self.today_list}[mode])
+                                     TODAY: self.overview}[mode])
         tasks = mode == TASKS
         self.kind_filter.setVisible(tasks)
         self.priority_filter.setVisible(tasks)
@@ -449,6 +468,7 @@ class CalendarView(RecordView):
             self.agenda.show_items(items, dates, now)
         elif p.mode == TODAY:
             self.today_list.show_items(items, dates, now, keep_order=True)
+            self._show_neglected(answer.neglected)
         else:
             self.tasks.show_items(items, [], now)
         self.range_label.setText(self._range_text(first, after))
@@ -632,6 +652,22 @@ class CalendarView(RecordView):
     def _clear_from_reminder(self, occ: Occurrence) -> None:
         self.clear(occ)
         self.reminders.check()
+
+    def _show_neglected(self, people: list[Neglected]) -> None:
+        self.neglected.clear()
+        for n in people:
+            last = (to_local(n.last_contact).strftime("%Y-%m-%d") if n.last_contact
+                    else _("never"))
+            item = QTreeWidgetItem([n.name, n.status, last, str(n.days)])
+            item.setData(0, Qt.ItemDataRole.UserRole, n.contact_id)
+            self.neglected.addTopLevelItem(item)
+        for col in range(self.neglected.columnCount()):
+            self.neglected.resizeColumnToContents(col)
+
+    def _open_neglected(self, item: QTreeWidgetItem) -> None:
+        contact_id = item.data(0, Qt.ItemDataRole.UserRole)
+        if contact_id is not None:
+            self.open_contact_requested.emit(int(contact_id))
 
     # -- calendar files ------------------------------------------------------------------
     def import_ics(self) -> None:
