@@ -394,3 +394,22 @@ def test_editing_all_from_a_later_occurrence_keeps_the_earlier_ones(calendar, db
         found = occurrences_between(s, datetime(2026, 12, 7), datetime(2026, 12, 12))
     assert [(o.start.strftime("%d %H:%M"), o.title) for o in found] == [
         (f"{d:02d} 09:00", "Daily check") for d in range(7, 12)]
+
+
+def test_days_without_contact_are_set_per_status(calendar, db, people):
+    window, view = calendar()
+    view.set_mode("today")
+    view.wait()
+
+    def change(dialog):
+        assert dialog.boxes["Lead"].value() == 14 and dialog.boxes["Partner"].value() == 0
+        dialog.boxes["Lead"].setValue(7)
+        dialog.boxes["Partner"].setValue(60)
+        dialog.save()
+
+    on_modal(change)
+    view.neglect_button.click()
+    from crmdesk.core.activities.neglected import neglect_days
+
+    with db.reading() as s:
+        assert neglect_days(s) == {"Lead": 7, "Prospect": 30, "Customer": 90, "Partner": 60}

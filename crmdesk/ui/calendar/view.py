@@ -275,9 +275,20 @@ class CalendarView(RecordView):
         self.neglected.setHeaderLabels([_("Not contacted lately"), _("Status"),
                                         _("Last contact"), _("Days")])
         self.neglected.itemActivated.connect(self._open_neglected)
+        self.neglect_button = QPushButton(_("Days Without Contact…"), self)
+        self.neglect_button.setObjectName("neglect_button")
+        self.neglect_button.clicked.connect(self.edit_neglect_days)
+        lower = QWidget(self)
+        lower_layout = QVBoxLayout(lower)
+        lower_layout.setContentsMargins(0, 0, 0, 0)
+        lower_layout.addWidget(self.neglected, 1)
+        lower_buttons = QHBoxLayout()
+        lower_buttons.addStretch(1)
+        lower_buttons.addWidget(self.neglect_button)
+        lower_layout.addLayout(lower_buttons)
         self.overview = QSplitter(Qt.Orientation.Vertical, self)
         self.overview.addWidget(self.today_list)
-        self.overview.addWidget(self.neglected)
+        self.overview.addWidget(lower)
         self.overview.setStretchFactor(0, 3)
         self.overview.setStretchFactor(1, 2)
         self.pages = QStackedWidget(self)
@@ -663,6 +674,17 @@ class CalendarView(RecordView):
             self.neglected.addTopLevelItem(item)
         for col in range(self.neglected.columnCount()):
             self.neglected.resizeColumnToContents(col)
+
+    def edit_neglect_days(self) -> None:
+        from crmdesk.ui.calendar.neglect_dialog import NeglectDialog
+
+        dialog = NeglectDialog(self.db, self)
+        try:
+            if dialog.exec() == QDialog.DialogCode.Accepted and dialog.changes is not None:
+                self.changes_made.emit(dialog.changes)
+                self.refresh()
+        finally:
+            dialog.deleteLater()
 
     def _open_neglected(self, item: QTreeWidgetItem) -> None:
         contact_id = item.data(0, Qt.ItemDataRole.UserRole)
