@@ -413,3 +413,20 @@ def test_days_without_contact_are_set_per_status(calendar, db, people):
 
     with db.reading() as s:
         assert neglect_days(s) == {"Lead": 7, "Prospect": 30, "Customer": 90, "Partner": 60}
+
+
+def test_move_an_activity_by_keys(calendar, db, people, qtbot):
+    aid = add(db, title="Nudge me", start=at(8, 10), end=at(8, 10, 30))
+    window, view = calendar()
+    grid = view.grid
+    grid.setFocus()
+    qtbot.keyClick(grid, Qt.Key.Key_Down)
+    assert view.current is not None and view.current.activity_id == aid
+    qtbot.keyClick(grid, Qt.Key.Key_Down, Qt.KeyboardModifier.AltModifier)
+    view.wait()
+    qtbot.keyClick(grid, Qt.Key.Key_Right, Qt.KeyboardModifier.AltModifier)
+    view.wait()
+    with db.reading() as s:
+        [occ] = occurrences_between(s, datetime(2026, 12, 1), datetime(2027, 1, 1))
+    assert occ.start.replace(tzinfo=None) == at(9, 10, 15)
+    assert occ.end.replace(tzinfo=None) == at(9, 10, 45)

@@ -73,7 +73,8 @@ def lanes(items: list[Occurrence]) -> dict[int, tuple[int, int]]:
 
 
 class TimeGrid(QWidget):
-    """Days side by side, hours down; all-day activities and dates on top."""
+    """Days side by side, hours down; all-day activities and dates on top. Up and Down
+    choose an activity, Enter opens it, Alt+arrows move it."""
 
     selected = Signal(object)  # an Occurrence or None
     activated = Signal(object)  # double-click / Enter on an Occurrence
@@ -365,6 +366,13 @@ class TimeGrid(QWidget):
     def keyPressEvent(self, event: QKeyEvent) -> None:  # noqa: N802
         key = event.key()
         ordered = [b.occ for b in sorted(self.boxes, key=lambda b: (b.occ.start, b.rect.x()))]
+        steps = {Qt.Key.Key_Up: timedelta(minutes=-SNAP), Qt.Key.Key_Down: timedelta(minutes=SNAP),
+                 Qt.Key.Key_Left: timedelta(days=-1), Qt.Key.Key_Right: timedelta(days=1)}
+        if (event.modifiers() & Qt.KeyboardModifier.AltModifier and key in steps
+                and self.current is not None and not self.current.all_day):
+            # Alt+arrows move the chosen one: a quarter of an hour, or a day.
+            self.moved.emit(self.current, self.current.start.replace(tzinfo=None) + steps[key])
+            return
         if key in (Qt.Key.Key_Return, Qt.Key.Key_Enter) and self.current is not None:
             self.activated.emit(self.current)
         elif key in (Qt.Key.Key_Down, Qt.Key.Key_Up, Qt.Key.Key_Tab) and ordered:
