@@ -49,8 +49,12 @@ def due_reminders(session: Session, now: datetime | None = None) -> list[Reminde
         return []
     longest = session.scalar(select(Activity.reminder_min).where(
         Activity.reminder_min.is_not(None)).order_by(Activity.reminder_min.desc()).limit(1)) or 0
-    found = occurrences_between(session, current - LOOK_BACK,
-                                current + timedelta(minutes=longest + 1))
+    # Whole days: the same range all day long, so a series' expansion is remembered
+    # (recurrence.occurrences) instead of made again every half minute.
+    first = datetime.combine((current - LOOK_BACK).date(), time.min, tzinfo=current.tzinfo)
+    after = datetime.combine((current + timedelta(minutes=longest + 1)).date()
+                             + timedelta(days=1), time.min, tzinfo=current.tzinfo)
+    found = occurrences_between(session, first, after)
     latest: dict[int, Reminder] = {}
     for occ in found:
         if occ.activity_id not in marks or occ.reminder_min is None or occ.state != OPEN:
