@@ -11,7 +11,18 @@ import sys
 import time
 from collections.abc import Callable
 
-from bench import fields_bench, file_bench, gui_bench, history_bench, search_bench
+from bench import (
+    calendar_bench,
+    export_bench,
+    fields_bench,
+    file_bench,
+    groups_bench,
+    gui_bench,
+    history_bench,
+    import_bench,
+    labels_bench,
+    search_bench,
+)
 from bench.common import Context, Section, demo_database, machine, render
 
 # In report order; a new benchmark is a module with run(ctx) and a line here.
@@ -21,6 +32,11 @@ SECTIONS: list[Callable[[Context], list[Section]]] = [
     gui_bench.section,
     fields_bench.section,
     history_bench.section,
+    export_bench.section,
+    groups_bench.section,
+    import_bench.section,
+    labels_bench.section,
+    calendar_bench.section,
 ]
 
 

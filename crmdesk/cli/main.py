@@ -16,25 +16,32 @@ from collections.abc import Sequence
 
 from crmdesk import __version__
 from crmdesk.cli import (
+    agenda,
     backup,
     check,
     demo,
     duplicates,
+    envelopes,
     export,
     fields,
+    groups,
     gui,
     history,
     importing,
+    labels,
     log,
+    merge,
     phone_country,
     search,
+    tag,
 )
 from crmdesk.cli.common import add_db_option, configure_logging, handle_errors
 from crmdesk.core.i18n import _
 
 # In the order `crmdesk --help` lists them.
-COMMANDS = (gui, search, check, demo, fields, history, log, importing, export, duplicates,
-            backup, phone_country)
+COMMANDS = (gui, search, check, demo, fields, history, log, importing, export, labels,
+            envelopes, duplicates,
+            merge, backup, phone_country, groups, tag, agenda)
 
 
 def build_parser() -> argparse.ArgumentParser:

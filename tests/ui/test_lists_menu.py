@@ -73,7 +73,7 @@ def test_tools_lists_opens_each_list_and_refreshes_the_views(qtbot, db, people, 
     window = MainWindow(db, ui_settings)
     qtbot.addWidget(window)
     titles = [a.text() for a in window.lists_menu.actions()]
-    assert titles == ["Status…", "Source…", "Interaction kinds…", "Outcomes…"]
+    assert titles == ["Status…", "Source…", "Interaction kinds…", "Outcomes…", "Activity kinds…"]
     opened = []
 
     def fake_exec(self):

@@ -22,7 +22,7 @@ def test_window_shows_contacts_counts_and_file(window_alone, db, people):
     assert window.file_label.text() == str(db.path)
     assert db.path.name in window.windowTitle()
     assert [window.sidebar.item(i).text() for i in range(window.sidebar.count())] == [
-        "Contacts", "Companies", "History", "Trash"]
+        "Contacts", "Companies", "History", "Calendar", "Trash"]
     # Name order: family name first, in the file's alphabet (Latin before Cyrillic).
     assert shown_names(view) == ["John Brown", "Émile Dubois", "Jonas Kazlauskas",
                                  "Olga Petrova", "Anna Smith", "Ona Zuikis",

@@ -20,6 +20,7 @@ from crmdesk.core.i18n import _
 from crmdesk.core.storage.models import (
     INTERACTION_KIND,
     OUTCOME,
+    Activity,
     Choice,
     Contact,
     Interaction,
@@ -133,7 +134,7 @@ def set_reached(session: Session, choice_id: int, reached: bool, *,
 
 def usage_count(session: Session, choice_id: int) -> int:
     """How many records use the entry: contacts for a status or source, history
-    entries for an interaction kind or outcome."""
+    entries for an interaction kind or outcome, activities for an activity kind."""
     contacts = session.scalar(
         select(func.count()).select_from(Contact).where(
             (Contact.status_id == choice_id) | (Contact.source_id == choice_id)
@@ -144,6 +145,9 @@ def usage_count(session: Session, choice_id: int) -> int:
     ) or 0
     entries += session.scalar(
         select(func.count()).select_from(Interaction).where(Interaction.outcome_id == choice_id)
+    ) or 0
+    entries += session.scalar(
+        select(func.count()).select_from(Activity).where(Activity.kind_id == choice_id)
     ) or 0
     return contacts + entries
 

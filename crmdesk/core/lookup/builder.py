@@ -353,6 +353,8 @@ def _builtin_choices(session: Session, key: str) -> tuple[str, ...]:
         return tuple(sorted(session.scalars(select(Tag.name)), key=fold))
     if key == "direction":
         return ("in", "out")
+    if key == "overdue":
+        return ("yes", "no")
     if key == "group":  # the navigation's groups, in its order
         return tuple(session.scalars(select(ContactGroup.name)
                                      .order_by(ContactGroup.position, ContactGroup.id)))

@@ -23,6 +23,7 @@ from sqlalchemy import ColumnElement, and_, exists, false, func, or_, select, tr
 from crmdesk.core.errors import QuerySyntaxError
 from crmdesk.core.fields.query import anniversary_condition, bad_date, date_range_of
 from crmdesk.core.i18n import _
+from crmdesk.core.lookup import activity_fields
 from crmdesk.core.lookup.registry import (
     CHOICE,
     DATE,
@@ -298,5 +299,10 @@ for _field in (
     BuiltinField("last_attempt", lambda: _("Last attempt"), DATE,
                  datetime_field("last_attempt", lambda: Contact.last_attempt_at),
                  lambda ctx: Contact.last_attempt_at.is_not(None), leads=False),
+    # From the calendar (activity_fields.py): what is planned next, what is overdue.
+    BuiltinField("next_activity", lambda: _("Next activity"), DATE,
+                 activity_fields.next_activity, activity_fields.next_activity_present),
+    BuiltinField("overdue", lambda: _("Overdue activity"), CHOICE,
+                 activity_fields.overdue, activity_fields.overdue_present),
 ):
     register(_field)

@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Sequence
-from datetime import datetime
+from datetime import date, datetime
 
 from PySide6.QtCore import QDate, QDateTime, QEvent, QLocale, QObject, Qt, QTime, QTimer, Signal
 from PySide6.QtGui import QKeyEvent, QKeySequence, QShortcut
@@ -350,6 +350,11 @@ class LogDialog(QDialog):
         form.addRow(self._label(_("&Subject"), self.subject), self.subject)
         form.addRow(self._label(_("Ou&tcome"), self.outcome), self.outcome)
         form.addRow(self._label(_("&Details"), self.details), self.details)
+        from crmdesk.ui.calendar.follow_up import FollowUpBox
+
+        self.follow_up = FollowUpBox(self)
+        if self.interaction_id is None:
+            form.addRow(self._label(_("&Follow up"), self.follow_up), self.follow_up)
 
         layout = QVBoxLayout(self)
         layout.addWidget(self.banner)
@@ -536,10 +541,17 @@ class LogDialog(QDialog):
             interaction_id = self.interaction_id
             each = len(self.contact_ids) > 1 and self.each.isChecked()
 
+            follow_day = self.follow_up.day(date.today()) if interaction_id is None else None
+
             def unit(s: Session) -> LogResult:
                 if interaction_id is not None:
                     return update_interaction(s, interaction_id, data)
-                return log_interaction(s, data, each=each)
+                logged = log_interaction(s, data, each=each)
+                if follow_day is not None:  # a call in the calendar (calendar/follow_up.py)
+                    from crmdesk.core.activities.records import schedule_follow_up
+
+                    schedule_follow_up(s, data.contact_ids, data.subject, follow_day)
+                return logged
 
             result = write(self.db, unit)
         except ValidationError as exc:

@@ -184,7 +184,8 @@ class ChoiceListDialog(QDialog):
         self.operations = Operations(self)  # the Reached tick's long recompute
         self.tree = QTreeWidget(self)
         self.tree.setColumnCount(4 if self.history else 3)
-        self.tree.setHeaderLabels([_("Entry"), _("Used") if self.history else _("Contacts"), ""]
+        used = _("Used") if self.history or kind == ACTIVITY_KIND else _("Contacts")
+        self.tree.setHeaderLabels([_("Entry"), used, ""]
                                   + ([_("Reached")] if self.history else []))
         if self.history:
             self.tree.headerItem().setToolTip(

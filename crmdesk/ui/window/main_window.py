@@ -47,7 +47,13 @@ from crmdesk.core.lookup import listing
 from crmdesk.core.lookup.query import lookup_notes, lookup_problem
 from crmdesk.core.search.short_fragments import remember_texts
 from crmdesk.core.storage.database import Database
-from crmdesk.core.storage.models import INTERACTION_KIND, OUTCOME, SOURCE, STATUS
+from crmdesk.core.storage.models import (
+    ACTIVITY_KIND,
+    INTERACTION_KIND,
+    OUTCOME,
+    SOURCE,
+    STATUS,
+)
 from crmdesk.core.storage.outside import OutsideChanges
 from crmdesk.ui.common import dialogs, errors
 from crmdesk.ui.common.elided_label import ElidedLabel
@@ -59,6 +65,7 @@ from crmdesk.ui.common.record_view import (
 )
 from crmdesk.ui.common.settings import UiSettings
 from crmdesk.ui.companies.view import CompaniesView
+from crmdesk.ui.contacts.lookup_builder import LookupBuilder
 from crmdesk.ui.contacts.table_model import reader
 from crmdesk.ui.contacts.view import ContactsView
 from crmdesk.ui.fields.editor import FieldsEditor
@@ -69,6 +76,7 @@ from crmdesk.ui.tasks.writes import open_database
 from crmdesk.ui.trash.view import TrashView
 from crmdesk.ui.window import about
 from crmdesk.ui.window.database_files import DatabaseFiles
+from crmdesk.ui.window.groups_nav import GroupsNav
 from crmdesk.ui.window.restore_dialog import offer_newest_backup, offer_restore
 from crmdesk.ui.window.search_help import SearchHelp
 
@@ -158,6 +166,10 @@ class MainWindow(QMainWindow):
         self.log_action = self._action(
             _("Log Interaction…"), self._log, "Ctrl+L", None,
             _("Record a call, meeting, e-mail or letter with the selected contacts (Ctrl+L)"))
+        self.schedule_action = self._action(
+            _("Schedule…"), lambda: self.calendar.schedule_for(
+                self.current_view().log_targets()), "Ctrl+K", None,
+            _("Plan a call, meeting or to-do with the selected contacts (Ctrl+K)"))
         self.find_action = self._action(_("Find"), self.focus_search, keys.Find)
         self.new_db_action = self._action(_("New Database…"), self.files.new_database)
         self.open_action = self._action(_("Open…"), self.files.open_database, keys.Open)
@@ -166,6 +178,9 @@ class MainWindow(QMainWindow):
         self.quit_action = self._action(_("Quit"), self.close, "Ctrl+Q")
         self.quit_action.setMenuRole(QAction.MenuRole.QuitRole)
         self.search_help_action = self._action(_("Searching…"), self.show_search_help, "F1")
+        self.build_lookup_action = self._action(
+            _("Build Lookup…"), self.build_lookup, "Ctrl+Shift+F", None,
+            _("Click a lookup together from fields and conditions (Ctrl+Shift+F)"))
         self.about_action = self._action(_("About crmdesk"),
                                          lambda: about.show_about(self, self.db.path))
         self.about_action.setMenuRole(QAction.MenuRole.AboutRole)
@@ -183,8 +198,18 @@ class MainWindow(QMainWindow):
         file_menu.addSeparator()
         self.import_action = file_menu.addAction(_("&Import Contacts…"),
                                                  lambda: self.import_contacts())
+        self.undo_import_action = file_menu.addAction(_("&Undo Last Import…"),
+                                                      self.undo_last_import)
         self.export_action = file_menu.addAction(_("&Export Call List…"),
                                                  self.export_call_list)
+        self.print_action = file_menu.addAction(_("&Print…"),
+                                                lambda: self.print_list(preview=False))
+        self.print_action.setShortcut(QKeySequence.StandardKey.Print)
+        self.print_preview_action = file_menu.addAction(
+            _("Print Pre&view…"), lambda: self.print_list(preview=True))
+        self.labels_action = file_menu.addAction(_("Print &Labels…"), self.print_labels)
+        self.envelopes_action = file_menu.addAction(_("Print E&nvelopes…"),
+                                                    self.print_envelopes)
         file_menu.addAction(self.copy_action)
         self.restore_action = file_menu.addAction(_("Restore from a &Backup…"),
                                                   lambda: offer_restore(self))
@@ -197,8 +222,11 @@ class MainWindow(QMainWindow):
                          self.delete_action])
         edit.addSeparator()
         edit.addAction(self.log_action)
+        edit.addAction(self.schedule_action)
+        self.merge_action = edit.addAction(_("&Merge Contacts…"), self.merge_contacts)
         edit.addSeparator()
         edit.addAction(self.find_action)
+        edit.addAction(self.build_lookup_action)
         self.view_menu = bar.addMenu(_("&View"))
         self.view_group = QActionGroup(self)
         self._view_separator = self.view_menu.addSeparator()
@@ -209,9 +237,11 @@ class MainWindow(QMainWindow):
         # Tools: settings of the file (later also Lists, Backups).
         self.tools_menu = bar.addMenu(_("&Tools"))
         self.fields_action = self.tools_menu.addAction(_("&Fields…"), self.edit_fields)
+        self.duplicates_action = self.tools_menu.addAction(_("Find &Duplicates…"),
+                                                           self.find_duplicates)
         self.lists_menu = self.tools_menu.addMenu(_("&Lists"))
         self.list_actions = {}
-        for kind in (STATUS, SOURCE, INTERACTION_KIND, OUTCOME):
+        for kind in (STATUS, SOURCE, INTERACTION_KIND, OUTCOME, ACTIVITY_KIND):
             self.list_actions[kind] = self.lists_menu.addAction(
                 kind_title(kind) + "…", lambda k=kind: self.edit_list(k))
         self.phone_region_action = self.tools_menu.addAction(
@@ -256,6 +286,13 @@ class MainWindow(QMainWindow):
         self.search_help_button.setToolTip(_("How to search (F1)"))
         self.search_help_button.clicked.connect(self.show_search_help)
         tools.addWidget(self.search_help_button)
+        self.build_lookup_button = QToolButton()
+        self.build_lookup_button.setObjectName("build_lookup_button")
+        self.build_lookup_button.setText(_("Build…"))
+        self.build_lookup_button.setToolTip(_("Build a lookup from fields and conditions "
+                                              "(Ctrl+Shift+F)"))
+        self.build_lookup_button.clicked.connect(self.build_lookup)
+        tools.addWidget(self.build_lookup_button)
         self.addToolBar(tools)
         self._search_timer = QTimer(self, singleShot=True, interval=SEARCH_DELAY_MS)
         self._search_timer.timeout.connect(self.apply_search)
@@ -287,7 +324,13 @@ class MainWindow(QMainWindow):
         row = QHBoxLayout(panes)
         row.setContentsMargins(0, 0, 0, 0)
         row.setSpacing(0)
-        row.addWidget(self.sidebar)
+        # The views, and under them the groups (saved lookups, static groups).
+        self.groups_nav = GroupsNav(self)
+        nav = QVBoxLayout()
+        nav.setSpacing(0)
+        nav.addWidget(self.sidebar)
+        nav.addWidget(self.groups_nav.widget, 1)
+        row.addLayout(nav)
         row.addWidget(self.stack, 1)
         central = QWidget()
         layout = QVBoxLayout(central)
@@ -324,14 +367,20 @@ class MainWindow(QMainWindow):
         self.companies = CompaniesView(self.db, self.settings, ops, self._company_form)
         self.history = HistoryView(self.db, self.settings, ops)
         self.trash = TrashView(self.db, self.settings, ops)
+        from crmdesk.ui.calendar.view import CalendarView
+
+        self.calendar = CalendarView(self.db, self.settings, ops)
         self.add_view(self.contacts, "Ctrl+1")
         self.add_view(self.companies, "Ctrl+2")
         self.add_view(self.history, "Ctrl+3")
+        self.add_view(self.calendar, "Ctrl+5")
         self.add_view(self.trash, "Ctrl+4")
+        self.calendar.show_requested.connect(lambda: self.show_view(self.calendar))
         self.companies.new_contact_requested.connect(self._new_contact_at)
         self._enter(self.contacts)
         self._update_title()
         self.warm_search()
+        self.groups_nav.attach(self.contacts)
 
     def add_view(self, view: RecordView, shortcut: str | None = None) -> None:
         """Put a view in the navigation (History, Calendar and Reports come this way)."""
@@ -416,6 +465,7 @@ class MainWindow(QMainWindow):
         updated itself): the window's whole event system, whatever the kind of record."""
         if not changes:
             return
+        self.groups_nav.on_changes(changes)
         if changes.touches(FIELDS):
             # Forms, list columns and lookups are built from the field definitions:
             # the views are built anew, where the user was; they read everything.
@@ -465,6 +515,21 @@ class MainWindow(QMainWindow):
                 "Imported {n} contact from {file}.", "Imported {n} contacts from {file}.",
                 report.new).format(n=report.new, file=Path(path).name), 10000)
 
+    def undo_last_import(self) -> None:
+        from crmdesk.ui.contacts.import_dialog import undo_last_import
+
+        undo_last_import(self)
+
+    def merge_contacts(self) -> None:
+        from crmdesk.ui.contacts.merge_dialog import merge_selected
+
+        merge_selected(self)
+
+    def find_duplicates(self) -> None:
+        from crmdesk.ui.contacts.duplicates_dialog import find_duplicates_dialog
+
+        find_duplicates_dialog(self)
+
     def dragEnterEvent(self, event: QDragEnterEvent) -> None:  # noqa: N802 (Qt's name)
         if _dropped_file(event) is not None:
             event.acceptProposedAction()
@@ -475,10 +540,27 @@ class MainWindow(QMainWindow):
             event.acceptProposedAction()
             QTimer.singleShot(0, lambda: self.import_contacts(path))
 
+    def print_labels(self, *, envelopes: bool = False) -> None:
+        """File > Print Labels…: the contacts shown (or selected) on label sheets."""
+        from crmdesk.ui.labels.dialog import open_labels_dialog
+
+        open_labels_dialog(self, envelopes=envelopes)
+
+    def print_envelopes(self) -> None:
+        """File > Print Envelopes…: one envelope a contact."""
+        self.print_labels(envelopes=True)
+
     def export_call_list(self) -> None:
         """File > Export Call List…: the contacts list shown, as CSV or XLSX."""
         if self.show_view(self.contacts):
             self.contacts.export_call_list()
+
+    def print_list(self, *, preview: bool) -> None:
+        """File > Print… / Print Preview…: the contacts list shown, as a call sheet."""
+        if self.show_view(self.contacts):
+            from crmdesk.ui.contacts.print_sheet import print_list
+
+            print_list(self.contacts, preview=preview)
 
     def check_outside(self) -> bool:
         """Show what another process (a script's `crmdesk log`, a second window) wrote
@@ -505,6 +587,7 @@ class MainWindow(QMainWindow):
             return False
         for view in self.views:
             view.outside_change()
+        self.groups_nav.reload()
         self.warm_search()
         self.statusBar().showMessage(
             _("The file was changed by another program; what is shown was brought up "
@@ -649,12 +732,14 @@ class MainWindow(QMainWindow):
         self.undo_action.setEnabled(bool(undo))
         busy = self.operations.busy()
         for action in (self.new_db_action, self.open_action, self.copy_action,
-                       self.demo_action, self.export_action, self.import_action):
+                       self.demo_action, self.export_action, self.import_action,
+                       self.labels_action, self.envelopes_action):
             action.setEnabled(not busy)
         if getattr(self.db, "readonly", False) or self._file_gone:
             for action in (self.new_action, self.save_action, self.delete_action,
                            self.log_action, self.undo_action, self.phone_region_action,
                            self.fields_action, self.import_action,
+                           self.undo_import_action, self.merge_action,
                            *self.list_actions.values()):
                 action.setEnabled(False)
         self.setWindowModified(any(v.is_dirty() for v in self.views))
@@ -757,6 +842,17 @@ class MainWindow(QMainWindow):
     def show_search_help(self) -> None:
         """F1 or "?": the lookup language, with the user's own fields."""
         SearchHelp(self.db, self).exec()
+
+    def build_lookup(self) -> None:
+        """Edit > Build Lookup… or the button beside "?": the box's lookup as rows; OK
+        puts the text built into the box and searches."""
+        entity = (self.current_view().lookup_entity() if self.views else None) or "contact"
+        dialog = LookupBuilder(self.db, self.search_box.text(), entity, self)
+        if dialog.exec():  # accepted
+            self.search_box.setText(dialog.text())
+            self.apply_search()
+            self.check_lookup()
+        dialog.deleteLater()
 
     def rebuild_views(self) -> None:
         """Build the views anew on the same file, where the user was."""
