@@ -226,3 +226,27 @@ def pictures(tmp_path: Path) -> Pictures:
     folder = Path(os.environ.get("CRMDESK_SHOTS", tmp_path))
     folder.mkdir(parents=True, exist_ok=True)
     return Pictures(folder)
+
+
+@pytest.fixture(autouse=True)
+def _no_window_left_blocking(request):
+    """A modal window a test leaves open blocks every later window from becoming
+    active (their tests then time out waiting for the focus, or hang): each test
+    closes what it opened, and the one that did not is named here."""
+    yield
+    from PySide6.QtCore import Qt
+    from PySide6.QtWidgets import QApplication, QDialog
+
+    app = QApplication.instance()
+    if app is None:
+        return
+    left = [w for w in app.topLevelWidgets()
+            if w.isVisible() and w.windowModality() != Qt.WindowModality.NonModal]
+    for widget in left:
+        if isinstance(widget, QDialog):
+            widget.reject()
+        widget.close()
+    if left:
+        names = [f"{type(w).__name__} {w.windowTitle() or getattr(w, 'labelText', str)()!r}"
+                 for w in left]
+        pytest.fail(f"{request.node.nodeid} left a modal window open: {names}")

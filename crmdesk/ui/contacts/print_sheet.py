@@ -22,10 +22,10 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
-from PySide6.QtCore import QLocale, QMarginsF, QPointF, QRectF, Qt
+from PySide6.QtCore import QLocale, QMarginsF, QPointF, QRectF
 from PySide6.QtGui import QColor, QFont, QFontDatabase, QPageLayout, QPageSize, QPainter, QPen
 from PySide6.QtPrintSupport import QPrintDialog, QPrinter, QPrintPreviewDialog
-from PySide6.QtWidgets import QApplication, QDialog, QProgressDialog, QWidget
+from PySide6.QtWidgets import QDialog, QWidget
 
 from crmdesk.core.i18n import _, ngettext
 from crmdesk.core.storage.database import Database
@@ -49,6 +49,7 @@ from crmdesk.io.call_sheet_pdf import (
     SheetLayout,
     paper_for,
 )
+from crmdesk.ui.common.painting_progress import painting_progress
 
 MANY_PAGES = 100  # more than this is asked about first (a preview draws every page)
 
@@ -198,26 +199,6 @@ def ask_printer(parent: QWidget | None, printer: QPrinter, pages: int) -> bool:
     return dialog.exec() == QDialog.DialogCode.Accepted
 
 
-def painting_progress(parent: QWidget | None, pages: int) -> Callable[[int, int], bool]:
-    """A progress dialog with Cancel while the pages are painted (Qt paints on the
-    GUI thread); shown only when it takes a while."""
-    dialog = QProgressDialog(_("Sending the call sheet to the printer…"), _("Cancel"), 0,
-                             pages, parent)
-    dialog.setWindowModality(Qt.WindowModality.WindowModal)
-    dialog.setMinimumDuration(500)
-
-    def step(done: int, total: int) -> bool:
-        dialog.setValue(done)
-        QApplication.processEvents()
-        if dialog.wasCanceled():
-            return False
-        if done + 1 >= total:
-            dialog.reset()
-        return True
-
-    return step
-
-
 def show_preview(dialog: QPrintPreviewDialog) -> None:
     """Show the preview until the user closes it (tests replace this)."""
     dialog.exec()
@@ -233,7 +214,9 @@ def print_layout(parent: QWidget | None, layout: SheetLayout, *, preview: bool,
     if not preview:
         if not ask_printer(parent, printer, pages):
             return 0
-        return painter.paint(printer, painting_progress(parent, pages), total=pages)
+        with painting_progress(parent, _("Sending the call sheet to the printer…"),
+                               pages) as step:
+            return painter.paint(printer, step, total=pages)
     dialog = QPrintPreviewDialog(printer, parent)
     dialog.setWindowTitle(_("Print Preview: {title}").format(title=layout.title))
     painted: list[int] = []

@@ -56,6 +56,7 @@ from crmdesk.output.labels.recipients import (
     sender_lines,
 )
 from crmdesk.ui.common import dialogs
+from crmdesk.ui.common.painting_progress import painting_progress
 from crmdesk.ui.common.settings import UiSettings
 from crmdesk.ui.labels.painting import paint_calibration, paint_page
 from crmdesk.ui.tasks.operations import Operations, Progress
@@ -666,9 +667,11 @@ class LabelsDialog(QDialog):
             return plan
 
         def paint(plan: LabelPlan) -> None:
-            if plan.labels and not print_plan(printer, plan,
-                                              _painting_progress(self, plan.pages)):
-                return  # cancelled: the printer job was aborted
+            if plan.labels:
+                with painting_progress(self, _("Sending the pages to the printer…"),
+                                       plan.pages) as step:
+                    if not print_plan(printer, plan, step):
+                        return  # cancelled: the printer job was aborted
             self._done(plan, lambda n, pages: ngettext(
                 "Sent {n} label or envelope to the printer ({pages} pages).",
                 "Sent {n} labels or envelopes to the printer ({pages} pages).", n)
@@ -719,28 +722,6 @@ def print_plan(printer: Any, plan: LabelPlan,
         painter.restore()
     painter.end()
     return True
-
-
-def _painting_progress(parent: QWidget, pages: int) -> Callable[[int, int], bool]:
-    """A Cancel-able progress dialog for painting pages (which Qt does on the GUI
-    thread); shown only for a long run."""
-    from PySide6.QtWidgets import QApplication, QProgressDialog
-
-    dialog = QProgressDialog(_("Sending the pages to the printer…"), _("Cancel"), 0, pages,
-                             parent)
-    dialog.setWindowModality(Qt.WindowModality.WindowModal)
-    dialog.setMinimumDuration(500)
-
-    def step(page: int, total: int) -> bool:
-        dialog.setValue(page)
-        QApplication.processEvents()
-        if dialog.wasCanceled():
-            return False
-        if page + 1 >= total:
-            dialog.reset()
-        return True
-
-    return step
 
 
 def _default_code(envelopes: bool) -> str:
