@@ -42,6 +42,7 @@ from crmdesk.core.i18n import _
 from crmdesk.core.lookup import listing
 from crmdesk.core.lookup.ordering import SOURCE_CHOICE, STATUS_CHOICE, live_company
 from crmdesk.core.storage.models import Address, Company, Contact, Email, Phone
+from crmdesk.core.storage.raw_rows import raw_rows
 from crmdesk.core.storage.settings import get_setting
 from crmdesk.io.atomic import atomic_binary, atomic_text
 from crmdesk.io.history_csv import safe_cell
@@ -304,12 +305,18 @@ class _Read:
     numbers: dict[int, list[str]]
 
 
+def _rows(session: Session, stmt: Any) -> list[Any]:
+    """Every row of ``stmt`` as the driver gives it (a fifth of the time of a
+    SQLAlchemy result's rows at 100,000 contacts)."""
+    with raw_rows(session, stmt) as cursor:
+        return cursor.fetchall()  # type: ignore[no-any-return]
+
+
 def _read(session: Session, chunk: Sequence[int] | None, wanted: set[int],
           keys: Sequence[str], dialler: Dialler | None) -> _Read:
     """The built-in values of ``keys`` for the contacts ``chunk`` (None: of the
     whole table, kept for ``wanted``), and their phones for dialling. Plain SQL
-    rows (the connection's, not the ORM's): nothing here needs objects."""
-    connection = session.connection()
+    rows, straight off the driver's cursor: nothing here needs objects."""
     own_keys = [k for k in keys if k in _OWN]
     stmt = select(Contact.id, *[_OWN[k] for k in own_keys])
     if "company" in own_keys:
@@ -320,7 +327,7 @@ def _read(session: Session, chunk: Sequence[int] | None, wanted: set[int],
         stmt = stmt.outerjoin(SOURCE_CHOICE, SOURCE_CHOICE.id == Contact.source_id)
     if chunk is not None:
         stmt = stmt.where(Contact.id.in_(chunk))
-    own = {r[0]: r for r in connection.execute(stmt).all() if r[0] in wanted}
+    own = {r[0]: r for r in _rows(session, stmt) if r[0] in wanted}
     child: dict[str, dict[int, Any]] = {}
     tables: dict[Any, list[str]] = {}
     for key in keys:
@@ -331,7 +338,7 @@ def _read(session: Session, chunk: Sequence[int] | None, wanted: set[int],
             model.is_primary.is_(True))
         if chunk is not None:
             query = query.where(model.contact_id.in_(chunk))
-        found = [r for r in connection.execute(query).all() if r[0] in own]
+        found = [r for r in _rows(session, query) if r[0] in own]
         for i, key in enumerate(child_keys, 1):
             child[key] = {r[0]: r[i] for r in found}
     numbers: dict[int, list[str]] = {}
@@ -341,7 +348,7 @@ def _read(session: Session, chunk: Sequence[int] | None, wanted: set[int],
             Phone.contact_id, Phone.is_primary.desc(), Phone.position)
         if chunk is not None:
             phones = phones.where(Phone.contact_id.in_(chunk))
-        for cid, number, e164 in connection.execute(phones).all():
+        for cid, number, e164 in _rows(session, phones):
             if cid is not None and cid in own:
                 numbers.setdefault(cid, []).append(dialler(number, e164))
     return _Read(own_keys, own, child, numbers)
