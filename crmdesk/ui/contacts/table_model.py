@@ -16,8 +16,10 @@ replaces the rows and the view re-selects by id afterwards (`reloaded`).
 First the first screenful, then the rest (issue 23's rule): a model whose full
 id list is slow to fetch (the History view: a million entries) answers
 ``_first_ids`` with the first FIRST_ROWS ids, which the list shows at once;
-the whole list follows from the same job, appended below them, and
-``complete`` says whether it has come (a view says "counting…" meanwhile).
+the whole list is asked for REST_DELAY_MS later, once that screenful has
+been painted (a newer search meanwhile makes it needless), and is appended
+below them; ``complete`` says whether it has come (a view says "counting…"
+meanwhile).
 """
 
 from __future__ import annotations
@@ -60,6 +62,8 @@ from crmdesk.ui.tasks.worker import Worker, shared
 BLOCK = 64
 # The first screenful (or two) of a list whose whole id list comes after.
 FIRST_ROWS = 200
+# How long after the first screenful the rest is asked for: it is painted first.
+REST_DELAY_MS = 40
 # How long typing pauses before where the words were found is read.
 FOUND_DELAY_MS = 150
 MAX_CACHED_ROWS = 3000
@@ -112,11 +116,12 @@ def _id_job(model: RecordTableModel, generation: int, params: tuple[str, str, bo
             first = model._first_ids(session, *params)
             if first is not None and len(first) < FIRST_ROWS:  # that was all of them
                 ids, total = first, model._total_if_stale(session)
+            elif first is not None:
+                # The rest is asked for by the GUI thread once this has been painted
+                # (a scan for the rest now would hold the GIL while it paints).
+                _answer(inbox.loaded.emit, generation, first, None, False)
+                return
             else:
-                if first is not None:
-                    _answer(inbox.loaded.emit, generation, first, None, False)
-                    if generation != model._generation:
-                        return  # superseded meanwhile: the rest is not wanted
                 ids, total = model._load(session, *params)
     except BaseException as exc:  # noqa: BLE001 - handed to the GUI thread
         _answer(inbox.failed.emit, generation, exc)
@@ -193,6 +198,8 @@ class RecordTableModel(QAbstractTableModel):
         # Rows whose "found in" was asked for while typing: read once typing pauses,
         # off the keystroke's path (a block's field texts are a few queries).
         self._found_wanted: set[int] = set()
+        self._rest_timer = QTimer(self, singleShot=True, interval=REST_DELAY_MS)
+        self._rest_timer.timeout.connect(self._load_rest)
         self._found_timer = QTimer(self, singleShot=True, interval=FOUND_DELAY_MS)
         self._found_timer.timeout.connect(self._explain_wanted)
 
@@ -292,9 +299,6 @@ class RecordTableModel(QAbstractTableModel):
                 ids, total = first, self._total_if_stale(session)
         complete = first is None or len(first) < FIRST_ROWS
         self._apply(ids, total, complete)
-        if not complete:
-            generation = self._generation
-            reader().submit(lambda: _rest_job(self, generation, params))
 
     def reload(self) -> None:
         """Re-run the id query in the background (after a change, a search, a sort)."""
@@ -331,6 +335,7 @@ class RecordTableModel(QAbstractTableModel):
         still queued are dropped, the running one is waited for, at most
         ``seconds``. False if it was still running then."""
         self._generation += 1  # a queued job sees it is superseded and returns at once
+        self._rest_timer.stop()
         self._found_timer.stop()  # nor is "found in" read from a file that is closing
         self._found_wanted.clear()
         return reader().wait(seconds)
@@ -340,6 +345,15 @@ class RecordTableModel(QAbstractTableModel):
                    complete: bool) -> None:
         if generation == self._generation:
             self._apply(ids, total, complete)
+
+    def _load_rest(self) -> None:
+        """The whole list after the first screenful (REST_DELAY_MS after it was shown,
+        so that it is painted first; a newer search meanwhile makes it needless)."""
+        if self._complete:
+            return
+        generation = self._generation
+        params = (self._query, self._sort_key, self._descending)
+        reader().submit(lambda: _rest_job(self, generation, params))
 
     @Slot(int, object)
     def _on_failed(self, generation: int, exc: object) -> None:
@@ -358,6 +372,10 @@ class RecordTableModel(QAbstractTableModel):
         grows = not self._complete and len(ids) > len(self._ids) and \
             ids[:len(self._ids)] == self._ids
         self._complete = complete
+        if complete:
+            self._rest_timer.stop()
+        else:
+            self._rest_timer.start()  # the rest, once this screenful has been painted
         if grows:  # the rest after the first screenful: appended, the selection stays
             self.beginInsertRows(QModelIndex(), len(self._ids), len(ids) - 1)
             self._ids = ids
