@@ -183,3 +183,23 @@ def test_a_two_letter_search_shows_its_first_screenful_then_the_rest(qtbot, make
     window.apply_search()
     qtbot.waitUntil(lambda: seen != [], timeout=5000)
     assert seen[0][1] is True and "counting" not in seen[0][2]
+
+
+def test_waiting_for_the_list_means_all_of_it(qtbot, db):
+    """What exports, prints and labels the list shown waits for: every row, not the
+    first screenful the window painted while typing."""
+    from bulk import fill
+
+    from crmdesk.core.lookup import listing
+    from crmdesk.core.search.short_fragments import remember_texts
+    from crmdesk.ui.contacts.table_model import FIRST_ROWS
+
+    fill(db, 3000)
+    remember_texts(db)
+    model = ContactTableModel(db, background=True)
+    model.set_query("an")
+    model.wait()
+    with db.reading() as s:
+        whole = listing.contact_ids(s, "an")
+    assert len(whole) > FIRST_ROWS
+    assert model.complete and model.ids() == whole

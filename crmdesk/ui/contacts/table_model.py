@@ -326,9 +326,16 @@ class RecordTableModel(QAbstractTableModel):
         self.reload()
 
     def wait(self) -> None:
-        """Block until queued id queries have answered (tests, closing)."""
+        """Block until queued id queries have answered, the rest after a first
+        screenful included: the whole list is there after it (an export, a print,
+        tests)."""
         reader().wait()
         QCoreApplication.sendPostedEvents(self)
+        if not self._complete:
+            self._rest_timer.stop()
+            self._load_rest()
+            reader().wait()
+            QCoreApplication.sendPostedEvents(self)
 
     def stop(self, seconds: float | None = None) -> bool:
         """The list is going away (its file closes, another opens): the id queries
