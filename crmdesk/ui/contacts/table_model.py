@@ -290,6 +290,7 @@ class RecordTableModel(QAbstractTableModel):
         """Run the id query on this thread (first show, tests). A list that has a
         first screenful shows it now and reads the rest in the background."""
         self._generation += 1
+        self._rest_timer.stop()  # the rest of an older answer: not wanted any more
         params = (self._query, self._sort_key, self._descending)
         with self.db.reading() as session:
             first = self._first_ids(session, *params) if self._background else None
@@ -303,6 +304,7 @@ class RecordTableModel(QAbstractTableModel):
     def reload(self) -> None:
         """Re-run the id query in the background (after a change, a search, a sort)."""
         self._generation += 1
+        self._rest_timer.stop()  # this query's own first screenful asks for its rest
         if not self._background:
             self.reload_now()
             return
