@@ -65,6 +65,9 @@ def test_build_a_lookup_save_it_as_a_group_and_export_it(qtbot, window_alone, db
     qtbot.waitUntil(out.exists, timeout=5000)
     rows = list(csv.reader(out.read_text(encoding="utf-8-sig").splitlines()))
     assert sorted(r[0] for r in rows[1:]) == ["Anna Smith", "John Brown"]
+    # The file is renamed into place a moment before the job reports back; until
+    # then the window is busy and its Export action disabled.
+    qtbot.waitUntil(lambda: not window.operations.busy(), timeout=5000)
 
     monkeypatch.setattr(export_dialog.ExportDialog, "exec", accept("pdf"))
     dialogs.files.append(str(tmp_path / "boston.pdf"))
