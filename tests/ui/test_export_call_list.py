@@ -94,7 +94,9 @@ def test_the_selection_as_xlsx_and_the_choices_remembered(qtbot, window_alone, d
     expected = names(view)
     assert [sheet.cell(r, 2).value for r in (2, 3)] == [expected[0], expected[2]]
     assert sheet.max_row == 3
-    # the next time the dialog opens with these choices
+    # the next time the dialog opens with these choices (once the job has reported
+    # back: its file is in place a moment before, while Export is still disabled)
+    qtbot.waitUntil(lambda: not window.operations.busy(), timeout=5000)
     shown = answer(accept=False)
     window.export_action.trigger()
     again = shown[0]
@@ -218,6 +220,7 @@ def test_a_preset_saved_sorted_and_offered_next_time(qtbot, window_alone, dialog
         assert last_export_preset(s) == "City calls"
 
     # the next time: the preset used last is offered, with its choices
+    qtbot.waitUntil(lambda: not window.operations.busy(), timeout=5000)
     shown = answer(accept=False)
     window.export_action.trigger()
     again = shown[0]
