@@ -188,6 +188,12 @@ class ExportDialog(QDialog):
         self.national_box.setEnabled(bool(country))
         self.national_box.setChecked(bool(country) and settings.flag("export_national"))
         layout.addWidget(self.national_box)
+        # Made before anything that enables them: a preset applied below does.
+        self.buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Cancel)
+        self.export_button = self.buttons.addButton(_("Export…"),
+                                                    QDialogButtonBox.ButtonRole.AcceptRole)
+        self.buttons.accepted.connect(self.accept)
+        self.buttons.rejected.connect(self.reject)
         self.format_box.currentIndexChanged.connect(self._format_changed)
         self.sort_box.currentIndexChanged.connect(
             lambda _i: self.descending_box.setEnabled(bool(self.sort_box.currentData())))
@@ -201,11 +207,6 @@ class ExportDialog(QDialog):
                 self.apply_preset(str(self.preset_box.currentData()))
             self.preset_box.currentIndexChanged.connect(self._preset_chosen)
 
-        self.buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Cancel)
-        self.export_button = self.buttons.addButton(_("Export…"),
-                                                    QDialogButtonBox.ButtonRole.AcceptRole)
-        self.buttons.accepted.connect(self.accept)
-        self.buttons.rejected.connect(self.reject)
         self.column_list.itemChanged.connect(lambda _i: self._enable())
         layout.addWidget(self.buttons)
         self._enable()
@@ -222,8 +223,7 @@ class ExportDialog(QDialog):
         for widget in (self.column_list, self.up_button, self.down_button, self.national_box):
             widget.setEnabled(kind != "vcard" and (widget is not self.national_box
                                                    or self._country))
-        if hasattr(self, "export_button"):
-            self._enable()
+        self._enable()
 
     def _move(self, step: int) -> None:
         row = self.column_list.currentRow()
