@@ -80,6 +80,28 @@ def test_a_whole_table_read_is_the_same_as_by_ids(db, monkeypatch):
     assert by_ids[0][0].startswith("Given") and "; " in by_ids[0][3]
 
 
+def test_a_company_in_the_trash_is_blank_beside_its_people(db, monkeypatch):
+    """As in the list: the name of a trashed company is not shown (either read)."""
+    from crmdesk.core.companies.records import trash_companies
+    from crmdesk.core.storage.models import Company
+
+    for i in range(4):
+        create_contact(db, ContactData(given_name=f"P{i}", family_name="X",
+                                       company="Gone UAB" if i % 2 else "Kept UAB"))
+    create_contact(db, ContactData(given_name="Nobody", family_name="X"))
+    with db.reading() as s:
+        gone = s.query(Company.id).filter(Company.name == "Gone UAB").scalar()
+    trash_companies(db, [gone])
+    with db.reading() as s:
+        ids = find_ids(s, CONTACT, "", strict=True)
+        by_ids = list(contact_values(s, ids, ["name", "company"]))
+        monkeypatch.setattr(call_list, "_BULK", 1)
+        whole = list(contact_values(s, ids, ["name", "company"]))
+    assert by_ids == whole
+    assert sorted(map(tuple, whole)) == [("Nobody X", ""), ("P0 X", "Kept UAB"), ("P1 X", ""),
+                                         ("P2 X", "Kept UAB"), ("P3 X", "")]
+
+
 def test_xlsx_hostile_values_stay_text(tmp_path):
     from datetime import date, datetime
     from decimal import Decimal
