@@ -9,7 +9,8 @@ from __future__ import annotations
 
 import argparse
 import re
-from datetime import datetime, time, timedelta
+from datetime import date, datetime, time, timedelta
+from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from crmdesk.cli.common import (
@@ -23,7 +24,7 @@ from crmdesk.cli.common import (
 )
 from crmdesk.cli.typed import list_entry, parse_at, parse_day
 from crmdesk.core.errors import CrmdeskError
-from crmdesk.core.i18n import _
+from crmdesk.core.i18n import _, ngettext
 
 if TYPE_CHECKING:
     from crmdesk.core.activities.listing import Occurrence
@@ -214,8 +215,6 @@ def run_done(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
-
-
 def add_ics_parsers(sub: Subparsers) -> None:
     p = sub.add_parser(
         "calendar-export", help=_("write the calendar to an .ics file other calendars read"),
@@ -237,50 +236,80 @@ def add_ics_parsers(sub: Subparsers) -> None:
     p.set_defaults(run=run_calendar_import)
 
 
-def run_calendar_export(args: argparse.Namespace) -> int:
-    from pathlib import Path
-
+def ics_range(first_text: str | None,
+              last_text: str | None) -> tuple[datetime | None, datetime | None]:
+    """--from and --to as aware bounds [first, last) in the user's zone; (None, None) for
+    the whole calendar."""
     from crmdesk.core.activities import recurrence
-    from crmdesk.core.activities.records import stored_activities
-    from crmdesk.core.storage.database import Database
-    from crmdesk.io.atomic import atomic_binary
-    from crmdesk.io.ics import write_ics
 
-    first = last = None
-    if args.first or args.last:
-        here = recurrence.local_zone()
-        day1 = parse_day(args.first, "--from") if args.first else datetime(1900, 1, 1).date()
-        day2 = parse_day(args.last, "--to", end=True) if args.last else datetime(2999, 1, 1).date()
-        first = datetime.combine(day1, time.min, tzinfo=here)
-        last = datetime.combine(day2 + timedelta(days=1), time.min, tzinfo=here)
+    if not first_text and not last_text:
+        return None, None
+    here = recurrence.local_zone()
+    day1 = parse_day(first_text, "--from") if first_text else date(1900, 1, 1)
+    day2 = parse_day(last_text, "--to", end=True) if last_text else date(2999, 1, 1)
+    if day2 < day1:
+        raise CrmdeskError(_("--to is before --from."))
+    return (datetime.combine(day1, time.min, tzinfo=here),
+            datetime.combine(day2 + timedelta(days=1), time.min, tzinfo=here))
+
+
+def run_calendar_export(args: argparse.Namespace) -> int:
+    """`crmdesk calendar-export FILE`: `crmdesk export --format ics -o FILE` by its older
+    name."""
+    from crmdesk.core.storage.database import Database
+    from crmdesk.io.ics import export_calendar
+
+    first, last = ics_range(args.first, args.last)
     with Database.open(db_path(args), readonly=True) as db, db.reading() as s:
-        items = stored_activities(s, first, last)
-    data = write_ics(items)
-    with atomic_binary(Path(args.file)) as out:
-        out.write(data)
-    print(_("Wrote {n} activities to {file}.").format(n=len(items), file=args.file))
+        written = export_calendar(s, Path(args.file), first, last)
+    print(ngettext("Wrote {n} activity to {path}.", "Wrote {n} activities to {path}.",
+                   written).format(n=written, path=args.file))
     return EXIT_OK
 
 
 def run_calendar_import(args: argparse.Namespace) -> int:
-    from pathlib import Path
+    """`crmdesk calendar-import FILE`: what `crmdesk import FILE.ics` does."""
+    return import_calendar(db_path(args), Path(args.file), dry_run=False, as_json=args.json)
+
+
+class _DryRun(Exception):  # noqa: N818 - not an error: how a dry run rolls back
+    def __init__(self, result: Any) -> None:
+        super().__init__("dry run")
+        self.result = result
+
+
+def import_calendar(target: Path, path: Path, *, dry_run: bool, as_json: bool) -> int:
+    """Add a calendar file's events and to-dos (or, on a dry run, say how many would
+    come in: the same import, rolled back); what cannot be read is listed."""
+    import tempfile
+    from contextlib import ExitStack
 
     from crmdesk.core.storage.database import Database
-    from crmdesk.io.ics import import_ics
+    from crmdesk.io.ics import import_ics, import_summary, read_calendar_file
 
-    try:
-        raw = Path(args.file).read_bytes()
-    except OSError as exc:
-        raise CrmdeskError(_("Cannot read {file}: {error}").format(
-            file=args.file, error=exc.strerror or exc)) from exc
-    with Database.open(db_path(args), shared=True) as db, db.session() as s:
-        result = import_ics(s, raw)
-    for problem in result.problems:
-        say(_("crmdesk: not imported: {problem}").format(problem=problem))
-    if args.json:
-        print_json({"added": result.added, "changed": result.changed,
-                    "problems": result.problems}, indent=None)
-    else:
-        print(_("Added {added} activities ({changed} occurrences changed).").format(
-            added=result.added, changed=result.changed))
+    raw = read_calendar_file(path)
+    with ExitStack() as stack:
+        if dry_run and not target.exists():
+            # A dry run leaves no new file behind: it tries a new one in a temporary folder.
+            target = Path(stack.enter_context(tempfile.TemporaryDirectory())) / target.name
+        db = stack.enter_context(Database.open(target, shared=True))
+        try:
+            with db.session() as s:
+                result = import_ics(s, raw)
+                if dry_run:
+                    raise _DryRun(result)  # rolls the unit of work back
+        except _DryRun as dry:
+            result = dry.result
+    if as_json:
+        print_json({"file": str(path), "format": "ics", "dry_run": dry_run,
+                    "added": result.added, "events": result.events, "todos": result.todos,
+                    "changed": result.changed, "problems": result.problems}, indent=None)
+        return EXIT_OK
+    print(import_summary(result, dry_run=dry_run)
+          + (" " + _("Nothing was written.") if dry_run else ""))
+    if result.problems:
+        print(ngettext("{n} could not be imported:", "{n} could not be imported:",
+                       len(result.problems)).format(n=len(result.problems)))
+        for problem in result.problems:
+            print(f"  {problem}")
     return EXIT_OK

@@ -25,29 +25,47 @@ from crmdesk.core.i18n import _, ngettext
 _SEPARATORS = {"comma": ",", "semicolon": ";", "tab": "\t", ",": ",", ";": ";", "\\t": "\t"}
 
 
-_SUFFIXES = {".xlsx": "xlsx", ".pdf": "pdf", ".vcf": "vcard", ".vcard": "vcard"}
+_SUFFIXES = {".xlsx": "xlsx", ".pdf": "pdf", ".vcf": "vcard", ".vcard": "vcard",
+             ".ics": "ics", ".ical": "ics"}
+# What a calendar file cannot use: (option, its attribute, the value when not given).
+_NOT_FOR_ICS = (("--columns", "columns", None), ("--sort", "sort", None),
+                ("--descending", "descending", None), ("--encoding", "encoding", None),
+                ("--delimiter", "delimiter", None), ("--national", "national", None),
+                ("--paper", "paper", None), ("--title", "title", None),
+                ("--preset", "preset", None), ("--save-preset", "save_preset", None))
 
 
 def add_parser(sub: Subparsers) -> None:
     from crmdesk.io.call_list import DEFAULT_COLUMNS, ENCODINGS
 
     p = sub.add_parser(
-        "export", help=_("write contacts as a call list (CSV, XLSX, PDF) or as vCards"),
+        "export", help=_("write contacts as a call list (CSV, XLSX, PDF) or as vCards; "
+                         "the calendar as .ics"),
         description=_("Write the contacts a lookup finds (all of them without --lookup) as "
                       "a CSV or XLSX file or a PDF call sheet to print, in the list's "
                       "order, with the columns you choose (phones are written for "
                       "dialling), or as a vCard file for a phone or another address book "
-                      "(every field crmdesk keeps)."))
+                      "(every field crmdesk keeps). --format ics writes activities "
+                      "instead: the calendar (or --from .. --to, or those with the "
+                      "contacts --lookup or --group finds) as a file other calendars "
+                      "import."))
     add_db_option(p)
     p.add_argument("-o", "--output", required=True, metavar="FILE",
-                   help=_("the file to write (.csv, .xlsx, .pdf or .vcf)"))
+                   help=_("the file to write (.csv, .xlsx, .pdf, .vcf or .ics)"))
     p.add_argument("--lookup", default="", metavar="Q",
                    help=_("which contacts, as in the search box (e.g. 'city:Kaunas')"))
     p.add_argument("--group", default=None, metavar="NAME",
                    help=_("which contacts: a group's (crmdesk groups list); with more "
                           "conditions: --lookup 'group:\"NAME\" city:Kaunas'"))
-    p.add_argument("--format", choices=("csv", "xlsx", "pdf", "vcard"), dest="file_format",
-                   help=_("csv, xlsx, pdf or vcard (default: from the file name, else csv)"))
+    p.add_argument("--format", choices=("csv", "xlsx", "pdf", "vcard", "ics"),
+                   dest="file_format",
+                   help=_("csv, xlsx, pdf, vcard or ics (default: from the file name, else "
+                          "csv)"))
+    p.add_argument("--from", dest="first", metavar="D", default=None,
+                   help=_("ics: activities from this day on, e.g. 2026-06-01 or this-month "
+                          "(default: all)"))
+    p.add_argument("--to", dest="last", metavar="D", default=None,
+                   help=_("ics: activities up to this day (inclusive)"))
     p.add_argument("--vcard-version", choices=("3.0", "4.0"), default="3.0",
                    help=_("vCard 3.0 (what every phone reads; the default) or 4.0"))
     p.add_argument("--columns", default=None, metavar="KEYS",
@@ -168,6 +186,11 @@ def run(args: argparse.Namespace) -> int:
             for name, preset in sorted(export_presets(s).items()):
                 print(f"{name}\t{preset.file_format}\t{','.join(preset.columns)}")
             return EXIT_OK
+        if _wants_ics(args, out):
+            return _run_ics(s, args, out)
+        if args.first is not None or args.last is not None:
+            raise CrmdeskError(_("--from and --to choose activities: they are for "
+                                 "--format ics (the calendar), not for a list of contacts."))
         preset = export_preset_named(s, args.preset) if args.preset else None
         choice = _choice(args, preset, out)
         if preset is not None:  # the columns a file no longer has are passed over
@@ -214,3 +237,37 @@ def _save_preset(args: argparse.Namespace, choice: dict[str, Any]) -> str:
                           delimiter=choice["delimiter"], national=choice["national"])
     with Database.open(db_path(args), shared=True) as db, db.session() as s:
         return save_export_preset(s, args.save_preset, preset)
+
+
+def _wants_ics(args: argparse.Namespace, out: Path) -> bool:
+    if args.file_format is not None:
+        return bool(args.file_format == "ics")
+    return _SUFFIXES.get(out.suffix.lower()) == "ics"
+
+
+def _run_ics(s: Any, args: argparse.Namespace, out: Path) -> int:
+    """The calendar as an .ics file: all of it, a range, or some contacts' activities."""
+    from crmdesk.cli.agenda import ics_range
+    from crmdesk.io.ics import export_calendar
+
+    given = [option for option, name, unset in _NOT_FOR_ICS
+             if getattr(args, name) is not unset]
+    if given:
+        raise CrmdeskError(ngettext(
+            "{options} is for lists of contacts; a calendar file (--format ics) holds "
+            "activities with their own fields, so there is nothing to choose there.",
+            "{options} are for lists of contacts; a calendar file (--format ics) holds "
+            "activities with their own fields, so there is nothing to choose there.",
+            len(given)).format(options=", ".join(given)))
+    first, last = ics_range(args.first, args.last)
+    contacts = None
+    if args.lookup or args.group is not None:
+        contacts = _ids(s, args, "name", False)
+    written = export_calendar(s, out, first, last, contacts)
+    if args.json:
+        print_json({"file": str(out), "format": "ics", "activities": written,
+                    "contacts": None if contacts is None else len(contacts)}, indent=None)
+    else:
+        print(ngettext("Wrote {n} activity to {path}.", "Wrote {n} activities to {path}.",
+                       written).format(n=written, path=out))
+    return EXIT_OK

@@ -29,18 +29,21 @@ from crmdesk.cli.common import (
 from crmdesk.core.errors import CrmdeskError
 from crmdesk.core.i18n import _, ngettext
 
-FORMATS = ("csv", "tsv", "xlsx", "ods", "vcard")
+FORMATS = ("csv", "tsv", "xlsx", "ods", "vcard", "ics")
 POLICIES = ("skip", "fill", "update", "create")
 
 
 def add_parser(sub: Subparsers) -> None:
     p = sub.add_parser(
-        "import", help=_("bring contacts in from a vCard, CSV, Excel or LibreOffice file"),
+        "import", help=_("bring contacts in from a vCard, CSV, Excel or LibreOffice file; "
+                         "activities from a calendar file (.ics)"),
         description=_("Import the contacts in FILE: vCards (from a phone, Outlook, Google or "
                       "Apple), or a table (CSV/TSV, XLSX, ODS) whose columns are matched to "
                       "fields by their headers. --dry-run shows what would be imported and "
                       "which rows have problems, and writes nothing. The import is one "
-                      "transaction: all of it, or nothing."))
+                      "transaction: all of it, or nothing. A calendar file (.ics: Outlook, "
+                      "Google, Thunderbird ...) adds its events and to-dos to the "
+                      "calendar."))
     add_db_option(p)
     p.add_argument("file", metavar="FILE", nargs="?", default=None,
                    help=_("the file to import"))
@@ -74,7 +77,7 @@ def add_parser(sub: Subparsers) -> None:
                        default=None, help=_("read 03/04/1980 as 3 April"))
     dates.add_argument("--month-first", dest="dayfirst", action="store_const", const=False,
                        help=_("read 03/04/1980 as March 4"))
-    p.add_argument("--on-duplicate", choices=POLICIES, default="create",
+    p.add_argument("--on-duplicate", choices=POLICIES, default=None,
                    help=_("what to do with a contact that looks like one already in the "
                           "file (the same e-mail, the same phone, a similar name): skip it, "
                           "fill the existing contact's empty fields, update the existing "
@@ -185,6 +188,8 @@ def run(args: argparse.Namespace) -> int:
                              "--list-batches)."))
     path = Path(args.file)
     target = db_path(args)
+    if _is_calendar(args, path):
+        return _import_calendar(args, path, target)
     preset = None
     if args.mapping:
         from crmdesk.io.contacts_in.presets import preset_named
@@ -206,7 +211,8 @@ def run(args: argparse.Namespace) -> int:
         progress = TerminalProgress(_(" contacts"))
         try:
             report = import_prepared(db, read, dry_run=args.dry_run, progress=progress,
-                                     backup=existed, on_duplicate=args.on_duplicate,
+                                     backup=existed,
+                                     on_duplicate=args.on_duplicate or "create",
                                      source=path.name)
         finally:
                 progress.close()
@@ -257,6 +263,46 @@ def run(args: argparse.Namespace) -> int:
         print(_("To undo this import: crmdesk import --undo {batch}").format(
             batch=report.batch))
     return EXIT_OK
+
+
+# Options for contacts that a calendar file has no use for: (option, attribute).
+_CONTACT_ONLY = (("--mapping", "mapping"), ("--save-mapping", "save_mapping"),
+                 ("--on-duplicate", "on_duplicate"), ("--map", "map"),
+                 ("--encoding", "encoding"), ("--delimiter", "delimiter"),
+                 ("--sheet", "sheet"), ("--no-header", "no_header"),
+                 ("--name-order", "name_order"), ("--day-first/--month-first", "dayfirst"))
+
+
+def _is_calendar(args: argparse.Namespace, path: Path) -> bool:
+    """An .ics file: so named, --format ics, or a file that starts BEGIN:VCALENDAR."""
+    from crmdesk.io.ics import is_calendar_file
+
+    if args.format is not None:
+        return bool(args.format == "ics")
+    if is_calendar_file(path.name):
+        return True
+    try:
+        with path.open("rb") as handle:
+            head = handle.read(64)
+    except OSError:
+        return False  # the contacts' reading says why
+    return is_calendar_file(path.name, head)
+
+
+def _import_calendar(args: argparse.Namespace, path: Path, target: Path) -> int:
+    """A calendar file goes to the calendar (what `crmdesk calendar-import` does)."""
+    from crmdesk.cli.agenda import import_calendar
+
+    given = [option for option, name in _CONTACT_ONLY
+             if getattr(args, name) not in (None, False, [])]
+    if given:
+        raise CrmdeskError(ngettext(
+            "{options} is for contacts; {file} is a calendar file, whose events and "
+            "to-dos go to the calendar as they are. Leave it out.",
+            "{options} are for contacts; {file} is a calendar file, whose events and "
+            "to-dos go to the calendar as they are. Leave them out.",
+            len(given)).format(options=", ".join(given), file=path.name))
+    return import_calendar(target, path, dry_run=bool(args.dry_run), as_json=bool(args.json))
 
 
 def _policy_said(report: Any, *, dry: bool) -> str:

@@ -10,16 +10,22 @@ In: events and to-dos become activities in the user's zone (a time given in
 another zone is converted: a series from New York keeps the New York start of
 its first occurrence); RRULE, EXDATE, RECURRENCE-ID overrides and a cancelled
 occurrence are kept; what cannot be read is listed, by its summary, and the
-rest is imported.
+rest is imported. ``import_ics`` is the one import of `crmdesk import FILE.ics`,
+`crmdesk calendar-import`, File > Import… and the Calendar view's Import .ics…;
+``export_calendar`` the one export of `crmdesk export --format ics` and
+`crmdesk calendar-export`.
 """
 
 from __future__ import annotations
 
+from collections.abc import Collection
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, time, timedelta
+from pathlib import Path
 from typing import Any
 
 import icalendar
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from crmdesk.core.activities import recurrence
@@ -34,11 +40,13 @@ from crmdesk.core.activities.records import (
     create_activity,
     created_id,
     skip_occurrence,
+    stored_activities,
     update_activity,
 )
 from crmdesk.core.changes import Changes
 from crmdesk.core.errors import CrmdeskError
-from crmdesk.core.i18n import _
+from crmdesk.core.i18n import _, ngettext
+from crmdesk.core.storage.models import activity_contact
 
 PRODID = "-//crmdesk//crmdesk calendar//EN"
 TODO_KINDS = ("to-do", "todo", "task")
@@ -133,14 +141,17 @@ class IcsItem:
     recurrence_id: datetime | None = None  # the wall time of the occurrence it replaces
     exdates: list[datetime] = field(default_factory=list)
     cancelled: bool = False
+    todo: bool = False  # a VTODO (else a VEVENT)
 
 
 @dataclass
 class IcsImport:
     changes: Changes
-    added: int
-    changed: int
+    added: int  # activities made: events and to-dos (a series counts once)
+    changed: int  # occurrences of those series moved, edited or cancelled
     problems: list[str]
+    events: int = 0  # of ``added``: from a VEVENT
+    todos: int = 0  # of ``added``: from a VTODO
 
 
 def _wall(value: Any) -> tuple[datetime, bool]:
@@ -205,6 +216,11 @@ def _priority(comp: Any) -> int:
     return NORMAL
 
 
+# What a calendar file may hold at its top: a calendar, or (from older programs) its
+# events and to-dos without one around them.
+_CALENDAR_PARTS = ("VCALENDAR", "VEVENT", "VTODO", "VJOURNAL", "VTIMEZONE", "VFREEBUSY")
+
+
 def read_ics(raw: bytes, kinds: list[str]) -> tuple[list[IcsItem], list[str]]:
     """The events and to-dos of a calendar file; problems named by summary."""
     try:
@@ -212,6 +228,10 @@ def read_ics(raw: bytes, kinds: list[str]) -> tuple[list[IcsItem], list[str]]:
     except ValueError as exc:
         raise CrmdeskError(_("This is not a calendar file crmdesk can read ({error}).")
                            .format(error=exc)) from exc
+    if not any(getattr(cal, "name", "") in _CALENDAR_PARTS for cal in cals):
+        # A vCard, or a calendar cut off before its END:VCALENDAR.
+        raise CrmdeskError(_("This is not a calendar file crmdesk can read: it holds no "
+                             "whole calendar (BEGIN:VCALENDAR … END:VCALENDAR)."))
     known = {k.casefold(): k for k in kinds}
     items: list[IcsItem] = []
     problems: list[str] = []
@@ -258,7 +278,7 @@ def read_ics(raw: bytes, kinds: list[str]) -> tuple[list[IcsItem], list[str]]:
                     uid=str(comp.get("uid", "")),
                     recurrence_id=_wall(rid.dt)[0] if rid is not None else None,
                     exdates=_dates(comp, "exdate"),
-                    cancelled=status == "CANCELLED" and rid is not None))
+                    cancelled=status == "CANCELLED" and rid is not None, todo=todo))
             except (ValueError, TypeError, KeyError, AttributeError) as exc:
                 nameless = _("a to-do") if comp.name == "VTODO" else _("an event")
                 problems.append(_("{what}: {error}").format(what=summary or nameless,
@@ -269,22 +289,20 @@ def read_ics(raw: bytes, kinds: list[str]) -> tuple[list[IcsItem], list[str]]:
 def import_ics(session: Session, raw: bytes) -> IcsImport:
     """Import a calendar file's events and to-dos in the caller's unit of work."""
     items, problems = read_ics(raw, activity_kinds(session))
-    changes = Changes()
-    added = changed = 0
+    result = IcsImport(Changes(), 0, 0, problems)
     masters: dict[str, int] = {}
     for item in sorted(items, key=lambda i: i.recurrence_id is not None):
         what = item.data.title or item.data.kind
         try:
             with session.begin_nested():  # one that fails leaves nothing behind
-                changes, added, changed = _import_one(session, item, masters, changes,
-                                                      added, changed)
+                _import_one(session, item, masters, result)
         except CrmdeskError as exc:
             problems.append(_("{what}: {error}").format(what=what, error=exc))
-    return IcsImport(changes, added, changed, problems)
+    return result
 
 
-def _import_one(session: Session, item: IcsItem, masters: dict[str, int], changes: Changes,
-                added: int, changed: int) -> tuple[Changes, int, int]:
+def _import_one(session: Session, item: IcsItem, masters: dict[str, int],
+                result: IcsImport) -> None:
     """One event: a series, an occurrence of one already read (moved, edited or
     cancelled), or a single one."""
     if item.recurrence_id is not None and item.uid in masters:
@@ -292,12 +310,98 @@ def _import_one(session: Session, item: IcsItem, masters: dict[str, int], change
         if item.cancelled:
             skip_occurrence(session, series, item.recurrence_id)
         else:
-            changes |= update_activity(session, series, item.data, scope=THIS,
-                                       occurrence_at=item.recurrence_id)
-        return changes, added, changed + 1
+            result.changes |= update_activity(session, series, item.data, scope=THIS,
+                                              occurrence_at=item.recurrence_id)
+        result.changed += 1
+        return
     made = create_activity(session, item.data)
     if item.data.rrule:
         masters[item.uid] = created_id(made)
         for wall in item.exdates:
             skip_occurrence(session, masters[item.uid], wall)
-    return changes | made, added + 1, changed
+    result.changes |= made
+    result.added += 1
+    if item.todo:
+        result.todos += 1
+    else:
+        result.events += 1
+
+
+def import_summary(result: IcsImport, *, dry_run: bool = False) -> str:
+    """What an import added (or would add), in a sentence: "3 events and 1 to-do
+    added to the calendar." """
+    events = ngettext("{n} event", "{n} events", result.events).format(n=result.events)
+    todos = ngettext("{n} to-do", "{n} to-dos", result.todos).format(n=result.todos)
+    if dry_run:
+        text = _("Dry run: {events} and {todos} would be added to the calendar.").format(
+            events=events, todos=todos)
+    else:
+        text = _("{events} and {todos} added to the calendar.").format(events=events,
+                                                                     todos=todos)
+    if result.changed:
+        text += " " + ngettext("{n} occurrence of a series moved, edited or cancelled.",
+                               "{n} occurrences of series moved, edited or cancelled.",
+                               result.changed).format(n=result.changed)
+    return text
+
+
+# -- which file is a calendar ---------------------------------------------------------
+
+SUFFIXES = (".ics", ".ical", ".icalendar", ".ifb")
+
+
+def is_calendar_file(name: str, data: bytes | None = None) -> bool:
+    """A calendar file, by its name or (when given) by its first line, BEGIN:VCALENDAR."""
+    if any(name.lower().endswith(suffix) for suffix in SUFFIXES):
+        return True
+    if data is None:
+        return False
+    head = data[:64].lstrip(b"\xef\xbb\xbf \t\r\n")
+    return head[:15].upper() == b"BEGIN:VCALENDAR"
+
+
+def read_calendar_file(path: Path) -> bytes:
+    """The file's bytes, or a plain message why they cannot be had."""
+    try:
+        return path.read_bytes()
+    except FileNotFoundError:
+        raise CrmdeskError(_("There is no file {path}.").format(path=path)) from None
+    except IsADirectoryError:
+        raise CrmdeskError(_("{path} is a folder, not a file.").format(path=path)) from None
+    except OSError as exc:
+        raise CrmdeskError(_("Cannot read {file}: {error}").format(
+            file=path, error=exc.strerror or exc)) from None
+
+
+# -- out, for a range and some contacts -------------------------------------------------
+
+
+def calendar_items(session: Session, first: datetime | None = None,
+                   last: datetime | None = None,
+                   contact_ids: Collection[int] | None = None) -> list[StoredActivity]:
+    """What a calendar file of [first, last) holds (everything without bounds); with
+    ``contact_ids``, only activities with one of those contacts on them (and the moved
+    occurrences of such series)."""
+    items = stored_activities(session, first, last)
+    if contact_ids is None:
+        return items
+    wanted = set(contact_ids)
+    linked = {aid for aid, cid in session.execute(
+        select(activity_contact.c.activity_id, activity_contact.c.contact_id)).all()
+        if cid in wanted}
+    kept = {a.id for a in items if a.parent_id is None and a.id in linked}
+    return [a for a in items if a.id in kept or (a.parent_id is not None
+                                                 and a.parent_id in kept)]
+
+
+def export_calendar(session: Session, out: Path, first: datetime | None = None,
+                    last: datetime | None = None,
+                    contact_ids: Collection[int] | None = None) -> int:
+    """Write the calendar file ``out`` (whole or not at all); the number of activities."""
+    from crmdesk.io.atomic import atomic_binary
+
+    items = calendar_items(session, first, last, contact_ids)
+    data = write_ics(items)
+    with atomic_binary(out) as handle:
+        handle.write(data)
+    return len(items)

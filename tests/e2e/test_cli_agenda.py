@@ -113,13 +113,15 @@ def test_calendar_export_and_import_as_ics(filled, tmp_path):
     target = tmp_path / "out.ics"
     out = crmdesk("calendar-export", *db, str(target), env=TZ)
     assert out.returncode == 0, out.stderr
-    assert out.stdout.strip() == f"Wrote 1 activities to {target}."
+    assert out.stdout.strip() == f"Wrote 1 activity to {target}."
     text = target.read_text(encoding="utf-8")
     assert "RRULE:FREQ=WEEKLY;COUNT=4" in text and "BEGIN:VALARM" in text
     other = tmp_path / "other.crmdesk"
     out = crmdesk("calendar-import", "--db", str(other), str(target), "--json", env=TZ)
     assert out.returncode == 0, out.stderr
-    assert json.loads(out.stdout) == {"added": 1, "changed": 0, "problems": []}
+    assert json.loads(out.stdout) == {"file": str(target), "format": "ics", "dry_run": False,
+                                      "added": 1, "events": 1, "todos": 0, "changed": 0,
+                                      "problems": []}
     out = crmdesk("agenda", "--db", str(other), "--from", "2026-12-01", "--to",
                   "2026-12-31", "--json", env=TZ)
     acts = json.loads(out.stdout)["activities"]
@@ -130,4 +132,4 @@ def test_calendar_export_and_import_as_ics(filled, tmp_path):
     out = crmdesk("calendar-import", "--db", str(other), str(bad), env=TZ)
     assert out.returncode == 1 and "not a calendar file" in out.stderr
     out = crmdesk("calendar-import", "--db", str(other), str(tmp_path / "none.ics"), env=TZ)
-    assert out.returncode == 1 and "Cannot read" in out.stderr
+    assert out.returncode == 1 and "There is no file" in out.stderr

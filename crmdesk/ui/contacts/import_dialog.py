@@ -1,4 +1,5 @@
-"""File > Import…: contacts from a CSV/TSV, Excel, LibreOffice or vCard file.
+"""File > Import…: contacts from a CSV/TSV, Excel, LibreOffice or vCard file (and a
+calendar file's events and to-dos, straight to the calendar: import_calendar_file).
 
 Two steps in one dialog:
 
@@ -574,9 +575,76 @@ def undo_last_import(window: Any) -> None:
 
 
 def import_file(parent: Any, path: str) -> ImportDialog | None:
-    """The dialog for ``path``, or None after saying why the file cannot be read."""
+    """The dialog for ``path``, or None after saying why the file cannot be read.
+
+    A calendar file (.ics, or any file that starts BEGIN:VCALENDAR) has no
+    columns to choose: its events and to-dos go straight to the calendar
+    (import_calendar_file), and there is no dialog (None)."""
+    if is_calendar_path(path):
+        import_calendar_file(parent, path)
+        return None
     try:
         return ImportDialog(Path(path), parent.db, parent.operations, parent)
     except CrmdeskError as exc:
         errors.show_error(parent, exc)
         return None
+
+
+# What File > Import… offers, and what may be dropped on the window.
+CALENDAR_SUFFIXES = (".ics", ".ical", ".icalendar", ".ifb")
+
+
+def import_filters() -> str:
+    """The file dialog's filters: everything it can import, contacts, calendars."""
+    contacts = "*.csv *.tsv *.txt *.xlsx *.ods *.vcf *.vcard"
+    calendars = " ".join("*" + s for s in CALENDAR_SUFFIXES)
+    return ";;".join([_("Contacts and calendars ({patterns})").format(
+                          patterns=contacts + " " + calendars),
+                      _("Contacts ({patterns})").format(patterns=contacts),
+                      _("Calendar files ({patterns})").format(patterns=calendars),
+                      _("All files (*)")])
+
+
+def is_calendar_path(path: str) -> bool:
+    """A calendar file by its name, or by a first line BEGIN:VCALENDAR."""
+    from crmdesk.io.ics import is_calendar_file
+
+    if is_calendar_file(path):
+        return True
+    try:
+        with open(path, "rb") as handle:
+            head = handle.read(64)
+    except OSError:
+        return False  # the contacts' import says why it cannot be read
+    return is_calendar_file(path, head)
+
+
+def import_calendar_file(window: Any, path: str) -> Any:
+    """Add a calendar file's events and to-dos to the calendar, in one unit of work on
+    the writer thread (the Calendar view's Import .ics… does the same, io.ics.import_ics),
+    and say what came in: "3 events and 1 to-do added", and what could not be read.
+    Returns the IcsImport, or None when nothing was imported."""
+    from crmdesk.io.ics import import_ics, import_summary, read_calendar_file
+    from crmdesk.ui.common import dialogs
+
+    title = _("Import a Calendar File")
+    try:
+        raw = read_calendar_file(Path(path))
+        result = write(window.db, lambda s: import_ics(s, raw))
+    except CrmdeskError as exc:
+        errors.show_error(window, exc, title=_("Not imported"))
+        return None
+    window.broadcast(result.changes)
+    if hasattr(window, "statusBar"):
+        window.statusBar().showMessage(import_summary(result), 10000)
+    informative = ""
+    if result.problems:
+        shown = result.problems[:20]
+        more = len(result.problems) - len(shown)
+        informative = "\n".join([ngettext("{n} could not be imported:",
+                                          "{n} could not be imported:",
+                                          len(result.problems)).format(n=len(result.problems)),
+                                 *shown]
+                                + ([_("… and {n} more.").format(n=more)] if more else []))
+    dialogs.inform(window, title, import_summary(result), informative=informative)
+    return result
