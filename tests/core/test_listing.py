@@ -89,6 +89,7 @@ SORTED = {
     "deleted": (BY_NAME, BY_NAME),
     "last_contact": (BY_NAME, BY_NAME),
     "last_attempt": (BY_NAME, BY_NAME),
+    "next_activity": (BY_NAME, BY_NAME),  # nothing planned: blanks keep the name order
 }
 
 

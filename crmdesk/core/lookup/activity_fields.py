@@ -13,12 +13,14 @@ its day is over); the past occurrences of a series are not to-dos left undone.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from datetime import UTC, datetime
 from typing import Any
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from dateutil.rrule import rrulestr
-from sqlalchemy import ColumnElement, and_, not_, or_, select
+from sqlalchemy import ColumnElement, Select, and_, func, not_, or_, select
+from sqlalchemy.orm import Session
 
 from crmdesk.core.errors import QuerySyntaxError
 from crmdesk.core.fields.query import bad_date, date_range_of
@@ -30,9 +32,13 @@ OPEN = "open"
 SEARCH_LIMIT = 1000  # occurrences tried past deleted ones before a series counts as done
 
 
+def now_utc() -> datetime:
+    """Now, as the file keeps times: naive UTC."""
+    return datetime.now(UTC).replace(tzinfo=None)
+
+
 def _now(ctx: LookupContext) -> datetime:
-    now: datetime = ctx.memo.setdefault("activities now",
-                                        datetime.now(UTC).replace(tzinfo=None))
+    now: datetime = ctx.memo.setdefault("activities now", now_utc())
     return now
 
 
@@ -46,25 +52,35 @@ def _zone(name: str) -> ZoneInfo:
 def series_next(ctx: LookupContext) -> list[tuple[int, datetime]]:
     """(contact id, next occurrence in naive UTC) of every open series with a future."""
     memo: list[tuple[int, datetime]] | None = ctx.memo.get("series next")
-    if memo is not None:
-        return memo
-    now = _now(ctx)
-    rows = ctx.session.execute(
-        select(Activity.id, Activity.rrule, Activity.starts_at, Activity.tz)
-        .where(Activity.rrule != "", Activity.state == OPEN,
-               or_(Activity.last_utc.is_(None), Activity.last_utc >= now))).all()
+    if memo is None:
+        memo = ctx.memo["series next"] = open_series_next(ctx.session, _now(ctx))
+    return memo
+
+
+def open_series_next(session: Session, now: datetime,
+                     contact_ids: Sequence[int] | None = None) -> list[tuple[int, datetime]]:
+    """(contact id, next occurrence at or after ``now``, both naive UTC) of every open
+    series with a future (of those with one of ``contact_ids`` on them, if given)."""
+    stmt = (select(Activity.id, Activity.rrule, Activity.starts_at, Activity.tz)
+            .where(Activity.rrule != "", Activity.state == OPEN,
+                   or_(Activity.last_utc.is_(None), Activity.last_utc >= now)))
+    if contact_ids is not None:
+        stmt = stmt.where(Activity.id.in_(
+            select(activity_contact.c.activity_id)
+            .where(activity_contact.c.contact_id.in_(list(contact_ids)))))
+    rows = session.execute(stmt).all()
     ids = [r[0] for r in rows]
     gone: set[tuple[int, datetime]] = set()
     people: dict[int, list[int]] = {}
     for start in range(0, len(ids), 500):
         part = ids[start:start + 500]
-        gone.update((a, w) for a, w in ctx.session.execute(
+        gone.update((a, w) for a, w in session.execute(
             select(ActivitySkip.activity_id, ActivitySkip.occurrence_at)
             .where(ActivitySkip.activity_id.in_(part))).all())
-        gone.update((a, w) for a, w in ctx.session.execute(
+        gone.update((a, w) for a, w in session.execute(
             select(Activity.parent_id, Activity.recurrence_at)
             .where(Activity.parent_id.in_(part))).all() if a is not None and w is not None)
-        for aid, cid in ctx.session.execute(
+        for aid, cid in session.execute(
                 select(activity_contact.c.activity_id, activity_contact.c.contact_id)
                 .where(activity_contact.c.activity_id.in_(part))).all():
             people.setdefault(aid, []).append(cid)
@@ -85,7 +101,31 @@ def series_next(ctx: LookupContext) -> list[tuple[int, datetime]]:
                 break
             if tries > SEARCH_LIMIT:
                 break
-    ctx.memo["series next"] = found
+    return found
+
+
+def next_singles(now: datetime) -> Select[Any]:
+    """(contact_id, at): each contact's earliest open single activity from ``now`` on
+    (naive UTC), a statement to join or to run for some contacts."""
+    return (select(activity_contact.c.contact_id.label("contact_id"),
+                   func.min(Activity.starts_utc).label("at"))
+            .join(Activity, Activity.id == activity_contact.c.activity_id)
+            .where(Activity.state == OPEN, Activity.rrule == "", Activity.starts_utc >= now)
+            .group_by(activity_contact.c.contact_id))
+
+
+def next_activity_times(session: Session, now: datetime,
+                        contact_ids: Sequence[int]) -> dict[int, datetime]:
+    """{contact id: its next activity (naive UTC)} of those of ``contact_ids`` that have
+    one: the earliest open single one from now on, or a series' next occurrence."""
+    found: dict[int, datetime] = {
+        cid: at for cid, at in session.execute(
+            next_singles(now).where(activity_contact.c.contact_id.in_(list(contact_ids))))
+        .all()}
+    wanted = set(contact_ids)
+    for cid, at in open_series_next(session, now, contact_ids):
+        if cid in wanted and (cid not in found or at < found[cid]):
+            found[cid] = at
     return found
 
 

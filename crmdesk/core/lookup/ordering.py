@@ -12,11 +12,28 @@ ties fall back to the name (history entries: to the newest first).
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
+from datetime import datetime
 from typing import Any
 
-from sqlalchemy import ColumnElement, Select, and_, case, func, null, or_, select
-from sqlalchemy.orm import aliased
+from sqlalchemy import (
+    ColumnElement,
+    DateTime,
+    Integer,
+    Select,
+    Subquery,
+    and_,
+    case,
+    column,
+    func,
+    null,
+    or_,
+    select,
+    union_all,
+    values,
+)
+from sqlalchemy.orm import Session, aliased
 
+from crmdesk.core.lookup.activity_fields import next_singles, now_utc, open_series_next
 from crmdesk.core.storage.models import (
     Address,
     Choice,
@@ -111,6 +128,32 @@ def _by_column(column: Any) -> Sorter:
     return sort
 
 
+def next_activity_table(session: Session | None, now: datetime) -> Subquery:
+    """(contact_id, at): every contact's next activity (lookup/activity_fields.py's
+    "next": the earliest open single one from now on, or a series' next occurrence),
+    one row per contact that has one. Series are worked out in Python (hundreds at
+    most) and joined in as VALUES; without a session, single activities only."""
+    singles = next_singles(now)
+    series = open_series_next(session, now) if session is not None else []
+    if not series:
+        return singles.subquery("next_activity")
+    # A CTE, which SQLite takes as VALUES with column names (a subquery it does not).
+    given = values(column("contact_id", Integer), column("at", DateTime),
+                   name="series_next").data(series).cte("series_next")
+    both = union_all(singles, select(given.c.contact_id, given.c.at)).subquery("both_next")
+    return (select(both.c.contact_id, func.min(both.c.at).label("at"))
+            .group_by(both.c.contact_id).subquery("next_activity"))
+
+
+def _by_next_activity(session: Session | None) -> Sorter:
+    """The soonest next activity first; contacts with nothing planned last."""
+    def sort(stmt: Select[Any], descending: bool, ties: list[Any]) -> Select[Any]:
+        table = next_activity_table(session, now_utc())
+        stmt = stmt.outerjoin(table, table.c.contact_id == Contact.id)
+        return ordered(stmt, table.c.at, descending, ties)
+    return sort
+
+
 CONTACT_SORTS: dict[str, Sorter] = {
     "name": _by_name,
     "company": _by_company,
@@ -128,16 +171,21 @@ CONTACT_SORTS: dict[str, Sorter] = {
     "deleted": _by_column(Contact.deleted_at),
     "last_contact": _by_column(Contact.last_contact_at),
     "last_attempt": _by_column(Contact.last_attempt_at),
+    "next_activity": _by_next_activity(None),
 }
 
 
 def contact_order(stmt: Select[Any], key: str, descending: bool,
-                  rank: ColumnElement[int] | None) -> Select[Any]:
+                  rank: ColumnElement[int] | None,
+                  session: Session | None = None) -> Select[Any]:
     """Contacts by ``key``; a rank (search.name_rank: name matches first) comes before
-    the name among the ties, so with the name order it leads."""
+    the name among the ties, so with the name order it leads. ``session``: for the
+    orders that read something first (the next activity of a series)."""
     ties: list[Any] = [Contact.sort_key, Contact.id]
     if rank is not None:
         ties.insert(0, rank)
+    if key == "next_activity":
+        return _by_next_activity(session)(stmt, descending, ties)
     return CONTACT_SORTS[key](stmt, descending, ties)
 
 

@@ -333,7 +333,8 @@ def _contact_ids(session: Session, lookup: CompiledLookup, sort: str, descending
     stmt = select(Contact.id).where(deleted.is_not(None) if trash else deleted.is_(None),
                                     *within.conditions, *_where(lookup))
     rank = search.name_rank(terms) if terms else None
-    return fetch_ids(session, _limited(contact_order(stmt, sort, descending, rank), limit))
+    return fetch_ids(session, _limited(contact_order(stmt, sort, descending, rank, session),
+                                       limit))
 
 
 _LAST: dict[str, Any] = {"last_contact": Contact.last_contact_at,

@@ -8,7 +8,15 @@ from typing import Any
 
 from PySide6.QtWidgets import QApplication, QWidget
 
-from crmdesk.core.changes import COMPANIES, CONTACTS, FIELDS, LISTS, SETTINGS, Changes
+from crmdesk.core.changes import (
+    ACTIVITIES,
+    COMPANIES,
+    CONTACTS,
+    FIELDS,
+    LISTS,
+    SETTINGS,
+    Changes,
+)
 from crmdesk.core.contacts.records import (
     restore_contacts,
     tag_contacts,
@@ -269,6 +277,9 @@ class ContactsView(ListFormView):
                 form.refresh_lists()
         if changes.touches(FIELDS):
             self.stale = True
+        if changes.touches(ACTIVITIES) and "next_activity" in self.model.keys:
+            # Something planned or cleared: the Next activity column (and that order).
+            self.model.reload_everything()
 
 
 def _num(n: int) -> str:
