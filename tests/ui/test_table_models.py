@@ -203,3 +203,19 @@ def test_waiting_for_the_list_means_all_of_it(qtbot, db):
         whole = listing.contact_ids(s, "an")
     assert len(whole) > FIRST_ROWS
     assert model.complete and model.ids() == whole
+
+
+def test_rows_of_finds_the_rows_of_listed_records_only(db):
+    """Selections ask where their records are: a few at once or thousands, without a
+    map of every row kept."""
+    from crmdesk.core.contacts.records import create_contact
+
+    made = [create_contact(db, ContactData(given_name=f"P{i:03d}", family_name="X"))
+            for i in range(40)]
+    model = ContactTableModel(db, background=False)
+    model.reload_now()
+    every = {model.id_at(r): r for r in range(model.rowCount())}
+    assert model.rows_of(made[:3]) == {i: every[i] for i in made[:3]}  # a few: scans
+    assert model.rows_of(made + [999_999]) == every  # many: one pass; the unknown left out
+    assert model.rows_of([]) == {} and model.row_of(999_999) is None
+    assert model.row_of(made[7]) == every[made[7]]

@@ -362,7 +362,7 @@ class ListFormView(RecordView):
             ids = [self.form.current_id()]
         if not ids:
             return
-        rows = [r for r in (self.model.row_of(i) for i in ids) if r is not None]
+        rows = list(self.model.rows_of(ids).values())
         if self._form_shown and self.form.current_id() in ids:
             self.form.revert()  # its unsaved edits go with it; Undo brings the record back
         service = self.trash_service()

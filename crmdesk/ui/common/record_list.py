@@ -382,7 +382,7 @@ class RecordListView(QTableView):
         current, selected = self._remembered
         self._remembered = (None, [])
         model = self.record_model
-        rows = sorted(r for r in (model.row_of(i) for i in selected) if r is not None)
+        rows = sorted(model.rows_of(selected).values())
         if not rows and current is None:
             return
         selection = QItemSelection()

@@ -174,7 +174,6 @@ class RecordTableModel(QAbstractTableModel):
         self._columns = [self.columns_registry[k] for k in self._keys]
         self._visible: set[str] = set(self._keys)
         self._ids: list[int] = []
-        self._row_of: dict[int, int] | None = None
         self._cache: OrderedDict[int, tuple[str, ...]] = OrderedDict()
         self._query = ""
         self._sort_key = sort_key
@@ -265,9 +264,24 @@ class RecordTableModel(QAbstractTableModel):
         return self._ids[row] if 0 <= row < len(self._ids) else None
 
     def row_of(self, record_id: int) -> int | None:
-        if self._row_of is None:
-            self._row_of = {rid: row for row, rid in enumerate(self._ids)}
-        return self._row_of.get(record_id)
+        """The row of one record (a scan in C: ~0.2 ms at 100,000 rows). For many
+        records at once, rows_of: one pass for them all."""
+        try:
+            return self._ids.index(record_id)
+        except ValueError:
+            return None
+
+    def rows_of(self, record_ids: Iterable[int]) -> dict[int, int]:
+        """{id: row} of those of ``record_ids`` that are listed, in one pass over the
+        list. No map of every row is kept: at 100,000 rows one takes 8-10 MB, rebuilt
+        after every search, for the handful of rows a selection asks about."""
+        wanted = set(record_ids)
+        if not wanted:
+            return {}
+        if len(wanted) <= 8:
+            found = {rid: self.row_of(rid) for rid in wanted}
+            return {rid: row for rid, row in found.items() if row is not None}
+        return {rid: row for row, rid in enumerate(self._ids) if rid in wanted}
 
     def column_of(self, key: str) -> int:
         return self._keys.index(key)
@@ -388,15 +402,14 @@ class RecordTableModel(QAbstractTableModel):
         if grows:  # the rest after the first screenful: appended, the selection stays
             self.beginInsertRows(QModelIndex(), len(self._ids), len(ids) - 1)
             self._ids = ids
-            self._row_of = None
             self.endInsertRows()
-        elif len(ids) == len(self._ids) and set(ids) == set(self._ids):
+        elif len(ids) == len(self._ids) and set(self._ids).issuperset(ids):
+            # (each list holds an id once: one set is enough, and half the memory)
             if ids != self._ids:
                 self._reorder(ids)
         else:
             self.beginResetModel()
             self._ids = ids
-            self._row_of = None
             self.endResetModel()
         self.reloaded.emit()
 
@@ -405,11 +418,12 @@ class RecordTableModel(QAbstractTableModel):
         self.layoutAboutToBeChanged.emit()
         old_ids = self._ids
         self._ids = ids
-        self._row_of = None
         persistent = self.persistentIndexList()
+        rows = self.rows_of(old_ids[index.row()] for index in persistent
+                            if index.row() < len(old_ids))
         moved = []
         for index in persistent:
-            row = self.row_of(old_ids[index.row()]) if index.row() < len(old_ids) else None
+            row = rows.get(old_ids[index.row()]) if index.row() < len(old_ids) else None
             moved.append(self.index(row, index.column()) if row is not None else QModelIndex())
         self.changePersistentIndexList(persistent, moved)
         self.layoutChanged.emit()
@@ -427,18 +441,19 @@ class RecordTableModel(QAbstractTableModel):
             self.dataChanged.emit(self.index(0, 0),
                                   self.index(len(self._ids) - 1, len(self._keys) - 1))
             return
+        ids = list(ids)
         for record_id in ids:
             self._cache.pop(record_id, None)
             self._found.pop(record_id, None)
-            row = self.row_of(record_id)
-            if row is not None:
-                self.dataChanged.emit(self.index(row, 0), self.index(row, len(self._keys) - 1))
+        for row in sorted(self.rows_of(ids).values()):
+            self.dataChanged.emit(self.index(row, 0), self.index(row, len(self._keys) - 1))
 
     def apply_change(self, change: KindChanges) -> None:
         """Reload when rows came or went; else repaint the changed rows at once and
         ask for the ids again, since an edit may move a row (a new name, a new
         last contact): the same rows in a new order keep the selection."""
-        if change.added or change.removed or any(self.row_of(i) is None for i in change.changed):
+        if change.added or change.removed or \
+                len(self.rows_of(change.changed)) < len(set(change.changed)):
             self.reload_everything()
         else:
             self.mark_stale(change.changed)

@@ -251,7 +251,7 @@ class HistoryView(RecordView):
         ids = self.list.selected_ids()
         if not ids:
             return
-        row = min(r for r in (self.model.row_of(i) for i in ids) if r is not None)
+        row = min(self.model.rows_of(ids).values())
         if len(ids) == 1:
             from crmdesk.ui.history.log_dialog import confirm_delete_interaction
 

@@ -10,6 +10,7 @@ History, Calendar and Reports arrive through add_view().
 
 from __future__ import annotations
 
+import linecache
 import logging
 from pathlib import Path
 from typing import Any
@@ -131,6 +132,11 @@ class MainWindow(QMainWindow):
         self._outside_timer = QTimer(self, interval=OUTSIDE_POLL_MS)
         self._outside_timer.timeout.connect(self.check_outside)
         self._outside_timer.start()
+        # PySide's import hook reads the source of every module imported after it
+        # (PYSIDE-2029: to see whether the module uses PySide), and Python keeps those
+        # lines in linecache: ~10 MB of text nobody reads. Tracebacks read again what
+        # they need.
+        linecache.clearcache()
 
     # -- building -----------------------------------------------------------------
     def _action(self, text: str, slot: object, shortcut: QKeySequence | str | None = None,
