@@ -148,27 +148,25 @@ def test_the_views_render_a_busy_week(calendar, busy, pictures, db):
     pictures.grab(window, "calendar_month")
     view.set_mode("agenda")
     view.wait()
-    rows = [view.agenda.topLevelItem(i).text(2) for i in range(view.agenda.topLevelItemCount())]
+    rows = view.agenda.texts(2)
     assert "Anna Smith turns 46" in rows and "Trade fair" in rows
     pictures.grab(window, "calendar_agenda")
     view.set_mode("tasks")
     view.wait()
     tasks = view.tasks
-    texts = {tasks.topLevelItem(i).text(2): tasks.topLevelItem(i).text(5)
-             for i in range(tasks.topLevelItemCount())}
+    texts = dict(zip(tasks.texts(2), tasks.texts(5), strict=True))
     assert texts["Order labels"] == "Overdue"
     assert "Confirm the delivery" not in texts  # done already
     view.kind_filter.setCurrentIndex(view.kind_filter.findData("To-do"))
     view.wait()
-    shown = {tasks.topLevelItem(i).text(2) for i in range(tasks.topLevelItemCount())}
+    shown = set(tasks.texts(2))
     assert shown == {"Order labels", "Send the price list", "Renew the domain"}
     view.priority_filter.setCurrentIndex(2)
     view.wait()
-    assert tasks.topLevelItemCount() == 0
+    assert tasks.row_count() == 0
     view.kind_filter.setCurrentIndex(0)
     view.wait()
-    assert [tasks.topLevelItem(i).text(2) for i in range(tasks.topLevelItemCount())] == [
-        "Quote for 40 jars"]
+    assert tasks.texts(2) == ["Quote for 40 jars"]
     view.priority_filter.setCurrentIndex(0)
     view.wait()
     pictures.grab(window, "calendar_tasks")
@@ -324,8 +322,7 @@ def test_today_list_overdue_first_then_today_and_the_weeks_birthdays(calendar, b
     window, view = calendar()
     view.set_mode("today")
     view.wait()
-    rows = [(view.today_list.topLevelItem(i).text(2), view.today_list.topLevelItem(i).text(5))
-            for i in range(view.today_list.topLevelItemCount())]
+    rows = list(zip(view.today_list.texts(2), view.today_list.texts(5), strict=True))
     titles = [r[0] for r in rows]
     # Overdue first (oldest first), then today (9 December) in time order, then dates.
     assert titles[:2] == ["Order labels", "Quote for 40 jars"]
@@ -430,3 +427,91 @@ def test_move_an_activity_by_keys(calendar, db, people, qtbot):
         [occ] = occurrences_between(s, datetime(2026, 12, 1), datetime(2027, 1, 1))
     assert occ.start.replace(tzinfo=None) == at(9, 10, 15)
     assert occ.end.replace(tzinfo=None) == at(9, 10, 45)
+
+
+def test_a_busy_day_shows_its_first_birthdays_and_more_opens_its_whole_list(
+        calendar, busy, db, qtbot, pictures):
+    """Thirty birthdays on 10 December: the month cell shows what fits and "+N more"
+    (the view read only the first few and the count); a click on it opens the agenda
+    at that day, which lists all thirty."""
+    from crmdesk.core.contacts.records import ContactData, create_contact
+
+    for n in range(30):
+        create_contact(db, ContactData(given_name=f"Guest{n:02d}", family_name="Party",
+                                       birthday_year=1990, birthday_month=12,
+                                       birthday_day=10))
+    window, view = calendar()
+    view.set_mode("month")
+    view.wait()
+    month = view.month
+    day = date(2026, 12, 10)
+    assert month.counts[day] == 31  # Anna Smith's birthday too
+    assert len([y for y in month.dates if y.day == day]) == 12  # the first few, read
+    month.repaint()
+    index = (day - month.first).days
+    room = int((month.cell(index).height() - 18) // 17)
+    on_day = [o.label() for o in month.items if o.start.date() <= day
+              and (o.end is None or not o.all_day or o.end.date() > day)
+              and (o.all_day or o.start.date() == day)]
+    assert sorted(on_day) == ["Team stand-up", "Trade fair"]
+    # The cell's lines: birthdays first (by name), the last line saying how many more.
+    assert month.lines(day) == ["Anna Smith turns 46"] + [
+        f"Guest{n:02d} Party turns 36" for n in range(room - 2)]
+    assert month.more_text(day) == f"+{31 + len(on_day) - (room - 1)} more"
+    pictures.grab(window, "calendar_month_busy")
+    qtbot.mouseClick(month, Qt.MouseButton.LeftButton,
+                     pos=month.more[day].center().toPoint())
+    assert view.mode == "agenda" and view.day == day
+    view.wait()
+    qtbot.waitUntil(lambda: view.agenda.row_count() > 0)
+    whats = view.agenda.texts(2)
+    assert [w for w in whats if w.endswith("Party turns 36")] == [
+        f"Guest{n:02d} Party turns 36" for n in range(30)]
+    assert view.agenda.texts(0)[0].startswith("2026-12-10")
+    pictures.grab(window, "calendar_agenda_busy_day")
+
+
+def test_the_agenda_shows_its_first_days_then_the_rest_in_order_across_dst(
+        calendar, db, people, qtbot, pictures):
+    """A daily 9:00 stand-up from 20 March 2027 (DST starts on the 28th, ends on 31
+    October) and calls here and there: the agenda shows its first days at once, the
+    rest of its month a moment later, and a month more each time one scrolls to the
+    end; at the end every occurrence of the year is there once, in order, the
+    stand-up at 9:00 on both sides of each change."""
+    from crmdesk.ui.calendar import view as view_module
+
+    add(db, kind="Meeting", title="Stand-up", start=datetime(2027, 3, 20, 9),
+        end=datetime(2027, 3, 20, 9, 15), rrule="FREQ=DAILY")
+    for n in range(60):
+        add(db, title=f"Call {n}", start=datetime(2027, 3, 19, 10) + timedelta(hours=149 * n),
+            end=datetime(2027, 3, 19, 10, 30) + timedelta(hours=149 * n),
+            contact_ids=[people["Smith"]])
+    window, view = calendar()
+    view.day = date(2027, 3, 20)
+    view.set_mode("agenda")
+    view.wait()
+    first_days = view_module.FIRST_DAYS
+    assert view.agenda_until == date(2027, 3, 20) + timedelta(days=first_days)
+    assert {o.start.date() for o in view.agenda.occurrences()} <= {
+        date(2027, 3, 20) + timedelta(days=n) for n in range(first_days)}
+    qtbot.waitUntil(lambda: view.agenda_until == date(2027, 4, 19), timeout=3000)
+    pictures.grab(window, "calendar_agenda_month")
+
+    def scrolled_on() -> bool:
+        view.agenda.scrollToBottom()
+        view._agenda_scrolled()
+        return view.agenda_complete()
+
+    qtbot.waitUntil(scrolled_on, timeout=10000)
+    shown = view.agenda.occurrences()
+    with db.reading() as s:
+        expected = occurrences_between(s, datetime(2027, 3, 20), datetime(2028, 3, 19))
+    assert [o.key for o in shown] == [o.key for o in expected]
+    assert len({o.key for o in shown}) == len(shown)
+    ups = [o for o in shown if o.title == "Stand-up"]
+    assert len(ups) == 365 and {o.start.strftime("%H:%M") for o in ups} == {"09:00"}
+    assert {o.start.utcoffset() for o in ups} == {timedelta(hours=2), timedelta(hours=3)}
+    # Call 0 is the day before, call 59 after the year shown.
+    assert [o.title for o in shown if o.title.startswith("Call ")] == [
+        f"Call {n}" for n in range(1, 59)]
+    assert view.range_label.text() == "20 Mar 2027 – 18 Mar 2028"

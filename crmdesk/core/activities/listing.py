@@ -12,7 +12,7 @@ from __future__ import annotations
 from collections import defaultdict
 from collections.abc import Iterable
 from datetime import datetime, timedelta
-from typing import NamedTuple
+from typing import Any, NamedTuple
 
 from sqlalchemy import or_, select
 from sqlalchemy.orm import Session
@@ -29,11 +29,13 @@ from crmdesk.core.storage.models import (
     activity_contact,
 )
 
-BATCH = 500
-_COLUMNS = (Activity.id, Activity.kind_id, Activity.title, Activity.starts_at, Activity.ends_at,
-            Activity.all_day, Activity.tz, Activity.location, Activity.priority,
-            Activity.rrule, Activity.parent_id, Activity.recurrence_at, Activity.state,
-            Activity.result, Activity.reminder_min, Activity.company_id)
+# The tables themselves, not the ORM classes: a range is read as plain rows.
+_T = Activity.__table__
+_C = Contact.__table__
+_S = ActivitySkip.__table__
+_COLUMNS = (_T.c.id, _T.c.kind_id, _T.c.title, _T.c.starts_at, _T.c.ends_at, _T.c.all_day,
+            _T.c.tz, _T.c.location, _T.c.priority, _T.c.rrule, _T.c.parent_id,
+            _T.c.recurrence_at, _T.c.state, _T.c.result, _T.c.reminder_min, _T.c.company_id)
 
 
 class Occurrence(NamedTuple):
@@ -72,6 +74,12 @@ class Occurrence(NamedTuple):
         return f"{self.kind} {who}".strip()
 
 
+# Naive datetime plus timedelta is wall-clock arithmetic, and so is an aware one with
+# a zoneinfo zone: ``epoch + (wall - _EPOCH)`` is ``wall`` in that zone (fold 0, as
+# dateutil's walls are), made without datetime.replace's keyword parsing.
+_EPOCH = datetime(2000, 1, 1)
+
+
 def _order(o: Occurrence) -> tuple[datetime, bool, str, int]:
     return (o.start, not o.all_day, o.title, o.activity_id)
 
@@ -81,17 +89,54 @@ def _kinds(session: Session) -> dict[int, str]:
                                 .where(Choice.kind == ACTIVITY_KIND)).all())
 
 
-def _contacts_of(session: Session, ids: list[int]) -> dict[int, list[tuple[int, str]]]:
+def _where(lo: datetime, hi: datetime, *, contact_id: int | None, series: bool | None,
+           open_only: bool) -> list[Any]:
+    """What a range query asks of ``activity`` (its rows, their contacts, their series'
+    exceptions: the same conditions, so each is one query however many rows meet)."""
+    # An all-day activity is a day in whatever zone the user is in: a day's margin.
+    where: list[Any] = [_T.c.starts_utc < hi + timedelta(days=1),
+                        or_(_T.c.last_utc.is_(None), _T.c.last_utc >= lo - timedelta(days=1))]
+    if series is not None:  # only series (True) or only single activities (False)
+        where.append(_T.c.rrule != "" if series else _T.c.rrule == "")
+    if open_only:
+        where.append(_T.c.state == OPEN)
+    if contact_id is not None:
+        where.append(_T.c.id.in_(select(activity_contact.c.activity_id)
+                                 .where(activity_contact.c.contact_id == contact_id)))
+    return where
+
+
+def _contacts_in(session: Session, where: list[Any]) -> dict[int, list[tuple[int, str]]]:
     out: dict[int, list[tuple[int, str]]] = defaultdict(list)
-    for start in range(0, len(ids), BATCH):
-        for aid, cid, name in session.execute(
-            select(activity_contact.c.activity_id, Contact.id, Contact.display_name)
-            .join(Contact, Contact.id == activity_contact.c.contact_id)
-            .where(activity_contact.c.activity_id.in_(ids[start:start + BATCH]))
-            .order_by(activity_contact.c.activity_id, Contact.sort_key)
-        ).all():
-            out[aid].append((cid, name))
+    for aid, cid, name in session.execute(
+        select(activity_contact.c.activity_id, _C.c.id, _C.c.display_name)
+        .select_from(_T.join(activity_contact, activity_contact.c.activity_id == _T.c.id)
+                     .join(_C, _C.c.id == activity_contact.c.contact_id))
+        .where(*where)
+        .order_by(activity_contact.c.activity_id, _C.c.sort_key)
+    ).all():
+        out[aid].append((cid, name))
     return out
+
+
+def _exceptions_of(session: Session, series: set[int]) -> dict[int, set[datetime]]:
+    """{series id: wall times not to show}: deleted occurrences, and those that live on
+    as activities of their own (shown as themselves).
+
+    Both are few beside the activities (a deleted or moved occurrence now and then),
+    so the two tables are read whole (the moved ones through the index on parent_id)
+    rather than joined to the range again, which walks it a second time."""
+    gone: dict[int, set[datetime]] = defaultdict(set)
+    for sid, wall in session.execute(select(_S.c.activity_id, _S.c.occurrence_at)).all():
+        if sid in series:
+            gone[sid].add(wall)
+    for parent, moved in session.execute(
+        select(_T.c.parent_id, _T.c.recurrence_at)
+        .where(_T.c.parent_id.is_not(None), _T.c.recurrence_at.is_not(None))
+    ).all():
+        if parent in series:
+            gone[parent].add(moved)
+    return gone
 
 
 def _utc(value: datetime) -> datetime:
@@ -100,79 +145,78 @@ def _utc(value: datetime) -> datetime:
 
 def occurrences_between(session: Session, start: datetime, end: datetime, *,
                         contact_id: int | None = None, series: bool | None = None,
-                        open_only: bool = False) -> list[Occurrence]:
+                        open_only: bool = False, starting: bool = False) -> list[Occurrence]:
     """Everything on the calendar that meets [start, end), in time order (aware bounds;
-    naive ones are the user's wall time)."""
+    naive ones are the user's wall time); with ``starting``, only what starts in it
+    (the agenda's later days: what began before them is listed already).
+
+    Plain rows, not ORM objects, and one query each for the activities, their
+    contacts and their series' exceptions; a series is expanded once and a range
+    cut from it (recurrence.occurrences). Occurrences are made as plain tuples in
+    the order of their fields: a year of a busy calendar is 40,000 of them."""
     here = recurrence.local_zone()
     start = start if start.tzinfo else start.replace(tzinfo=here)
     end = end if end.tzinfo else end.replace(tzinfo=here)
-    lo, hi = _utc(start), _utc(end)
-    # An all-day activity is a day in whatever zone the user is in: a day's margin.
-    stmt = select(*_COLUMNS).where(
-        Activity.starts_utc < hi + timedelta(days=1),
-        or_(Activity.last_utc.is_(None), Activity.last_utc >= lo - timedelta(days=1)))
-    if series is not None:  # only series (True) or only single activities (False)
-        stmt = stmt.where(Activity.rrule != "" if series else Activity.rrule == "")
-    if open_only:
-        stmt = stmt.where(Activity.state == OPEN)
-    if contact_id is not None:
-        stmt = stmt.where(Activity.id.in_(
-            select(activity_contact.c.activity_id)
-            .where(activity_contact.c.contact_id == contact_id)))
-    rows = session.execute(stmt).all()
-    series_ids = [r[0] for r in rows if r[9]]
-    gone: dict[int, set[datetime]] = defaultdict(set)
-    for chunk in range(0, len(series_ids), BATCH):
-        part = series_ids[chunk:chunk + BATCH]
-        for sid, wall in session.execute(
-            select(ActivitySkip.activity_id, ActivitySkip.occurrence_at)
-            .where(ActivitySkip.activity_id.in_(part))
-        ).all():
-            gone[sid].add(wall)
-        for parent, moved in session.execute(
-            select(Activity.parent_id, Activity.recurrence_at)
-            .where(Activity.parent_id.in_(part))
-        ).all():
-            if parent is not None and moved is not None:
-                gone[parent].add(moved)
+    where = _where(_utc(start), _utc(end), contact_id=contact_id, series=series,
+                   open_only=open_only)
+    rows = session.execute(select(*_COLUMNS).where(*where)).all()
+    if not rows:
+        return []
+    series_ids = {r[0] for r in rows if r[9]}
+    gone = _exceptions_of(session, series_ids) if series_ids else {}
     kinds = _kinds(session)
-    contacts = _contacts_of(session, [r[0] for r in rows])
+    contacts = _contacts_in(session, where)
     out: list[Occurrence] = []
+    add = out.append
+    make = tuple.__new__
     local_start, local_end = start.astimezone(here), end.astimezone(here)
+    wall_start, wall_end = local_start.replace(tzinfo=None), local_end.replace(tzinfo=None)
+    nothing: tuple[()] = ()
+    epoch = _EPOCH.replace(tzinfo=here)
     for (aid, kind_id, title, starts, ends, all_day, tz_name, location, priority, rule,
          parent, recurrence_at, state, result, reminder, company) in rows:
         tz = here if all_day else recurrence.zone(tz_name)
         same_zone = tz is here or tz.key == here.key
-        duration = (ends - starts) if ends is not None else timedelta(0)
+        timed = ends is not None
+        duration = (ends - starts) if timed else timedelta(0)
         walls: Iterable[datetime]
         if rule:
-            skip = gone.get(aid, ())
-            walls = [w for w in recurrence.occurrences(
+            walls = recurrence.occurrences(
                 rule, starts, recurrence.to_wall(start, tz), recurrence.to_wall(end, tz),
-                duration) if w not in skip]
+                duration)
+            skip = gone.get(aid)
+            if skip:
+                walls = [w for w in walls if w not in skip]
         else:
-            walls = [starts]
-        people = contacts.get(aid, [])
-        ids = tuple(c for c, _n in people)
-        names = tuple(n for _c, n in people)
+            walls = (starts,)
+        people = contacts.get(aid)
+        ids = tuple(c for c, _n in people) if people else nothing
+        names = tuple(n for _c, n in people) if people else nothing
         kind = kinds.get(kind_id or 0, "")
+        series_row = bool(rule)
         for wall in walls:
             if same_zone:
-                begins = wall.replace(tzinfo=here)
-                finishes = (wall + duration).replace(tzinfo=here) if ends is not None else None
+                # Wall times in the user's own zone: compared as they are, and made
+                # aware only when shown.
+                last = wall + duration if timed else wall
+                if wall >= wall_end or last < wall_start or (
+                        timed and last == wall_start and last != wall) or (
+                        starting and wall < wall_start):
+                    continue
+                begins = epoch + (wall - _EPOCH)  # wall.replace(tzinfo=here), 10x faster
+                finishes = begins + duration if timed else None
             else:
                 begins = wall.replace(tzinfo=tz).astimezone(here)
                 finishes = ((wall + duration).replace(tzinfo=tz).astimezone(here)
-                            if ends is not None else None)
-            if begins >= local_end or (finishes or begins) < local_start or (
-                    finishes is not None and finishes == local_start and finishes != begins):
-                continue
-            out.append(Occurrence(
-                activity_id=aid, start=begins, end=finishes, all_day=all_day, kind=kind,
-                title=title, location=location, priority=priority, state=state,
-                result=result, contact_ids=ids, contact_names=names, company_id=company,
-                reminder_min=reminder, series=bool(rule),
-                occurrence_at=wall if rule else recurrence_at, detached_from=parent))
+                            if timed else None)
+                if begins >= local_end or (finishes or begins) < local_start or (
+                        finishes is not None and finishes == local_start
+                        and finishes != begins) or (starting and begins < local_start):
+                    continue
+            add(make(Occurrence, (aid, begins, finishes, all_day, kind, title, location,
+                                  priority, state, result, ids, names, company, reminder,
+                                  series_row, wall if series_row else recurrence_at,
+                                  parent)))
     out.sort(key=_order)
     return out
 

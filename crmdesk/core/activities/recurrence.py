@@ -16,6 +16,8 @@ series on 29 February falls on 28 February in other years.
 from __future__ import annotations
 
 import os
+import threading
+from bisect import bisect_left
 from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
@@ -185,32 +187,58 @@ def occurrences(rule: str, start: datetime, after: datetime, before: datetime,
     """The wall times of ``rule`` from ``start`` whose span meets [after, before).
 
     All naive wall times in the series' zone. An occurrence that began before
-    ``after`` but lasts into it is included. Remembered (a series' occurrences
-    in a range never change): the calendar reads the same weeks again after
-    every change, and dateutil's expansion is most of a month view's cost.
+    ``after`` but lasts into it is included. A series is expanded once (its
+    wall times kept in order, extended as later ranges are asked for) and a
+    range is cut from it by bisection: dateutil walks a rule from its start
+    every time it is asked, and the calendar asks for six weeks, then the next
+    six, then the agenda's next month, each after every change.
     """
-    return _expanded(rule, start, after, before, duration)
+    return _expansion(rule, start).between(after - duration, before, after, duration)
 
 
-@lru_cache(maxsize=20_000)
-def _expanded(rule: str, start: datetime, after: datetime, before: datetime,
-              duration: timedelta) -> tuple[datetime, ...]:
-    return tuple(_expand(rule, start, after, before, duration))
+class _Expansion:
+    """A series' wall times generated so far, in order; extended when a later range
+    is asked for (under a lock: the reader thread and the reminders both ask)."""
 
+    def __init__(self, rule: str, start: datetime) -> None:
+        self._walls: list[datetime] = []
+        self._source: Iterator[datetime] | None = iter(_parsed(rule, start))
+        self._lock = threading.Lock()
 
-def _expand(rule: str, start: datetime, after: datetime, before: datetime,
-            duration: timedelta) -> Iterator[datetime]:
-    series = _parsed(rule, start)
-    first = after - duration
-    count = 0
-    for wall in series.xafter(first, inc=True):
-        if wall >= before:
+    def _reach(self, before: datetime) -> None:
+        """Generate until a wall time at or after ``before`` (or the series' end)."""
+        if self._source is None or (self._walls and self._walls[-1] >= before):
             return
-        if wall >= after or wall + duration > after:
-            yield wall
-            count += 1
-            if count >= MAX_OCCURRENCES:
-                return
+        with self._lock:
+            walls, source = self._walls, self._source
+            if source is None or (walls and walls[-1] >= before):
+                return  # another thread got there first
+            for wall in source:
+                walls.append(wall)
+                if wall >= before:
+                    break
+                if len(walls) >= MAX_OCCURRENCES:
+                    self._source = None  # a rule this dense is a mistake, not a calendar
+                    break
+            else:
+                self._source = None  # the series has ended
+
+    def between(self, first: datetime, before: datetime, after: datetime,
+                duration: timedelta) -> tuple[datetime, ...]:
+        """Wall times in [first, before) whose span reaches past ``after``."""
+        self._reach(before)
+        walls = self._walls
+        lo = bisect_left(walls, first)
+        found = walls[lo:bisect_left(walls, before, lo)]
+        if found and found[0] < after:
+            # Those that began before ``after`` count only if they last into it.
+            return tuple(w for w in found if w >= after or w + duration > after)
+        return tuple(found)
+
+
+@lru_cache(maxsize=4096)
+def _expansion(rule: str, start: datetime) -> _Expansion:
+    return _Expansion(rule, start)
 
 
 def walk(rule: str, start: datetime, after: datetime) -> Iterator[datetime]:

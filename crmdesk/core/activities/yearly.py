@@ -12,7 +12,7 @@ import calendar
 from datetime import date, timedelta
 from typing import Any, NamedTuple
 
-from sqlalchemy import and_, or_, select, true
+from sqlalchemy import and_, func, literal, or_, select, true
 from sqlalchemy.orm import Session
 
 from crmdesk.core.i18n import _
@@ -74,6 +74,44 @@ def _in_days(month: Any, day: Any, keys: list[int] | None) -> Any:
                  for m, days in by_month.items()))
 
 
+def _yearly_fields(session: Session) -> list[tuple[int, str, int | None, int, int, str, bool]]:
+    """Custom date fields marked "every year": (contact, name, year, month, day, label,
+    False) of each live value. Few (a field or two, set for some contacts): read whole,
+    through the fields' own index; no such field (the usual case), no query of values."""
+    fields = dict(session.execute(
+        select(FieldDef.id, FieldDef.label)
+        .where(FieldDef.type == DATE, FieldDef.calendar_yearly.is_(True),
+               FieldDef.archived.is_(False))).all())
+    if not fields:
+        return []
+    return [(cid, name, value.year, value.month, value.day, fields[fid], False)
+            for cid, name, fid, value in session.execute(
+                select(Contact.id, Contact.display_name, FieldValue.field_id,
+                       FieldValue.value_date)
+                .select_from(FieldValue)
+                .join(Contact, Contact.id == FieldValue.contact_id)
+                .where(FieldValue.field_id.in_(list(fields)),
+                       FieldValue.value_date.is_not(None), Contact.deleted_at.is_(None))
+            ).all()
+            if value is not None]
+
+
+def _occurrences(found: list[tuple[int, str, int | None, int, int, str, bool]], first: date,
+                 last: date) -> list[YearlyDate]:
+    out: list[YearlyDate] = []
+    for cid, name, y, m, d, label, birthday in found:
+        for year in range(first.year, last.year + 1):
+            day = in_year(m, d, year)
+            if day is None or not first <= day <= last:
+                continue
+            years = year - y if y is not None else None
+            if years is not None and years < 0:
+                continue
+            out.append(YearlyDate(day, cid, name, label, years, birthday))
+    out.sort(key=lambda x: (x.day, x.name, x.label))
+    return out
+
+
 def yearly_dates(session: Session, first: date, last: date) -> list[YearlyDate]:
     """Every yearly date from ``first`` to ``last`` (inclusive), by day then name."""
     found: list[tuple[int, str, int | None, int, int, str, bool]] = []
@@ -96,24 +134,109 @@ def yearly_dates(session: Session, first: date, last: date) -> list[YearlyDate]:
         .where(live, dates)
     ).all():
         found.append((cid, name, y, m, d, label or _("Anniversary"), False))
-    for cid, name, label, value in session.execute(
-        select(Contact.id, Contact.display_name, FieldDef.label, FieldValue.value_date)
-        .join(FieldValue, FieldValue.contact_id == Contact.id)
-        .join(FieldDef, FieldDef.id == FieldValue.field_id)
-        .where(live, FieldDef.type == DATE, FieldDef.calendar_yearly.is_(True),
-               FieldDef.archived.is_(False), FieldValue.value_date.is_not(None))
-    ).all():
-        if value is not None:
-            found.append((cid, name, value.year, value.month, value.day, label, False))
-    out: list[YearlyDate] = []
-    for cid, name, y, m, d, label, birthday in found:
-        for year in range(first.year, last.year + 1):
-            day = in_year(m, d, year)
-            if day is None or not first <= day <= last:
-                continue
-            years = year - y if y is not None else None
-            if years is not None and years < 0:
-                continue
-            out.append(YearlyDate(day, cid, name, label, years, birthday))
-    out.sort(key=lambda x: (x.day, x.name, x.label))
+    found += _yearly_fields(session)
+    return _occurrences(found, first, last)
+
+
+class DayDates(NamedTuple):
+    """A month view's share of the yearly dates: the first few of each day, and how
+    many each day has (a busy day at 100,000 contacts has two hundred birthdays; a
+    cell shows four of them and "+N more")."""
+
+    dates: list[YearlyDate]  # at most ``per_day`` a day, by day then name
+    counts: dict[date, int]  # how many yearly dates each day has in all
+
+    def of(self, day: date) -> list[YearlyDate]:
+        return [y for y in self.dates if y.day == day]
+
+
+def _segments(first: date, last: date) -> list[tuple[int, int, int, int]]:
+    """(year, month, first day, last day) of each month's run of days in the range; a
+    run that holds 28 February of a common year reaches to the 29th (it falls there)."""
+    runs: dict[tuple[int, int], list[int]] = {}
+    day = first
+    while day <= last:
+        runs.setdefault((day.year, day.month), []).append(day.day)
+        day += timedelta(days=1)
+    out = []
+    for (year, month), days in runs.items():
+        top = max(days)
+        if month == 2 and top == 28 and not calendar.isleap(year):
+            top = 29
+        out.append((year, month, min(days), top))
     return out
+
+
+def yearly_days(session: Session, first: date, last: date, per_day: int) -> DayDates:
+    """The first ``per_day`` yearly dates of each day from ``first`` to ``last`` (less
+    than a year), by name, and how many each day has: what a month view can show.
+
+    Birthdays and important dates are counted a day at a time in SQL, and their
+    rows numbered by name in each day (a window function) so that only the first
+    few come back: six weeks at 100,000 contacts are about 500 rows instead of
+    9,000. A day's whole list is yearly_dates over that day."""
+    if (last - first).days >= 365:
+        raise ValueError("yearly_days reads less than a year")
+    segments = _segments(first, last)
+
+    def day_of(m: int, d: int) -> date | None:
+        """The day in the range that (month, day) falls on."""
+        for y, month, lo, hi in segments:
+            if month == m and lo <= d <= hi:
+                return in_year(m, d, y)
+        return None
+
+    found: list[tuple[int, str, int | None, int, int, str, bool]] = []
+    counts: dict[date, int] = {}
+
+    def read(month: Any, day: Any, year: Any, label: Any, order: tuple[Any, ...],
+             source: Any, live: Any, birthday: bool) -> None:
+        # A query per month's stretch (two or three): each walks its part of the
+        # index in order, where one query ORing them would sort. The count is a
+        # GROUP BY the index answers alone; numbering the rows in the same window
+        # query as a count over the whole day would double its time.
+        for y, m, lo, hi in segments:
+            wanted = (live, month == m, day.between(lo, hi),
+                      or_(year.is_(None), year <= y))  # born by then
+            for mm, d, n in session.execute(
+                select(month, day, func.count()).select_from(source).where(*wanted)
+                .group_by(month, day)
+            ).all():
+                on = day_of(mm, d)
+                if on is not None:
+                    counts[on] = counts.get(on, 0) + n
+            ranked = (select(Contact.id.label("cid"), Contact.display_name.label("name"),
+                             label.label("label"), year.label("y"), month.label("m"),
+                             day.label("d"),
+                             func.row_number().over(partition_by=(month, day), order_by=order)
+                             .label("rank"))
+                      .select_from(source).where(*wanted).subquery())
+            for cid, name, what, born, mm, d in session.execute(
+                select(ranked.c.cid, ranked.c.name, ranked.c.label, ranked.c.y, ranked.c.m,
+                       ranked.c.d).where(ranked.c.rank <= per_day)
+            ).all():
+                found.append((cid, name, born, mm, d, what, birthday))
+
+    # Both read from their indexes (schema 8): a birthday's name, year and trash mark
+    # are in the birthday index; an important date's contact is found by its key.
+    read(Contact.birthday_month, Contact.birthday_day, Contact.birthday_year,
+         literal(_("Birthday")), (Contact.display_name,), Contact.__table__,
+         Contact.deleted_at.is_(None), True)
+    anniversary = func.coalesce(func.nullif(ImportantDate.label, ""), _("Anniversary"))
+    read(ImportantDate.month, ImportantDate.day, ImportantDate.year, anniversary,
+         (Contact.display_name, anniversary),
+         ImportantDate.__table__.join(Contact.__table__,
+                                      Contact.id == ImportantDate.contact_id),
+         Contact.deleted_at.is_(None), False)
+    fields = _occurrences(_yearly_fields(session), first, last)
+    for y_date in fields:
+        counts[y_date.day] = counts.get(y_date.day, 0) + 1
+    shown = _occurrences(found, first, last) + fields
+    shown.sort(key=lambda x: (x.day, x.name, x.label))
+    kept: list[YearlyDate] = []
+    per: dict[date, int] = {}
+    for y_date in shown:
+        if per.get(y_date.day, 0) < per_day:
+            per[y_date.day] = per.get(y_date.day, 0) + 1
+            kept.append(y_date)
+    return DayDates(kept, counts)

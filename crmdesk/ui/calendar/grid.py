@@ -393,9 +393,15 @@ def _day_name(day: date) -> str:
 
 
 class MonthGrid(QWidget):
-    """Six weeks of days; each shows as many activities as fit and "+N more"."""
+    """Six weeks of days; each shows as many entries as fit and "+N more".
+
+    A day's yearly dates come first (its birthdays), then its activities. The view
+    reads only each day's first few yearly dates and their count (``counts``): at
+    100,000 contacts a day has two hundred birthdays, and a cell shows four lines.
+    A click on "+N more" emits ``more_chosen``: the view opens the day's whole list."""
 
     day_chosen = Signal(object)  # a date (double-click: open it as a day)
+    more_chosen = Signal(object)  # a date whose "+N more" was clicked
     activated = Signal(object)
     selected = Signal(object)
 
@@ -408,14 +414,29 @@ class MonthGrid(QWidget):
         self.dates: list[YearlyDate] = []
         self.current: Occurrence | None = None
         self.boxes: list[Box] = []
+        self.counts: dict[date, int] = {}
+        self.more: dict[date, QRectF] = {}  # where each "+N more" is
+        self._more_texts: dict[date, str] = {}
+        self._lines: dict[date, list[str]] = {}
         self.now: datetime | None = None
         self.setFocusPolicy(Qt.FocusPolicy.StrongFocus)
         self.setMinimumSize(280, 240)
 
     def show_month(self, month: date, first: date, items: list[Occurrence],
-                   dates: list[YearlyDate]) -> None:
+                   dates: list[YearlyDate], counts: dict[date, int] | None = None) -> None:
+        """``dates``: each day's first yearly dates; ``counts``: how many each day has
+        in all (None: ``dates`` are all of them)."""
         self.month, self.first, self.items, self.dates = month, first, items, dates
+        self.counts = dict(counts or {})
         self.update()
+
+    def more_text(self, day: date) -> str:
+        """What the day's cell says below its lines ("+212 more"), as last painted."""
+        return self._more_texts.get(day, "")
+
+    def lines(self, day: date) -> list[str]:
+        """The entries the day's cell showed, top down, as last painted."""
+        return self._lines.get(day, [])
 
     def cell(self, index: int) -> QRectF:
         w = self.width() / 7
@@ -431,6 +452,9 @@ class MonthGrid(QWidget):
         today = (self.now or datetime.now()).date()
         now = (self.now or datetime.now()).astimezone()
         by_day: dict[date, list[tuple[str, QColor, Occurrence | None]]] = {}
+        # A day's yearly dates first, in their order (by name), then its activities.
+        for y_date in self.dates:
+            by_day.setdefault(y_date.day, []).append((y_date.text(), BIRTHDAY, None))
         for occ in self.items:
             text = occ.label() if occ.all_day else f"{occ.start:%H:%M} {occ.label()}"
             if occ.state == "done":
@@ -442,14 +466,15 @@ class MonthGrid(QWidget):
             while day <= last:
                 by_day.setdefault(day, []).append((text, colour(occ), occ))
                 day += timedelta(days=1)
-        for y_date in self.dates:
-            by_day.setdefault(y_date.day, []).insert(0, (y_date.text(), BIRTHDAY, None))
         for i in range(7):
             p.setPen(QPen(pal.text().color()))
             name = _day_name(self.first + timedelta(days=i)).split(" ")[0]
             p.drawText(QRectF(i * self.width() / 7, 0, self.width() / 7, HEADER),
                        Qt.AlignmentFlag.AlignCenter, name)
         self.boxes = []
+        self.more = {}
+        self._more_texts = {}
+        self._lines = {}
         line = 17
         for index in range(42):
             day = self.first + timedelta(days=index)
@@ -469,8 +494,15 @@ class MonthGrid(QWidget):
                        | Qt.AlignmentFlag.AlignTop, str(day.day))
             p.setFont(small)
             entries = by_day.get(day, [])
+            total = len(entries)
+            known = len(entries)
+            hidden = self.counts.get(day, 0) - sum(1 for e in entries if e[2] is None)
+            if hidden > 0:  # yearly dates past the first few read: counted, not read
+                total += hidden
+                known = sum(1 for e in entries if e[2] is None)
             room = max(0, int((rect.height() - 18) // line))
-            shown = entries if len(entries) <= room else entries[:max(0, room - 1)]
+            shown = entries if total <= room else entries[:min(known, max(0, room - 1))]
+            self._lines[day] = [text for text, _fill, _occ in shown]
             for n, (text, fill, occ) in enumerate(shown):
                 r = QRectF(rect.x() + 2, rect.y() + 17 + n * line, rect.width() - 4, line - 2)
                 p.setPen(Qt.PenStyle.NoPen)
@@ -490,11 +522,14 @@ class MonthGrid(QWidget):
                                                       int(r.width() - 5)))
                 if occ is not None:
                     self.boxes.append(Box(occ, r))
-            if len(shown) < len(entries):
-                p.setPen(QPen(pal.placeholderText().color()))
-                p.drawText(QRectF(rect.x() + 4, rect.y() + 17 + len(shown) * line,
-                                  rect.width() - 8, line), Qt.AlignmentFlag.AlignLeft,
-                           _("+{n} more").format(n=len(entries) - len(shown)))
+            if len(shown) < total:
+                more = QRectF(rect.x() + 4, rect.y() + 17 + len(shown) * line,
+                              rect.width() - 8, line)
+                text = _("+{n} more").format(n=total - len(shown))
+                p.setPen(QPen(pal.link().color()))
+                p.drawText(more, Qt.AlignmentFlag.AlignLeft, text)
+                self.more[day] = more
+                self._more_texts[day] = text
         p.end()
 
     def _index_at(self, pos: QPoint) -> int | None:
@@ -506,6 +541,10 @@ class MonthGrid(QWidget):
     def mousePressEvent(self, event: QMouseEvent) -> None:  # noqa: N802
         self.setFocus()
         pos = event.position().toPoint()
+        day = next((d for d, r in self.more.items() if r.contains(pos.toPointF())), None)
+        if day is not None and event.button() == Qt.MouseButton.LeftButton:
+            self.more_chosen.emit(day)
+            return
         box = next((b for b in self.boxes if b.rect.contains(pos.toPointF())), None)
         self.current = box.occ if box else None
         self.selected.emit(self.current)

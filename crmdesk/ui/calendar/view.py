@@ -5,15 +5,22 @@ from yearly.py) and writes every change through the writer thread
 (ui/tasks/writes.py via errors.run_unit): new, edit, move by dragging,
 delete, clear. A series asks which occurrences an edit, a move or a delete
 means. Reports what changed with ``changes_made`` like every view.
+
+Big ranges follow the big-list rule (first screenful first). The month view
+reads each day's first few yearly dates and their count ("+212 more", which
+opens the agenda at that day) instead of every birthday of six weeks. The
+agenda reads its first days and shows them, then the rest of its first month
+REST_DELAY_MS later, and a month more whenever one scrolls near its end, up to
+a year ahead.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
 from typing import Any
 
-from PySide6.QtCore import QCoreApplication, QObject, Qt, Signal
+from PySide6.QtCore import QCoreApplication, QObject, Qt, QTimer, Signal
 from PySide6.QtGui import QAction, QKeySequence
 from PySide6.QtWidgets import (
     QButtonGroup,
@@ -51,7 +58,7 @@ from crmdesk.core.activities.records import (
     snapshot,
     update_activity,
 )
-from crmdesk.core.activities.yearly import YearlyDate, yearly_dates
+from crmdesk.core.activities.yearly import YearlyDate, yearly_dates, yearly_days
 from crmdesk.core.changes import ACTIVITIES, CONTACTS, LISTS, Changes
 from crmdesk.core.i18n import _
 from crmdesk.core.lists.choices import list_choices
@@ -69,7 +76,11 @@ from crmdesk.ui.tasks.worker import Worker, shared
 
 TODAY, DAY, WEEK, MONTH, AGENDA, TASKS = "today", "day", "week", "month", "agenda", "tasks"
 MODES = (TODAY, DAY, WEEK, MONTH, AGENDA, TASKS)
-AGENDA_DAYS = 30
+AGENDA_DAYS = 30  # a page of agenda (Page Down), read at a time; the task list's reach
+AGENDA_SPAN = 365  # how far ahead the agenda goes on as one scrolls
+FIRST_DAYS = 3  # the agenda's first screenful: read and shown before the rest
+REST_DELAY_MS = 40  # the rest is asked for once the first screenful is painted
+MONTH_DATES_PER_DAY = 12  # yearly dates read per month cell (more than one can show)
 
 
 def week_start(day: date) -> date:
@@ -106,6 +117,7 @@ class _Params:
     now: datetime
     kind: str
     priority: int
+    more: bool = False  # the agenda's later days, appended below those shown
 
 
 @dataclass(frozen=True)
@@ -114,6 +126,7 @@ class _Answer:
     items: list[Occurrence]
     dates: list[YearlyDate]
     neglected: list[Neglected]
+    counts: dict[date, int] = field(default_factory=dict)  # month: yearly dates a day
 
 
 def _read(db: Database, p: _Params) -> _Answer:
@@ -123,6 +136,7 @@ def _read(db: Database, p: _Params) -> _Answer:
     end = datetime.combine(p.after, time.min, tzinfo=here)
     dates: list[YearlyDate] = []
     neglected: list[Neglected] = []
+    counts: dict[date, int] = {}
     with db.reading() as s:
         if p.mode == TASKS:
             items = open_tasks(s, until=end, kinds=[p.kind] if p.kind else [],
@@ -135,10 +149,16 @@ def _read(db: Database, p: _Params) -> _Answer:
                                if o.key not in keys]
             dates = yearly_dates(s, p.first, p.first + timedelta(days=6))
             neglected = neglected_contacts(s, p.now)
-        else:
+        elif p.mode == MONTH:
             items = occurrences_between(s, start, end)
+            dates, counts = yearly_days(s, p.first, p.after - timedelta(days=1),
+                                        MONTH_DATES_PER_DAY)
+        else:
+            # The agenda's later days list what starts in them: one lasting across
+            # the edge of what was shown is there already.
+            items = occurrences_between(s, start, end, starting=p.more)
             dates = yearly_dates(s, p.first, p.after - timedelta(days=1))
-    return _Answer(p, items, dates, neglected)
+    return _Answer(p, items, dates, neglected, counts)
 
 
 class _Inbox(QObject):
@@ -162,6 +182,11 @@ class CalendarView(RecordView):
         self.current: Occurrence | None = None
         self.shown: list[Occurrence] = []
         self._generation = 0
+        # The agenda: the day after the last one read, and whether more is asked for.
+        self.agenda_until: date | None = None
+        self._agenda_asked = False
+        self._rest_timer = QTimer(self, singleShot=True, interval=REST_DELAY_MS)
+        self._rest_timer.timeout.connect(self.more_agenda)
         self._inbox = _Inbox(self)
         self._inbox.loaded.connect(self._loaded)
         self._inbox.failed.connect(self._failed)
@@ -265,6 +290,7 @@ class CalendarView(RecordView):
         self.month = MonthGrid(self)
         self.agenda = OccurrenceList(self)
         self.agenda.setObjectName("agenda_list")
+        self.agenda.verticalScrollBar().valueChanged.connect(self._agenda_scrolled)
         self.tasks = OccurrenceList(self)
         self.tasks.setObjectName("task_list")
         self.today_list = OccurrenceList(self)
@@ -300,6 +326,7 @@ class CalendarView(RecordView):
         self.grid.moved.connect(self.move)
         self.grid.new_at.connect(lambda at: self.new_record(at))
         self.month.day_chosen.connect(self._open_day)
+        self.month.more_chosen.connect(self.open_agenda_at)
         files = QHBoxLayout()
         files.addStretch(1)
         files.addWidget(self.import_button)
@@ -402,6 +429,11 @@ class CalendarView(RecordView):
             self.day += timedelta(days=AGENDA_DAYS * n)
         self.refresh()
 
+    def open_agenda_at(self, day: date) -> None:
+        """The agenda from ``day`` on: a month cell's "+N more" (its whole list)."""
+        self.day = day
+        self.set_mode(AGENDA)
+
     def go_today(self) -> None:
         self.day = (self.now or datetime.now()).date()
         self.refresh()
@@ -426,7 +458,7 @@ class CalendarView(RecordView):
         if self.mode == TODAY:
             today = (self.now or datetime.now()).date()
             return today, today + timedelta(days=1)
-        return self.day, self.day + timedelta(days=AGENDA_DAYS)
+        return self.day, self.day + timedelta(days=AGENDA_SPAN)
 
     # -- reading -----------------------------------------------------------------------
     def refresh(self) -> None:
@@ -434,12 +466,52 @@ class CalendarView(RecordView):
         (a newer refresh supersedes it). A busy month is tens of milliseconds of reading
         the window need not wait for."""
         first, after = self.days()
-        here = recurrence.local_zone()
-        now = self.now.astimezone(here) if self.now else datetime.now(here)
-        params = _Params(self.mode, first, after, now,
-                         self.kind_filter.currentData() or "",
-                         int(self.priority_filter.currentData() or 0))
+        if self.mode == AGENDA:
+            after = first + timedelta(days=FIRST_DAYS)  # the first screenful
+        self._rest_timer.stop()
+        self.agenda_until, self._agenda_asked = None, False
         self._generation += 1
+        self._submit(_Params(self.mode, first, after, self._now(),
+                             self.kind_filter.currentData() or "",
+                             int(self.priority_filter.currentData() or 0)))
+
+    def _now(self) -> datetime:
+        here = recurrence.local_zone()
+        return self.now.astimezone(here) if self.now else datetime.now(here)
+
+    def more_agenda(self) -> None:
+        """Read the agenda's next days (the rest of its first month, then a month more)
+        and append them; nothing once a year is shown."""
+        if self.mode != AGENDA or self.agenda_until is None or self._agenda_asked:
+            return
+        last = self.day + timedelta(days=AGENDA_SPAN)
+        if self.agenda_until >= last:
+            return
+        month = self.day + timedelta(days=AGENDA_DAYS)
+        until = min(last, month if self.agenda_until < month
+                    else self.agenda_until + timedelta(days=AGENDA_DAYS))
+        self._agenda_asked = True
+        self._submit(_Params(AGENDA, self.agenda_until, until, self._now(), "", 0, more=True))
+
+    def _agenda_scrolled(self, _value: int = 0) -> None:
+        """Less than a screenful below what is in sight: read the next month. Counted in
+        rows, not by the scroll bar, which learns of appended rows only later."""
+        rows = self.agenda.row_count()
+        if rows == 0:
+            self.more_agenda()
+            return
+        height = max(1, self.agenda.sizeHintForRow(0))
+        in_sight = max(1, self.agenda.viewport().height() // height)
+        top = max(0, self.agenda.indexAt(self.agenda.viewport().rect().topLeft()).row())
+        if rows - (top + in_sight) < in_sight:
+            self.more_agenda()
+
+    def agenda_complete(self) -> bool:
+        """A year of agenda is shown (tests wait for it)."""
+        return (self.agenda_until is not None
+                and self.agenda_until >= self.day + timedelta(days=AGENDA_SPAN))
+
+    def _submit(self, params: _Params) -> None:
         generation, db, inbox = self._generation, self.db, self._inbox
 
         def job() -> None:
@@ -468,15 +540,30 @@ class CalendarView(RecordView):
             return
         p, items, dates = answer.params, answer.items, answer.dates
         first, after, now = p.first, p.after, p.now
+        if p.more:
+            self._agenda_asked = False
+            self.agenda_until = after
+            self.shown = self.shown + items
+            self.agenda.append_items(items, dates)
+            self.counts_changed.emit()
+            if after < self.day + timedelta(days=AGENDA_DAYS):
+                self._rest_timer.start()
+            else:
+                # A short month, or scrolled to its end while this was read: more.
+                self._agenda_scrolled()
+            return
         self.shown = items
         self.grid.now = self.month.now = now.replace(tzinfo=None) if self.now else None
         if p.mode in (DAY, WEEK):
             self.grid.show_days([first + timedelta(days=i) for i in range((after - first).days)],
                                 items, dates)
         elif p.mode == MONTH:
-            self.month.show_month(self.day.replace(day=1), first, items, dates)
+            self.month.show_month(self.day.replace(day=1), first, items, dates, answer.counts)
         elif p.mode == AGENDA:
             self.agenda.show_items(items, dates, now)
+            self.agenda_until = after
+            self._rest_timer.start()  # the rest of the month, once this is painted
+            first, after = self.days()
         elif p.mode == TODAY:
             self.today_list.show_items(items, dates, now, keep_order=True)
             self._show_neglected(answer.neglected)
