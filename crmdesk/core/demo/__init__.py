@@ -9,7 +9,8 @@ per record would take many minutes, so Faker fills name pools once
 region, postcode, area code), and one random.Random(seed) combines them
 (maker.py): the same seed gives the same file. Every contact comes with its
 past calls, meetings and letters (history.py), and its last contact and last
-attempt are derived from them at the end, as the history services would.
+attempt are derived from them at the end, as the history services would; some
+of those calls were planned, and more are planned next (calendar.py).
 
 The contacts go in through the bulk contact service (contacts.bulk), the same
 fast path an import takes, so a demo contact is stored exactly as a typed-in
@@ -30,8 +31,10 @@ from typing import cast
 from sqlalchemy import Table, func, insert, select
 from sqlalchemy.orm import Session
 
+from crmdesk.core.activities import recurrence
 from crmdesk.core.contacts.bulk import add_contacts, big_cache
 from crmdesk.core.contacts.records import ContactData
+from crmdesk.core.demo.calendar import calendar_lists
 from crmdesk.core.demo.history import history_lists
 from crmdesk.core.demo.maker import TABLES, Batch, Maker, Setup, cumulative
 from crmdesk.core.demo.tables import (
@@ -45,10 +48,12 @@ from crmdesk.core.history.last_contact import recompute_last
 from crmdesk.core.storage.database import Database
 from crmdesk.core.storage.defaults import DEFAULTS
 from crmdesk.core.storage.models import (
+    ACTIVITY_KIND,
     INTERACTION_KIND,
     OUTCOME,
     SOURCE,
     STATUS,
+    Activity,
     Address,
     Base,
     Choice,
@@ -60,6 +65,7 @@ from crmdesk.core.storage.models import (
     Phone,
     StatusChange,
     Tag,
+    activity_contact,
     interaction_contact,
 )
 from crmdesk.core.storage.raw_inserts import insert_rows
@@ -85,7 +91,8 @@ def _table(model: type[Base]) -> Table:
 _TABLES: dict[str, Table] = {
     "company": _table(Company), "phone": _table(Phone), "email": _table(Email),
     "address": _table(Address), "link": _table(Link), "status": _table(StatusChange),
-    "interaction": _table(Interaction), "interaction_contact": interaction_contact}
+    "interaction": _table(Interaction), "interaction_contact": interaction_contact,
+    "activity": _table(Activity), "activity_contact": activity_contact}
 assert tuple(_TABLES) == TABLES  # parents before children
 
 
@@ -176,6 +183,9 @@ def _setup(s: Session, seed: int, today: date) -> Setup:
         history=history_lists(choice_ids(INTERACTION_KIND), choice_ids(OUTCOME),
                               default_statuses=default_statuses),
         first_interaction_id=(s.scalar(select(func.max(Interaction.id))) or 0) + 1,
+        calendar=calendar_lists(choices(ACTIVITY_KIND), choices(OUTCOME),
+                                recurrence.local_zone().key,
+                                (s.scalar(select(func.max(Activity.id))) or 0) + 1),
     )
 
 

@@ -30,6 +30,7 @@ from crmdesk.core.contacts.records import (
     PhoneData,
     RelativeData,
 )
+from crmdesk.core.demo.calendar import CalendarLists, CalendarMaker
 from crmdesk.core.demo.history import HistoryLists, HistoryMaker
 from crmdesk.core.demo.names import (
     ascii_word,
@@ -77,7 +78,7 @@ PRIVATE_SHARE = 0.07  # contacts with no company: private customers
 _MONTH_DAYS = (31, 29, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31)
 # What a batch holds as rows; the demo writes them in this order (parents first).
 TABLES = ("company", "phone", "email", "address", "link", "status", "interaction",
-          "interaction_contact")
+          "interaction_contact", "activity", "activity_contact")
 
 
 @dataclass(frozen=True)
@@ -99,6 +100,7 @@ class Setup:
     company_keys: set[str]  # folded company names already in the file
     history: HistoryLists  # interaction kinds and outcomes (history.py)
     first_interaction_id: int
+    calendar: CalendarLists | None = None  # activity kinds, zone (calendar.py); None: none
 
 
 @dataclass
@@ -147,6 +149,8 @@ class Maker:
         self.created: list[datetime] = []
         self.history = HistoryMaker(setup.history, setup.seed, self.end,
                                     setup.first_interaction_id)
+        self.calendar = None if setup.calendar is None else CalendarMaker(
+            setup.calendar, setup.history, setup.seed, self.end)
 
     # -- time ------------------------------------------------------------------
     def moment(self) -> datetime:
@@ -475,8 +479,12 @@ class Maker:
             self.dates(country, created, data.dates)
         if has_relatives:
             self.relatives(country, family, female, married, firm, data.relatives)
+        entries, links = len(rows["interaction"]), len(rows["interaction_contact"])
         self.history.contact(cid, country, status, firm.id if firm else None,
                              firm.staff if firm else [], created, rows)
+        if self.calendar is not None:
+            self.calendar.contact(cid, country, status, firm.id if firm else None, rows,
+                                  entries, links)
         if firm is not None:
             firm.staff.append((cid, data.name()))
         return data
