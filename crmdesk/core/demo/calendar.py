@@ -42,13 +42,13 @@ K_CALL, K_MEETING, K_TODO = range(3)
 # How far back planned calls and meetings were cleared, and the share of the
 # owner's own calls and meetings in that time that had been planned.
 PAST_DAYS = 90
-PLANNED_SHARE = 0.4
+PLANNED_SHARE = 0.25
 # Upcoming activities per contact on average, by position in the default status
 # list (lead, prospect, customer, former customer, partner, supplier); no status last.
-UPCOMING_MEANS = (0.06, 0.07, 0.04, 0.005, 0.03, 0.02)
-NO_STATUS_UPCOMING = 0.01
+UPCOMING_MEANS = (0.09, 0.11, 0.06, 0.008, 0.045, 0.03)
+NO_STATUS_UPCOMING = 0.015
 AHEAD_DAYS = 42  # the next six weeks
-OVERDUE_SHARE = 0.08  # of upcoming ones: left undone from the last two weeks
+OVERDUE_SHARE = 0.15  # of upcoming ones: left undone from the last two weeks
 MONTHLY_SHARE = 0.01  # customers and partners with a monthly call
 REMINDER_SHARE = {K_CALL: 0.35, K_MEETING: 0.6, K_TODO: 0.25}
 REMINDERS = {K_CALL: (5, 15, 15, 30), K_MEETING: (15, 30, 60, 60 * 24), K_TODO: (60 * 24,)}
