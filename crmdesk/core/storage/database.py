@@ -53,7 +53,7 @@ from crmdesk.core.errors import (
     ReadOnlyError,
 )
 from crmdesk.core.i18n import _
-from crmdesk.core.storage import backups, migrate
+from crmdesk.core.storage import backups, migrate, touched
 from crmdesk.core.storage.backups import OWNER_ONLY, BackupError, BackupInfo
 from crmdesk.core.storage.defaults import seed_defaults
 from crmdesk.core.storage.settings import set_setting
@@ -234,8 +234,13 @@ def _begin(conn: Any) -> None:
     # How many rows this connection had changed when the transaction began:
     # has_written() compares, so a cache knows whether this unit of work sees
     # what every other one sees.
+    writing = bool(conn.get_execution_options().get(_WRITE))
+    if writing:
+        # Which contacts this unit of work changes (touched.py); made before the
+        # count below, so that making them is not taken for a write.
+        touched.start_tracking(conn.connection.dbapi_connection)
     conn.info[_CHANGES_AT_BEGIN] = conn.connection.dbapi_connection.total_changes
-    if conn.get_execution_options().get(_WRITE):
+    if writing:
         for check in list(_write_checks):
             check()
         conn.exec_driver_sql("BEGIN IMMEDIATE")
@@ -306,9 +311,15 @@ class Database:
         self._sessions = sessionmaker(engine, expire_on_commit=False, info={"database": self})
         self._write_sessions = sessionmaker(engine.execution_options(**{_WRITE: True}),
                                             expire_on_commit=False, info={"database": self})
-        # Commits made through session() so far: what a cache of this file's
-        # contents compares to know it is stale (short_search.TextMemory).
+        # Commits made through session() so far (and changes seen from outside):
+        # what a cache of this file's contents compares to know it is stale.
         self.generation = 0
+        # Which contacts this process's commits changed, by the file's commit count,
+        # and a number that moves on when that cannot be told (a restore, another
+        # program's commit): what the in-memory texts and name order follow
+        # (touched.py).
+        self.journal = touched.Journal()
+        self.epoch = 0
         self.text_memory: Any = None
         # Set when writing must stop (the file was removed under the window): every
         # writing unit of work raises it before it begins.
@@ -583,6 +594,7 @@ class Database:
         # Connections made from now on read the new schema and contents.
         self.engine.dispose()
         self.generation += 1
+        self.epoch += 1
         self._changed = True
         if self.execute_scalar("SELECT count(*) FROM contact") != contacts:
             raise BackupError(_("{path} does not hold what the backup holds after the "
@@ -650,10 +662,19 @@ class Database:
         s = self._write_sessions()
         try:
             yield s
-            if s.in_transaction() and has_written(s):
+            wrote = s.in_transaction() and has_written(s)
+            seq: int | None = None
+            if wrote:
                 self._changed = True
+                changed = touched.harvest(s)
+                seq = touched.count_commit(s)
             s.commit()
             self.generation += 1
+            if wrote:
+                if seq is None:
+                    self.epoch += 1
+                else:
+                    self.journal.add(seq, changed)
         except (DBAPIError, sqlite3.Error) as exc:
             s.rollback()
             _raise_translated(exc, self.path or "")
@@ -662,6 +683,11 @@ class Database:
             raise
         finally:
             s.close()
+
+    def changed_outside(self) -> None:
+        """Another program committed (storage/outside.py): what was read is read again."""
+        self.generation += 1
+        self.epoch += 1
 
     @contextmanager
     def reading(self) -> Iterator[Session]:

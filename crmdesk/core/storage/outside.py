@@ -20,6 +20,8 @@ class _Counted(Protocol):
     path: Path | None
     generation: int
 
+    def changed_outside(self) -> None: ...
+
 
 class OutsideChanges:
     """Asks the file, on each poll, whether another process committed to it."""
@@ -56,7 +58,7 @@ class OutsideChanges:
         self._version = version
         own = self.db.generation != self._generation
         if not own:
-            self.db.generation += 1
+            self.db.changed_outside()
         self._generation = self.db.generation
         return not own
 
