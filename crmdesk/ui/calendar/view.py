@@ -185,6 +185,10 @@ class CalendarView(RecordView):
         # The agenda: the day after the last one read, and whether more is asked for.
         self.agenda_until: date | None = None
         self._agenda_asked = False
+        self._agenda_from: date | None = None  # the day the agenda shown starts at
+        # Read again after a change: how far it was read and scrolled, and what was
+        # chosen, to be so again once as much is read.
+        self._agenda_keep: tuple[date, int, tuple[int, datetime | None] | None] | None = None
         self._rest_timer = QTimer(self, singleShot=True, interval=REST_DELAY_MS)
         self._rest_timer.timeout.connect(self.more_agenda)
         self._inbox = _Inbox(self)
@@ -469,6 +473,11 @@ class CalendarView(RecordView):
         if self.mode == AGENDA:
             after = first + timedelta(days=FIRST_DAYS)  # the first screenful
         self._rest_timer.stop()
+        self._agenda_keep = None
+        if (self.mode == AGENDA and self.agenda_until is not None
+                and self._agenda_from == self.day):
+            self._agenda_keep = (self.agenda_until, self.agenda.verticalScrollBar().value(),
+                                 self.current.key if self.current is not None else None)
         self.agenda_until, self._agenda_asked = None, False
         self._generation += 1
         self._submit(_Params(self.mode, first, after, self._now(),
@@ -490,6 +499,8 @@ class CalendarView(RecordView):
         month = self.day + timedelta(days=AGENDA_DAYS)
         until = min(last, month if self.agenda_until < month
                     else self.agenda_until + timedelta(days=AGENDA_DAYS))
+        if self._agenda_keep is not None:  # as far as it was read before the change
+            until = min(last, max(until, self._agenda_keep[0]))
         self._agenda_asked = True
         self._submit(_Params(AGENDA, self.agenda_until, until, self._now(), "", 0, more=True))
 
@@ -546,11 +557,16 @@ class CalendarView(RecordView):
             self.shown = self.shown + items
             self.agenda.append_items(items, dates)
             self.counts_changed.emit()
-            if after < self.day + timedelta(days=AGENDA_DAYS):
-                self._rest_timer.start()
-            else:
-                # A short month, or scrolled to its end while this was read: more.
-                self._agenda_scrolled()
+            if self._agenda_keep is not None and after >= self._agenda_keep[0]:
+                # Read again after a change: the choice and the place kept.
+                _until, place, key = self._agenda_keep
+                if key is not None:
+                    self.agenda.select_key(key)
+                self.agenda.executeDelayedItemsLayout()  # the scroll bar's new length
+                self.agenda.verticalScrollBar().setValue(place)
+                self._agenda_keep = None
+            # A short month, or scrolled to its end while this was read: more.
+            self._agenda_scrolled()
             return
         self.shown = items
         self.grid.now = self.month.now = now.replace(tzinfo=None) if self.now else None
@@ -561,7 +577,7 @@ class CalendarView(RecordView):
             self.month.show_month(self.day.replace(day=1), first, items, dates, answer.counts)
         elif p.mode == AGENDA:
             self.agenda.show_items(items, dates, now)
-            self.agenda_until = after
+            self.agenda_until, self._agenda_from = after, first
             self._rest_timer.start()  # the rest of the month, once this is painted
             first, after = self.days()
         elif p.mode == TODAY:
