@@ -30,6 +30,7 @@ from crmdesk.core.contacts.records import (
 from crmdesk.core.fields import service as fields
 from crmdesk.core.lookup.listing import contact_ids
 from crmdesk.core.maintenance.check import check_database
+from crmdesk.core.search import fulltext as search
 from crmdesk.core.storage.models import (
     FAMILY_FIRST,
     Address,
@@ -211,6 +212,54 @@ def test_bulk_stores_what_one_by_one_stores(db, ahead):
     assert check_database(db, deep=True).ok
 
 
+@pytest.mark.parametrize("ahead", [False, True])
+def test_search_rows_made_from_the_records_are_what_build_rows_makes(db, ahead):
+    """bulk_rows makes the search rows from the records, not from the stored rows: they
+    must be what search.build_rows makes of the stored contacts (company and tags
+    by their stored spelling, tags in build_rows' order, custom values too)."""
+    with db.session() as s:
+        set_setting(s, "phone_region", "LT")
+        fields.add_field(s, "contact", "Account", fields.TEXT, key="account")
+        fields.add_field(s, "contact", "Territory", fields.CHOICE, key="territory",
+                         options=["North", "South"])
+        s.execute(text("INSERT INTO tag (name, key) VALUES ('Zeta Tag', 'zeta tag')"))
+        s.execute(text("INSERT INTO company (name, name_key, sort_key, industry, notes, "
+                       "created_at, updated_at) VALUES ('ÁCME Ltd', 'acme ltd', 'acme', '', "
+                       "'', '2026-01-01', '2026-01-01')"))
+    records = [
+        *[everything(i) for i in range(2)],
+        ContactData(given_name="Ann", family_name="Lee", company="acme LTD",
+                    tags=["alpha", "Zeta tag", "ALPHA"], notes="Line one\r\nLine two"),
+        ContactData(nickname="  Bobby  ", phones=[PhoneData("+1 (212) 555-0100 ext. 5"), PhoneData("12")],
+                    emails=[EmailData(" Bob@Example.COM ")]),
+        ContactData(company="  Only A Company  ", job_title="   ", department="Ūkis"),
+        ContactData(given_name="小明", family_name="王", name_order=FAMILY_FIRST,
+                    addresses=[AddressData("", "北京", "", "", "cn")],
+                    relatives=[RelativeData("father", " Jonas "), RelativeData("mother", "Li")]),
+        NewContact(ContactData(given_name="Custom", family_name="Values", company="ÁCME ltd",
+                               tags=["Zeta Tag"], notes="with values"),
+                   {"account": "ACC-7", "territory": "south"}),
+        ContactData(given_name="Пётр", family_name="Иванов", company="ООО «Вектор»",
+                    phones=[PhoneData("+7 916 123-45-67")], emails=[EmailData("P@Vector.RU")],
+                    addresses=[AddressData("ул. Ленина 1", "Москва", "Московская обл.",
+                                           "101000", "RU")],
+                    links=[LinkData("vector.ru")], tags=["Zeta TAG", "Клиенты"]),
+    ]
+    with db.session() as s:
+        result = add_contacts(s, records, chunk=3, ahead=ahead, tags=["Imported"],
+                              keep_invalid=True, skip_invalid=True)
+    assert result.skipped == []
+    with db.reading() as s:
+        stored = {r.contact_id: {"contact_id": r.contact_id, "name_text": r.name_text,
+                                 "body_text": r.body_text}
+                  for r in s.scalars(select(SearchRow))}
+        rebuilt = search.build_rows(s, result.ids)
+    assert [stored[r["contact_id"]] for r in rebuilt] == rebuilt
+    assert len(rebuilt) == len(records)
+    ann = stored[result.ids[2]]["body_text"]
+    assert ann.startswith("acme ltd\n") and "zeta tag\nimported\nalpha\n" in ann  # by tag id
+
+
 def test_checked_records_store_the_same_as_parsed_ones(db):
     """The demo vouches for its records: phones carry their E.164 form, e-mails are not
     parsed when plain; what is stored does not change."""
@@ -381,3 +430,35 @@ def test_raw_inserts_store_what_the_orm_stores(db):
                                                "ORDER BY id"))]
         assert stored[:2] == stored[2:] == ["2026-01-02 03:04:05.000000",
                                             "2026-01-02 03:04:05.000678"]
+
+
+# -- the quick paths -------------------------------------------------------------------------
+
+
+def test_few_collections_freezes_until_the_outermost_ends():
+    import gc
+
+    from crmdesk.core.contacts.bulk_rows import few_collections
+
+    before = gc.get_freeze_count()
+    with few_collections() as freeze:
+        kept = [[i] for i in range(1000)]
+        freeze()
+        assert gc.get_freeze_count() >= before + 1000
+        with few_collections():
+            pass
+        assert gc.get_freeze_count() >= before + 1000  # the inner one did not unfreeze
+    assert gc.get_freeze_count() == 0
+    assert len(kept) == 1000
+
+
+@pytest.mark.parametrize("number", ["+370 612 34567", "(212) 555-0100", "８ ６１２ ３４５６７",
+                                    "+7 916 123-45-67 ext. 5", "12", "abc", "", "٠١٢٣٤٥٦٧٨٩"])
+def test_phone_digits_and_e164_as_the_slow_functions_give_them(number):
+    from crmdesk.core.contacts.bulk_rows import _digits
+    from crmdesk.core.text.folding import digits
+    from crmdesk.core.text.validation import normalize_phone, phone_e164
+
+    assert _digits(number) == digits(number)
+    assert phone_e164(number, "LT") == normalize_phone(number, "LT")[0] if number.strip() \
+        else phone_e164(number, "LT") is None

@@ -284,3 +284,38 @@ def test_a_birthday_crmdesk_would_refuse_is_kept_in_the_notes():
     assert boris.birthday_month is None and boris.notes == "Birthday: 1990-04-31"
     assert [p.line for p in result.problems] == [2, 3]
     assert all(errors_only(validate(c)) == [] for c in (anna, boris))
+
+
+# -- the quick paths agree with the rules they stand for -----------------------------------
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.text(alphabet=st.characters(min_codepoint=0x2FF0, max_codepoint=0xFB10), max_size=6)
+       | st.text(max_size=6),
+       st.sampled_from(["", "Ann", "Иванов", "王", "\u30ff", "\ud7af", "\U0002fa1f", "\uac00"]))
+def test_name_order_follows_what_text_folding_calls_cjk(given_name, family):
+    from crmdesk.core.contacts.records import ContactData
+    from crmdesk.core.text.folding import has_cjk
+    from crmdesk.io.contacts_in.values import name_order_of
+
+    data = ContactData(given_name=given_name, family_name=family)
+    expected = FAMILY_FIRST if has_cjk(family + given_name) else GIVEN_FIRST
+    assert name_order_of(data) == expected
+
+
+@pytest.mark.parametrize("parts", [
+    {"given_name": "  "}, {"nickname": " x "}, {"prefix": "Dr."}, {"suffix": "Jr"},
+    {"middle_name": "Q"}, {"family_name": "王"}, {}])
+def test_a_row_without_a_name_is_told_apart_as_name_would(parts):
+    """finish() checks the name's parts instead of building the display name: a row is
+    left out exactly when ContactData.name() would be empty (and no company)."""
+    from crmdesk.core.contacts.records import ContactData
+
+    header = ["Notes", *parts]
+    mapping = suggest_mapping(["Notes"], [])
+    for i, key in enumerate(parts, 1):
+        mapping.columns[i] = Target(key)
+    mapped = map_rows(header, [["a note", *parts.values()]], [2], mapping)
+    named = bool(ContactData(**{k: v.strip() for k, v in parts.items()}).name())
+    assert (len(mapped.records) == 1) == named
+    assert (len(mapped.problems) == 1) == (not named)

@@ -39,6 +39,7 @@ from crmdesk.core.contacts.bulk_rows import (
     NewContact,
     Numbering,
     Settings,
+    few_collections,
     make_chunk,
     sized,
 )
@@ -72,6 +73,7 @@ from crmdesk.core.storage.models import (
 from crmdesk.core.storage.raw_inserts import insert_rows
 from crmdesk.core.storage.settings import get_setting
 from crmdesk.core.text.company_names import company_sort_key
+from crmdesk.core.text.folding import fold
 
 __all__ = ["CHUNK", "BulkResult", "InvalidRecordError", "NewContact", "add_contacts",
            "big_cache"]
@@ -183,7 +185,7 @@ def add_contacts(session: Session, records: Iterable[Record], *,
 
     if progress is not None:
         progress(0, total)
-    with big_cache(session), ThreadPoolExecutor(
+    with big_cache(session), few_collections(), ThreadPoolExecutor(
             1, thread_name_prefix="crmdesk-bulk") if ahead else nullcontext() as helper:
         try:
             pending = helper.submit(prepare) if helper is not None else None
@@ -199,7 +201,12 @@ def add_contacts(session: Session, records: Iterable[Record], *,
                     pending = helper.submit(prepare)
                 names.resolve(part, status_changes=status_changes)
                 _write(session, part)
-                rows = search.build_rows(session, part.ids)
+                rows = names.search_rows(part)
+                later = [row["id"] for row, texts in zip(part.contacts, part.search, strict=True)
+                         if texts is None]
+                if later:  # contacts with custom values: indexed from what was stored
+                    rows = sorted(rows + search.build_rows(session, later),
+                                  key=lambda r: cast(int, r["contact_id"]))
                 with _helper_runs(turns):  # one long statement: the full-text index
                     insert_rows(session, _table(SearchRow), rows, per=len(rows))
                 if batch_id is not None:
@@ -237,6 +244,9 @@ class _Names:
         self.collation = collation
         self.companies: dict[str, int] = {}  # folded name -> id
         self.tags: dict[str, int] = {}  # folded name -> id
+        # folded name -> its stored name folded, as the search row holds it
+        self.company_text: dict[str, str] = {}
+        self.tag_text: dict[str, str] = {}
         self.choices: dict[tuple[str, str], int | None] = {}
         self.new_companies: list[int] = []
         self.next_company = (session.scalar(select(func.max(Company.id))) or 0) + 1
@@ -270,6 +280,25 @@ class _Names:
                     "contact_id": cid, "old_status_id": None,
                     "new_status_id": row["status_id"], "changed_at": row["created_at"]})
 
+    def search_rows(self, part: Chunk) -> list[dict[str, object]]:
+        """The search rows of the chunk's contacts whose texts bulk_rows made, with their
+        company's and tags' names put in: search.build_rows' rows for them."""
+        rows: list[dict[str, object]] = []
+        company_text, tag_text, tag_ids = self.company_text, self.tag_text, self.tags
+        for row, texts, (company, key), tags in zip(
+                part.contacts, part.search, part.companies, part.tags, strict=True):
+            if texts is None:
+                continue
+            name, middle, notes = texts
+            parts = [company_text[key] if company else "", middle]
+            if tags:  # in the order build_rows reads them: by tag id
+                parts += [tag_text[k] for k in sorted((k for _n, k in tags),
+                                                      key=tag_ids.__getitem__)]
+            parts.append(notes)
+            rows.append({"contact_id": row["id"], "name_text": name,
+                         "body_text": "\n".join(p for p in parts if p)})
+        return rows
+
     def _choice(self, kind: str, name: str) -> int | None:
         """As records._apply: lists.resolve_choice, once per name."""
         if not name or not name.strip():
@@ -295,17 +324,19 @@ class _Names:
         wanted = self._missing(self.companies, names)
         keys = list(wanted)
         for start in range(0, len(keys), _IN):
-            for key, cid in self.session.execute(
-                    select(Company.name_key, Company.id)
+            for key, cid, name in self.session.execute(
+                    select(Company.name_key, Company.id, Company.name)
                     .where(Company.name_key.in_(keys[start:start + _IN]),
                            Company.deleted_at.is_(None))
                     .order_by(Company.id.desc())):
                 self.companies[key] = cid  # the last one wins: the oldest
+                self.company_text[key] = fold(name)
         now = utcnow()
         rows = []
         for key, name in wanted.items():
             if key not in self.companies:
                 cid = self.companies[key] = self.next_company
+                self.company_text[key] = fold(name)
                 self.next_company += 1
                 self.new_companies.append(cid)
                 rows.append({"id": cid, "name": name, "name_key": key,
@@ -319,12 +350,15 @@ class _Names:
         wanted = self._missing(self.tags, names)
         keys = list(wanted)
         for start in range(0, len(keys), _IN):
-            self.tags.update(self.session.execute(
-                select(Tag.key, Tag.id).where(Tag.key.in_(keys[start:start + _IN]))).all())
+            for key, tid, name in self.session.execute(
+                    select(Tag.key, Tag.id, Tag.name).where(Tag.key.in_(keys[start:start + _IN]))):
+                self.tags[key] = tid
+                self.tag_text[key] = fold(name)
         rows = []
         for key, name in wanted.items():
             if key not in self.tags:
                 self.tags[key] = self.next_tag
+                self.tag_text[key] = fold(name)
                 rows.append({"id": self.next_tag, "name": name, "key": key})
                 self.next_tag += 1
         insert_rows(self.session, _table(Tag), rows)
@@ -408,7 +442,7 @@ def big_cache(session: Session) -> Iterator[None]:
         yield
         return
     before = conn.exec_driver_sql("PRAGMA cache_size").scalar()
-    conn.exec_driver_sql("PRAGMA cache_size=-131072")  # KiB: 128 MB
+    conn.exec_driver_sql("PRAGMA cache_size=-65536")  # KiB: 64 MB
     try:
         yield
     finally:

@@ -9,15 +9,27 @@ stripping of name parts (records._SCALARS), one primary entry per list
 functions, phones and e-mails normalised by text.validation, custom values
 parsed by the fields service as fields.set_values parses them. What needs the
 database (company, tag and list ids) is left as names for bulk.py to resolve.
+
+The search row is made here too, from the rows themselves, as search.build_rows
+makes it from what is stored (its texts folded by text.fold, in build_rows'
+order): reading 100,000 contacts back to index them cost the writer a quarter
+of an import. The company's and the tags' names (their stored spelling) are put
+in by bulk.py once they are found. A contact with custom values is left to
+build_rows, which knows how each kind of value is searched.
+tests/core/test_bulk.py holds the two to the same text.
 """
 
 from __future__ import annotations
 
+import gc
 import re
+import threading
 from collections.abc import Callable, Iterator, Mapping, Sequence
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from dataclasses import replace as _replace
 from datetime import datetime
+from functools import lru_cache
 from typing import Any
 
 from crmdesk.core.contacts.records import (
@@ -32,16 +44,53 @@ from crmdesk.core.fields.service import FieldInfo, Unconverted, as_text, parse_v
 from crmdesk.core.fields.types import to_rows
 from crmdesk.core.i18n import _
 from crmdesk.core.text.collation import name_sort_key
-from crmdesk.core.text.folding import fold
-from crmdesk.core.text.validation import normalize_email, normalize_phone
+from crmdesk.core.text.folding import digits, fold
+from crmdesk.core.text.validation import normalize_email, phone_e164
 
 Row = dict[str, Any]
+SearchTexts = tuple[str, str, str]
+
+# What many contacts share (a city, a country, a job title, a label) is folded once.
+_fold_shared = lru_cache(maxsize=4096)(fold)
+_NOT_DIGITS = {cp: None for cp in range(128) if not chr(cp).isdigit()}
+
+
+def _digits(text: str) -> str:
+    """text.folding.digits, quicker for ASCII (where it only drops what is not 0-9)."""
+    return text.translate(_NOT_DIGITS) if text.isascii() else digits(text)
 
 # A plain ASCII address (no quotes, no IDNA "xn--" label): when it is valid, what
 # text.validation.normalize_email makes of it is its lower case. Checked records
 # vouch that they are valid, so theirs skip the parser (see bulk.add_contacts).
 _PLAIN_EMAIL = re.compile(
     r"[A-Za-z0-9._%+-]+@(?!xn--)[A-Za-z0-9-]+(?:\.(?!xn--)[A-Za-z0-9-]+)+", re.IGNORECASE)
+
+
+_FROZEN_LOCK = threading.Lock()
+_frozen_depth = 0
+
+
+@contextmanager
+def few_collections() -> Iterator[Callable[[], None]]:
+    """Python's cycle collector kept off what is already made while many records are
+    read, made or written; yields a function that adds what was made since.
+
+    The collector walks every container object each time the oldest generation has
+    grown by a quarter: with 100,000 records (and the table they were read from)
+    alive, that was a fifth of an import's time, for nothing (records and rows hold
+    no cycles). gc.freeze leaves them out of collections (they are still freed as
+    soon as nothing uses them) until the outermost of these ends."""
+    global _frozen_depth
+    with _FROZEN_LOCK:
+        _frozen_depth += 1
+        gc.freeze()
+    try:
+        yield gc.freeze
+    finally:
+        with _FROZEN_LOCK:
+            _frozen_depth -= 1
+            if _frozen_depth == 0:
+                gc.unfreeze()
 
 
 @dataclass(frozen=True)
@@ -105,6 +154,10 @@ class Chunk:
     status_changes: list[Row] = field(default_factory=list)
     problems: dict[int, list[Problem]] = field(default_factory=dict)  # by record index
     skipped: list[int] = field(default_factory=list)  # record indexes
+    # Search texts, in the order of ``contacts`` (see the module's docstring):
+    # (name_text, body_text's folded texts between the company's and the tags',
+    # the folded notes). None for a contact with custom values (build_rows' job).
+    search: list[SearchTexts | None] = field(default_factory=list)
 
 
 class Numbering:
@@ -151,7 +204,7 @@ def _email_key(address: str, checked: bool) -> str:
 def _phone_e164(number: str, given: str | None, settings: Settings) -> str | None:
     if settings.checked and given is not None:
         return given
-    return normalize_phone(number, settings.region)[0]
+    return phone_e164(number, settings.region)
 
 
 def make_chunk(settings: Settings, numbering: Numbering,
@@ -228,28 +281,65 @@ def add_record(settings: Settings, numbering: Numbering, chunk: Chunk, index: in
         if name:
             tags.setdefault(fold(name), name)
     chunk.tags.append([(name, key) for key, name in tags.items()])
+    before = (len(chunk.phones), len(chunk.emails), len(chunk.addresses), len(chunk.links),
+              len(chunk.relatives))
     _children(settings, chunk, cid, data)
+    values = len(chunk.values)
     for info, value in parsed:
         for r in to_rows(info, value):
             chunk.values.append({**r, "field_id": info.id, "contact_id": cid, "company_id": None})
+    chunk.search.append(None if len(chunk.values) > values else
+                        _search_texts(chunk, row, before))
+
+
+def _search_texts(chunk: Chunk, row: Row, before: tuple[int, int, int, int, int]
+                  ) -> SearchTexts:
+    """A new contact's search texts, as search.field_texts and build_rows make them
+    from its stored rows (``row`` and the child rows from the positions ``before``)."""
+    phones, emails, addresses, links, relatives = before
+    texts: list[str] = []
+    for value in (row["job_title"], row["department"]):
+        if value:
+            texts.append(_fold_shared(value))
+    for ph in chunk.phones[phones:]:
+        number, e164 = ph["number"], ph["e164"]
+        texts += (fold(number), _digits(number), e164[1:] if e164 else "")  # "+" and digits
+    for em in chunk.emails[emails:]:
+        texts.append(fold(em["address"]))
+    for ad in chunk.addresses[addresses:]:
+        if ad["street"]:
+            texts.append(fold(ad["street"]))
+        texts += (_fold_shared(ad[part]) for part in ("city", "region", "postcode", "country")
+                  if ad[part])
+    for ln in chunk.links[links:]:
+        texts.append(fold(ln["url"]))
+    for rel in chunk.relatives[relatives:]:
+        texts.append(fold(rel["name"]))
+    name = "\n".join(x for x in (fold(row["display_name"]), fold(row["nickname"])) if x)
+    return name, "\n".join(x for x in texts if x), fold(row["notes"])
+
+
+def _primaries(items: Sequence[Any]) -> Sequence[bool]:
+    """records._with_one_primary; one entry (most contacts' phone and e-mail) is primary."""
+    return (True,) if len(items) == 1 else _with_one_primary(items)
 
 
 def _children(settings: Settings, chunk: Chunk, cid: int, data: ContactData) -> None:
     """Phones, e-mails, addresses, links, dates, relatives and photo, as records._write_children
     writes them for a new contact."""
-    for pos, (ph, primary) in enumerate(zip(data.phones, _with_one_primary(data.phones),
+    for pos, (ph, primary) in enumerate(zip(data.phones, _primaries(data.phones),
                                             strict=True)):
         chunk.phones.append({
             "contact_id": cid, "company_id": None, "label": ph.label.strip(),
             "number": ph.number.strip(), "e164": _phone_e164(ph.number, ph.e164, settings),
             "is_primary": primary, "position": pos})
-    for pos, (em, primary) in enumerate(zip(data.emails, _with_one_primary(data.emails),
+    for pos, (em, primary) in enumerate(zip(data.emails, _primaries(data.emails),
                                             strict=True)):
         chunk.emails.append({
             "contact_id": cid, "company_id": None, "label": em.label.strip(),
             "address": em.address.strip(), "normalized": _email_key(em.address, settings.checked),
             "is_primary": primary, "position": pos})
-    for pos, (ad, primary) in enumerate(zip(data.addresses, _with_one_primary(data.addresses),
+    for pos, (ad, primary) in enumerate(zip(data.addresses, _primaries(data.addresses),
                                             strict=True)):
         chunk.addresses.append({
             "contact_id": cid, "company_id": None, "label": ad.label.strip(),
@@ -257,7 +347,7 @@ def _children(settings: Settings, chunk: Chunk, cid: int, data: ContactData) -> 
             "postcode": ad.postcode.strip(), "country": ad.country.strip().upper(),
             "is_primary": primary, "position": pos})
     if data.links:  # (most have none)
-        for pos, (ln, primary) in enumerate(zip(data.links, _with_one_primary(data.links),
+        for pos, (ln, primary) in enumerate(zip(data.links, _primaries(data.links),
                                                 strict=True)):
             chunk.links.append({
                 "contact_id": cid, "company_id": None, "label": ln.label.strip(),

@@ -16,7 +16,7 @@ from pathlib import Path
 from typing import Any
 
 from crmdesk.core.contacts.bulk import BulkResult, add_contacts
-from crmdesk.core.contacts.bulk_rows import NewContact
+from crmdesk.core.contacts.bulk_rows import NewContact, few_collections
 from crmdesk.core.contacts.duplicates import Match, looks_like, names_of
 from crmdesk.core.contacts.import_batches import (
     CREATE,
@@ -208,7 +208,7 @@ def import_prepared(db: Database, prepared: Prepared, *, dry_run: bool = False,
     if backup and not dry_run and prepared.records and db.path is not None:
         made = db.back_up(backups.BEFORE_IMPORT).path
     try:
-        with db.session() as s:
+        with db.session() as s, few_collections():
             done = _write(s, prepared, on_duplicate, source, progress)
             if dry_run:
                 raise _DryRun(done)  # rolls the unit of work back

@@ -15,7 +15,7 @@ import re
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 
-from crmdesk.core.contacts.bulk_rows import NewContact
+from crmdesk.core.contacts.bulk_rows import NewContact, few_collections
 from crmdesk.core.contacts.records import (
     AddressData,
     ContactData,
@@ -56,6 +56,7 @@ CUSTOM = "custom"
 IGNORE = "ignore"
 
 _MULTI = re.compile(r"\s*:::\s*")  # Google's several values in one cell
+_FREEZE_EVERY = 10_000
 
 
 class MappingError(CrmdeskError):
@@ -438,7 +439,10 @@ class _Row:
         if data.name_order != FAMILY_FIRST:
             data.name_order = name_order_of(data)
         data.notes = "\n\n".join(self.notes + self.kept)
-        if not (data.name() or data.company):
+        # (data.name() is empty exactly when every part of the name is blank)
+        if not (data.company or any(part.strip() for part in (
+                data.given_name, data.family_name, data.middle_name, data.prefix,
+                data.suffix, data.nickname))):
             fallback = next((x.address for x in data.emails), "") or \
                 next((x.number for x in data.phones), "")
             if not fallback:
@@ -504,15 +508,21 @@ def map_rows(header: Sequence[str], rows: Sequence[Sequence[str]], row_numbers: 
     if mapping.name_order not in NAME_ORDERS:
         raise MappingError(_("Unknown name order {order!r}.").format(order=mapping.name_order))
     out = MappedRows()
-    for row, number in zip(rows, row_numbers, strict=True):
-        builder = _Row(mapping, number, out.problems)
-        for index, target in sorted(mapping.columns.items()):
-            cell = row[index].strip() if index < len(row) else ""
-            if cell:
-                builder.take(header[index] if index < len(header) else str(index), target,
-                             cell)
-        record = builder.finish()
-        if record is not None:
-            out.records.append(record)
-            out.rows.append(number)
+    columns = [(index, header[index] if index < len(header) else str(index), target)
+               for index, target in sorted(mapping.columns.items())]
+    with few_collections() as freeze:
+        for count, (row, number) in enumerate(zip(rows, row_numbers, strict=True), 1):
+            builder = _Row(mapping, number, out.problems)
+            width = len(row)
+            for index, name, target in columns:
+                if index < width:
+                    cell = row[index].strip()
+                    if cell:
+                        builder.take(name, target, cell)
+            record = builder.finish()
+            if record is not None:
+                out.records.append(record)
+                out.rows.append(number)
+            if count % _FREEZE_EVERY == 0:
+                freeze()  # the records so far: see few_collections
     return out

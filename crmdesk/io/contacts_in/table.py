@@ -23,6 +23,7 @@ from datetime import date, datetime, time
 from typing import Any
 from xml.etree import ElementTree
 
+from crmdesk.core.contacts.bulk_rows import few_collections
 from crmdesk.core.i18n import _
 from crmdesk.io.contacts_in.encodings import detect_encoding
 from crmdesk.io.contacts_in.values import ReadProblem
@@ -31,6 +32,7 @@ DELIMITERS = ",;\t|"
 MAX_COLUMNS = 1000
 _MAX_FIELD = 2**31 - 1
 _SAMPLE = 64 * 1024
+_FREEZE_EVERY = 10_000
 _LOOKS_LIKE_DATA = re.compile(r"@|\d{5}|^\d{1,4}[./-]\d{1,2}[./-]\d{1,4}$")
 
 
@@ -110,10 +112,25 @@ def _looks_like_header(first: list[str]) -> bool:
     return not any(_LOOKS_LIKE_DATA.search(c) for c in cells)
 
 
-def _shape(table: Table, raw: list[tuple[int, list[str]]], has_header: bool | None) -> Table:
+def _stripped(raw: list[tuple[int, list[str]]]) -> list[tuple[int, list[str]]]:
+    """The rows with their cells stripped, empty rows dropped (each a list of its own:
+    a sheet's repeated rows are one list in ``raw``)."""
+    out = []
+    for n, row in raw:
+        cells = [c.strip() for c in row]
+        if any(cells):
+            out.append((n, cells))
+    return out
+
+
+def _shape(table: Table, raw: list[tuple[int, list[str]]], has_header: bool | None, *,
+           stripped: bool = False) -> Table:
     """Header and rows from the raw rows: empty rows dropped, the header made unique,
-    every row as wide as the widest."""
-    raw = [(n, [c.strip() for c in row]) for n, row in raw if any(c.strip() for c in row)]
+    every row as wide as the widest. The rows' lists become the table's (a CSV of
+    100,000 rows is not copied twice); ``stripped``: the cells are stripped already
+    and no row is empty."""
+    if not stripped:
+        raw = _stripped(raw)
     if has_header is None:
         has_header = bool(raw) and _looks_like_header(raw[0][1])
     table.has_header = has_header
@@ -130,7 +147,12 @@ def _shape(table: Table, raw: list[tuple[int, list[str]]], has_header: bool | No
             name += "*"
         names.append(name)
     table.header = names
-    table.rows = [(r + [""] * width)[:width] for _n, r in body]
+    for _n, r in body:
+        if len(r) < width:
+            r += [""] * (width - len(r))
+        elif len(r) > width:
+            del r[width:]
+    table.rows = [r for _n, r in body]
     table.row_numbers = [n for n, _r in body]
     return table
 
@@ -162,19 +184,24 @@ def read_csv(data: bytes, *, encoding: str | None = None, delimiter: str | None 
     reader = csv.reader(io.StringIO(text, newline=""), delimiter=table.delimiter,
                         quotechar=table.quotechar)
     raw: list[tuple[int, list[str]]] = []
-    while True:
-        start = reader.line_num + 1
-        try:
-            row = next(reader)
-        except StopIteration:
-            break
-        except csv.Error as exc:
-            table.problems.append(ReadProblem(start, _("This line could not be read as CSV "
-                                                       "({error}); it was skipped.").format(
-                                                           error=exc)))
-            continue
-        raw.append((start, row))
-    return _shape(table, raw, has_header)
+    with few_collections() as freeze:
+        while True:
+            start = reader.line_num + 1
+            try:
+                row = next(reader)
+            except StopIteration:
+                break
+            except csv.Error as exc:
+                table.problems.append(ReadProblem(start, _(
+                    "This line could not be read as CSV ({error}); it was skipped.").format(
+                        error=exc)))
+                continue
+            row = [c.strip() for c in row]
+            if any(row):
+                raw.append((start, row))
+                if len(raw) % _FREEZE_EVERY == 0:
+                    freeze()  # the rows so far: see few_collections
+        return _shape(table, raw, has_header, stripped=True)
 
 
 # -- spreadsheets --------------------------------------------------------------------------
