@@ -21,6 +21,7 @@ from typing import Any
 from sqlalchemy import ColumnElement, and_, func, or_, select, update
 from sqlalchemy.orm import Session
 
+from crmdesk.core.storage import touched
 from crmdesk.core.storage.models import (
     INTERACTION_KIND,
     OUTCOME,
@@ -79,6 +80,7 @@ def recompute_last(session: Session, contact_ids: Iterable[int] | None = None, *
                                   last_attempt_at=newest_at(attempt))
     stmt = stmt.execution_options(synchronize_session=False)
     if contact_ids is None:
+        touched.stop_tracking(session)  # everyone: the window's caches read all again
         if progress is None:
             session.execute(stmt)
             return

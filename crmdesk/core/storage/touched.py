@@ -40,6 +40,7 @@ from collections import deque
 from dataclasses import dataclass
 from typing import Any
 
+from sqlalchemy.engine import Connection
 from sqlalchemy.orm import Session
 
 SEQ_KEY = "commit_seq"  # the setting that counts the commits that wrote
@@ -103,11 +104,14 @@ def start_tracking(raw: Any) -> None:
         return
 
 
-def stop_tracking(session: Session) -> None:
-    """For a bulk job (an import of thousands): no trigger fires for its rows, and its
-    commit reads as "not known", so every cache reads everything again afterwards.
-    The triggers come back with the next writing transaction."""
-    raw: Any = session.connection().connection.dbapi_connection
+def stop_tracking(unit: Session | Connection) -> None:
+    """For a job that changes thousands of contacts (an import, the Reached tick,
+    new sort keys): no trigger fires for its rows, and its commit reads as "not
+    known", so every cache reads everything again afterwards (as it would anyway:
+    more than MANY changed). The triggers come back with the next writing
+    transaction."""
+    conn = unit.connection() if isinstance(unit, Session) else unit
+    raw: Any = conn.connection.dbapi_connection
     for drop in _DROP.values():
         raw.execute(drop)
 
