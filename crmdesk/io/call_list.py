@@ -36,10 +36,17 @@ import phonenumbers
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
+from crmdesk.core.activities.recurrence import local_zone
 from crmdesk.core.errors import FileWriteError
 from crmdesk.core.fields import service as fields
 from crmdesk.core.i18n import _
 from crmdesk.core.lookup import listing
+from crmdesk.core.lookup.activity_fields import (
+    next_activity_times,
+    next_singles,
+    now_utc,
+    open_series_next,
+)
 from crmdesk.core.lookup.ordering import SOURCE_CHOICE, STATUS_CHOICE
 from crmdesk.core.storage.models import Address, Company, Contact, Email, Phone
 from crmdesk.core.storage.raw_rows import raw_rows
@@ -87,6 +94,7 @@ def _builtin() -> list[ExportColumn]:
         ExportColumn("source", lambda: _("Lead source")),
         ExportColumn("last_contact", lambda: _("Last contact"), MOMENT),
         ExportColumn("last_attempt", lambda: _("Last attempt"), MOMENT),
+        ExportColumn("next_activity", lambda: _("Next activity"), MOMENT),
         ExportColumn("notes", lambda: _("Notes")),
     ]
 
@@ -364,6 +372,8 @@ def _read(session: Session, chunk: Sequence[int] | None, wanted: set[int],
         found = [r for r in _rows(session, query) if r[0] in own]
         for i, key in enumerate(child_keys, 1):
             child[key] = {r[0]: r[i] for r in found}
+    if "next_activity" in keys:
+        child["next_activity"] = _next_activities(session, chunk, own)
     numbers: dict[int, list[str]] = {}
     if dialler is not None:
         phones = select(Phone.contact_id, Phone.number, Phone.e164).where(
@@ -375,6 +385,24 @@ def _read(session: Session, chunk: Sequence[int] | None, wanted: set[int],
             if cid is not None and cid in own:
                 numbers.setdefault(cid, []).append(dialler(number, e164))
     return _Read(own_keys, own, child, numbers, companies)
+
+
+def _next_activities(session: Session, chunk: Sequence[int] | None,
+                     own: dict[int, Any]) -> dict[int, datetime]:
+    """Each contact's next activity (the list's Next activity column), in local time:
+    of ``chunk``, or (None) of everyone, read whole."""
+    now = now_utc()
+    if chunk is not None:
+        found = next_activity_times(session, now, list(chunk))
+    else:
+        found = {}
+        for cid, at in [*session.execute(next_singles(now)).all(),
+                        *open_series_next(session, now)]:
+            if cid in own and (cid not in found or at < found[cid]):
+                found[cid] = at
+    here = local_zone()  # the calendar's zone, in which the activity was planned
+    return {cid: at.replace(tzinfo=UTC).astimezone(here).replace(tzinfo=None)
+            for cid, at in found.items()}
 
 
 def _company_names(session: Session, ids: set[int] | None) -> dict[int, str]:
@@ -409,6 +437,9 @@ def _getter(key: str, read: _Read, extra: dict[int, dict[str, Any]]
     if key in _CHILD:
         values = read.child.get(key, {})
         return lambda cid, own: values.get(cid) if values.get(cid) is not None else ""
+    if key == "next_activity":
+        nexts = read.child.get(key, {})
+        return lambda cid, own: nexts.get(cid)
     field_key = key[len(listing.CUSTOM_PREFIX):]
     return lambda cid, own: _custom_value(extra.get(cid, {}).get(field_key))
 
