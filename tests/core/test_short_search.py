@@ -133,10 +133,7 @@ def test_the_first_screenful_is_the_whole_answers_first_rows(demo, monkeypatch, 
     with demo.reading() as s:
         whole = listing.contact_ids(s, query, descending=descending)
         first = quick_first_ids(s, query, descending=descending, limit=limit)
-    if query == '"a b"':
-        assert first is None  # a phrase of two words: the index, not the memory
-        return
-    assert first == whole[:limit]
+    assert first == whole[:limit]  # '"a b"': a phrase, from the index, put in order
 
 
 @settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
@@ -154,13 +151,49 @@ def test_any_first_screenful_agrees(demo, words, limit, descending):
         assert first == whole[:limit]
 
 
+TRIGRAM_QUERIES = ["ivanov", "vil", "kaz", "smith", "pet", "иван", "петр", "вильн", "王伟明",
+                   "gmail", "+370", "370 612", "sąskait", "zzzqqq", "ana ova", "ius", "ova kaz",
+                   '"ivan petr"', "jonas", "uab"]
+
+
+@pytest.mark.parametrize("query", TRIGRAM_QUERIES)
+@pytest.mark.parametrize("descending", [False, True])
+def test_trigram_words_first_screenful_is_the_whole_answers_first_rows(demo, query,
+                                                                        descending):
+    """Words of three or more: the index's hits put in the list's order from memory
+    give exactly the whole answer's first rows (name matches first)."""
+    from crmdesk.core.lookup.query import quick_first_ids
+
+    short_search.remember_texts(demo)
+    with demo.reading() as s:
+        whole = listing.contact_ids(s, query, descending=descending)
+        for limit in (1, 5, 200):
+            first = quick_first_ids(s, query, descending=descending, limit=limit)
+            assert first == whole[:limit], (query, limit)
+
+
+@settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(st.lists(st.text(alphabet="aeiknorsuvzžėąяовинк小明王3-+ ", min_size=3, max_size=5),
+                min_size=1, max_size=2), st.integers(1, 300), st.booleans())
+def test_any_trigram_first_screenful_agrees(demo, words, limit, descending):
+    from crmdesk.core.lookup.query import quick_first_ids
+
+    query = " ".join(words)
+    short_search.remember_texts(demo)
+    with demo.reading() as s:
+        whole = listing.contact_ids(s, query, descending=descending)
+        first = quick_first_ids(s, query, descending=descending, limit=limit)
+    if first is not None:
+        assert first == whole[:limit]
+
+
 def test_no_first_screenful_where_only_the_whole_list_knows(demo):
     from crmdesk.core.lookup.query import quick_first_ids
 
     short_search.remember_texts(demo)
     with demo.reading() as s:
-        assert quick_first_ids(s, "ivanov", limit=10) is None  # the trigram index
         assert quick_first_ids(s, "iv city:Vilnius", limit=10) is None  # a condition
+        assert quick_first_ids(s, "ivanov iv", limit=10) is None  # long and short words
         assert quick_first_ids(s, "iv", sort="city", limit=10) is None  # another order
         assert quick_first_ids(s, "iv", trash=True, limit=10) is None
         assert quick_first_ids(s, "iv", limit=10) is not None

@@ -242,8 +242,9 @@ def quick_first_ids(session: Session, text: str, *, sort: str | None = None,
                     limit: int) -> list[int] | None:
     """The first ``limit`` contacts ``text`` finds, when they come much cheaper than
     the whole list: words of one or two letters answered from the texts in memory,
-    stopped after ``limit`` (fewer means all). None when only the whole list
-    (find_ids) can say which come first."""
+    stopped after ``limit``; longer words found by the trigram index and put in
+    order from memory (fewer than ``limit`` means all). None when only the whole
+    list (find_ids) can say which come first."""
     memory = text_memory(session)
     if memory is None or (sort or "name") != "name" or trash:
         return None
@@ -251,11 +252,20 @@ def quick_first_ids(session: Session, text: str, *, sort: str | None = None,
     if has_conditions(tree):
         return None
     terms = list(terms_of(tree))
-    if not short_search.applies(terms):
+    generation = session.info["database"].generation
+    if short_search.applies(terms):
+        first: list[int] = memory.contact_ids(session, generation, terms,
+                                              descending=descending, limit=limit)
+        return first
+    if not terms or not search.has_fts(session) or not all(
+            len(x) >= search.TRIGRAM for t in terms for x in t.spellings()):
         return None
-    first: list[int] = memory.contact_ids(session, session.info["database"].generation,
-                                          terms, descending=descending, limit=limit)
-    return first
+    # Words the trigram index answers: its hits, put in order from memory.
+    hits = fetch_ids(session, search.fts_ids(terms))
+    in_name = fetch_ids(session, search.fts_ids(terms, name_only=True)) if hits else []
+    among: list[int] = memory.first_among(session, generation, hits, in_name,
+                                          descending=descending, limit=limit)
+    return among
 
 
 def _where(lookup: CompiledLookup) -> list[ColumnElement[bool]]:

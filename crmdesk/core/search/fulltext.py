@@ -99,7 +99,8 @@ def has_fts(session: Session) -> bool:
     )
 
 
-def _fts_phrase(term: str) -> str:
+def fts_phrase(term: str) -> str:
+    """A term as an FTS5 phrase (its double quotes doubled)."""
     return '"' + term.replace('"', '""') + '"'
 
 
@@ -127,7 +128,7 @@ def text_filter(terms: list[Term], *, fts: bool) -> ColumnElement[bool]:
     indexed = [t for t in terms if _indexed(t, fts)]
     if indexed:
         match = " AND ".join(
-            "(" + " OR ".join(_fts_phrase(x) for x in t.spellings()) + ")" for t in indexed
+            "(" + " OR ".join(fts_phrase(x) for x in t.spellings()) + ")" for t in indexed
         )
         fts_ids = select(text("rowid")).select_from(text("search_fts")).where(
             # unique: one statement may hold several of these (a lookup's OR).
@@ -143,12 +144,24 @@ def text_filter(terms: list[Term], *, fts: bool) -> ColumnElement[bool]:
     return and_(*conds)
 
 
+def fts_ids(terms: list[Term], *, name_only: bool = False) -> Select[Any]:
+    """The rowids (contact ids, the trash's too) the trigram index finds for terms of
+    three characters or more: every term anywhere in the row, or (``name_only``) every
+    term in the name, which is what name_rank calls a name match."""
+    column = "{name_text} : " if name_only else ""
+    match = " AND ".join(
+        column + "(" + " OR ".join(fts_phrase(x) for x in t.spellings()) + ")" for t in terms)
+    return select(text("rowid")).select_from(text("search_fts")).where(
+        text("search_fts MATCH :ids_match").bindparams(
+            bindparam("ids_match", match, unique=True)))
+
+
 def name_holds(term: str, *, fts: bool) -> Select[Any]:
     """The ids of the contacts whose name holds the folded ``term``: from the trigram
     index's name column for 3+ characters (a few rows of a hundred thousand), else a
     scan of the folded names. The term is a bound value, never SQL text."""
     if fts and len(term) >= TRIGRAM:
-        match = "{name_text} : " + _fts_phrase(term)
+        match = "{name_text} : " + fts_phrase(term)
         return select(text("rowid")).select_from(text("search_fts")).where(
             text("search_fts MATCH :name_match").bindparams(
                 bindparam("name_match", match, unique=True)))

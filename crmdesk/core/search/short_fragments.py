@@ -21,8 +21,10 @@ which another process may be writing, never uses it.
 
 from __future__ import annotations
 
+import heapq
 import threading
-from dataclasses import dataclass
+from array import array
+from dataclasses import dataclass, field
 from itertools import compress
 from typing import Any
 
@@ -36,12 +38,14 @@ from crmdesk.core.storage.name_order import placed, positions
 from crmdesk.core.storage.raw_rows import raw_rows
 
 
-@dataclass(frozen=True)
+@dataclass
 class _Texts:
     mark: touched.Mark | None  # the commits these texts hold (None: never updated)
     ids: list[int]  # the live contacts, by (sort_key, id): the name order
     names: list[str]  # name_text
     bodies: list[str]  # body_text: everything else
+    # Each contact's place in ``ids``, by id; made when first needed (_places).
+    places: array[int] | None = field(default=None, compare=False, repr=False)
 
 
 def applies(terms: list[Term]) -> bool:
@@ -114,6 +118,29 @@ class TextMemory:
             first.reverse()
             rest.reverse()
         return first + rest
+
+
+    def first_among(self, session: Session, generation: int, hits: list[int],
+                    in_name: list[int], *, descending: bool = False,
+                    limit: int) -> list[int]:
+        """The first ``limit`` of ``hits`` (the contacts the trigram index found, trash
+        included) in the list's order: ``in_name`` (those with every word in the name)
+        first, each part in name order. SQL would sort every hit by name (15-30 ms for
+        a common fragment at 100,000 contacts); here each hit's place in the name
+        order is looked up (an array by id) and only the first few are sorted."""
+        texts = self._current(session, generation)
+        place = _places(texts)
+        top = len(place)
+
+        def placed(ids: list[int]) -> list[int]:
+            return [p for cid in ids if 0 <= cid < top and (p := place[cid]) >= 0]
+
+        pick = heapq.nlargest if descending else heapq.nsmallest
+        first = pick(limit, placed(in_name))
+        if len(first) < limit:
+            named = set(in_name)
+            first += pick(limit - len(first), placed([c for c in hits if c not in named]))
+        return [texts.ids[p] for p in first]
 
 
 # How many contacts one pass of a first-screenful search looks at.
@@ -214,6 +241,18 @@ def _updated(session: Session, texts: _Texts, now: touched.Mark | None,
     if len(ids) != count or sum(ids) != total:
         return None
     return _Texts(now, ids, names, bodies)
+
+
+def _places(texts: _Texts) -> array[int]:
+    """Each live contact's place in the name order, by id (-1: not listed), made once
+    for a set of texts (~10 ms at 100,000 contacts; 4 bytes an id)."""
+    made = texts.places
+    if made is None:
+        made = array("i", [-1]) * (max(texts.ids, default=0) + 1)
+        for at, cid in enumerate(texts.ids):
+            made[cid] = at
+        texts.places = made
+    return made
 
 
 def _read(session: Session) -> _Texts:
