@@ -462,3 +462,20 @@ def test_phone_digits_and_e164_as_the_slow_functions_give_them(number):
     assert _digits(number) == digits(number)
     assert phone_e164(number, "LT") == normalize_phone(number, "LT")[0] if number.strip() \
         else phone_e164(number, "LT") is None
+
+
+@pytest.mark.parametrize("language", ["", "en", "lt", "ru", "zh", "de"])
+def test_remembered_sort_keys_are_name_sort_key(language):
+    from crmdesk.core.contacts.bulk_rows import Settings, _sort_key
+    from crmdesk.core.text.collation import name_sort_key
+
+    settings = Settings(region="", collation=language, fields={}, now=datetime(2026, 1, 1))
+    names = [("Žydrūnas", "", "Šimkus"), ("Пётр", "Ильич", "Чайковский"), ("小明", "", "王"),
+             ("", "", ""), ("", "", "单"), ("Ann", "", ""), (" ", "", " "), ("Ėglė", "", "Čiurlionytė"),
+             ("Ann", "Q", "Lee"), ("Zoë", "", "O'Brien")] * 2
+    for given, middle, family in names:
+        data = ContactData(given_name=given, middle_name=middle, family_name=family,
+                           nickname="Nick" if not given else "")
+        shown = data.name() or "Firm"
+        assert _sort_key(settings, data, shown) == name_sort_key(
+            given=given, middle=middle, family=family, fallback=shown, language=language)

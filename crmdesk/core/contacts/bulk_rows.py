@@ -43,7 +43,7 @@ from crmdesk.core.errors import Problem, ValidationError
 from crmdesk.core.fields.service import FieldInfo, Unconverted, as_text, parse_value
 from crmdesk.core.fields.types import to_rows
 from crmdesk.core.i18n import _
-from crmdesk.core.text.collation import name_sort_key
+from crmdesk.core.text.collation import collation_key, name_sort_key
 from crmdesk.core.text.folding import digits, fold
 from crmdesk.core.text.validation import normalize_email, phone_e164
 
@@ -52,6 +52,7 @@ SearchTexts = tuple[str, str, str]
 
 # What many contacts share (a city, a country, a job title, a label) is folded once.
 _fold_shared = lru_cache(maxsize=4096)(fold)
+_SORT_WORDS = 50_000
 _NOT_DIGITS = {cp: None for cp in range(128) if not chr(cp).isdigit()}
 
 
@@ -125,6 +126,8 @@ class Settings:
     keep_dates: bool = False
     keep_invalid: bool = False
     skip_invalid: bool = False
+    # Sort keys of names met so far, by (name, is a surname): see _sort_key.
+    sort_words: dict[tuple[str, bool], str] = field(default_factory=dict, compare=False)
 
 
 @dataclass
@@ -265,21 +268,19 @@ def add_record(settings: Settings, numbering: Numbering, chunk: Chunk, index: in
     updated = (data.updated_at if settings.keep_dates else None) or created
     row.update(
         display_name=shown,
-        sort_key=name_sort_key(given=data.given_name, middle=data.middle_name,
-                               family=data.family_name, fallback=shown,
-                               language=settings.collation),
+        sort_key=_sort_key(settings, data, shown),
         company_id=None, status_id=None, source_id=None, created_at=created,
         updated_at=updated, deleted_at=None, last_contact_at=None, last_attempt_at=None)
     chunk.contacts.append(row)
     company = data.company.strip()
-    chunk.companies.append((company, fold(company)))
+    chunk.companies.append((company, _fold_shared(company)))
     chunk.statuses.append(data.status)
     chunk.sources.append(data.source)
     tags: dict[str, str] = {}  # folded -> as given: one link per tag (records._tag_ids)
     for name in (*data.tags, *settings.tags):
         name = name.strip()
         if name:
-            tags.setdefault(fold(name), name)
+            tags.setdefault(_fold_shared(name), name)
     chunk.tags.append([(name, key) for key, name in tags.items()])
     before = (len(chunk.phones), len(chunk.emails), len(chunk.addresses), len(chunk.links),
               len(chunk.relatives))
@@ -290,6 +291,27 @@ def add_record(settings: Settings, numbering: Numbering, chunk: Chunk, index: in
             chunk.values.append({**r, "field_id": info.id, "contact_id": cid, "company_id": None})
     chunk.search.append(None if len(chunk.values) > values else
                         _search_texts(chunk, row, before))
+
+
+def _sort_key(settings: Settings, data: ContactData, shown: str) -> str:
+    """collation.name_sort_key, with each name's key remembered for the call: a table of
+    100,000 people has a few thousand first names and surnames."""
+    words = settings.sort_words
+    if len(words) > _SORT_WORDS:
+        words.clear()
+    parts = []
+    for text, surname in ((data.family_name, True), (data.given_name, False),
+                          (data.middle_name, False)):
+        key = words.get((text, surname))
+        if key is None:
+            key = words[text, surname] = collation_key(text, settings.collation,
+                                                       surname=surname)
+        if key:
+            parts.append(key)
+    if parts:
+        return " ".join(parts)
+    return name_sort_key(given=data.given_name, middle=data.middle_name,
+                         family=data.family_name, fallback=shown, language=settings.collation)
 
 
 def _search_texts(chunk: Chunk, row: Row, before: tuple[int, int, int, int, int]
