@@ -498,17 +498,15 @@ class MainWindow(QMainWindow):
     def import_contacts(self, path: str | None = None) -> None:
         """File > Import Contacts… (or a file dropped on the window): the import dialog,
         then every view shows what came in."""
-        from crmdesk.ui.contacts.import_dialog import import_file
+        from crmdesk.ui.contacts.import_dialog import import_file, import_filters
 
         if getattr(self.db, "readonly", False) or self.operations.busy():
             return
         if not self.leave_all():
             return
         if path is None:
-            path = dialogs.open_file(
-                self, _("Import Contacts"), str(Path.home()),
-                ";;".join([_("Contacts (*.csv *.tsv *.txt *.xlsx *.ods *.vcf *.vcard)"),
-                           _("All files (*)")]))
+            path = dialogs.open_file(self, _("Import Contacts"), str(Path.home()),
+                                     import_filters())
             if not path:
                 return
         dialog = import_file(self, path)
@@ -936,12 +934,14 @@ class MainWindow(QMainWindow):
 def _dropped_file(event: QDragEnterEvent | QDropEvent) -> str | None:
     """The one file of contacts being dropped on the window, if that is what it is."""
     from crmdesk.io.contacts_in.importer import EXTENSIONS
+    from crmdesk.ui.contacts.import_dialog import CALENDAR_SUFFIXES
 
     urls = event.mimeData().urls() if event.mimeData().hasUrls() else []
     if len(urls) != 1 or not urls[0].isLocalFile():
         return None
     path = urls[0].toLocalFile()
-    return path if Path(path).suffix.lower() in EXTENSIONS else None
+    suffix = Path(path).suffix.lower()
+    return path if suffix in EXTENSIONS or suffix in CALENDAR_SUFFIXES else None
 
 
 def _changed_while_open(dialog: Any, changed_signal: Any) -> bool:
