@@ -9,15 +9,28 @@ and details, and by the names of its contacts (through the contacts' search
 index, search.name_holds) and of its company: what the box has always done.
 
 At a million entries the entry's own text is one folded column
-(``search_text``), so a word is a substring test on it plus, when the word is
-in some name at all, the entries of those few contacts and companies.
+(``search_text``) with a trigram index (history_fts, migration 0009), so a word
+of three characters or more is looked up in the index and a shorter one is a
+substring test on it; plus, when the word is in some name at all, the entries
+of those few contacts and companies.
 """
 
 from __future__ import annotations
 
 from typing import Any
 
-from sqlalchemy import ColumnElement, and_, exists, func, literal, or_, select, true
+from sqlalchemy import (
+    ColumnElement,
+    and_,
+    bindparam,
+    exists,
+    func,
+    literal,
+    or_,
+    select,
+    text,
+    true,
+)
 
 from crmdesk.core.errors import QuerySyntaxError
 from crmdesk.core.i18n import _
@@ -39,7 +52,7 @@ from crmdesk.core.lookup.registry import (
     number_field,
     only,
 )
-from crmdesk.core.search.fulltext import Term, name_holds
+from crmdesk.core.search.fulltext import TRIGRAM, Term, fts_phrase, name_holds
 from crmdesk.core.storage.models import (
     INTERACTION_KIND,
     OUTCOME,
@@ -67,7 +80,7 @@ def _word(ctx: LookupContext, word: str) -> ColumnElement[bool]:
     contacts, a few companies), then their entries through the link table's
     (contact_id) index, so a word costs one pass over the entries, not a join; a
     word in no name (most words of a subject) costs nothing more."""
-    out = [func.instr(Interaction.search_text, literal(word)) > 0]
+    out = [_in_text(ctx, word)]
     people = name_holds(word, fts=ctx.fts)
     if ctx.session.scalar(select(exists(people))):
         out.append(_with_contacts(people))
@@ -75,6 +88,24 @@ def _word(ctx: LookupContext, word: str) -> ColumnElement[bool]:
     if ctx.session.scalar(select(exists(named))):
         out.append(Interaction.company_id.in_(named))
     return or_(*out)
+
+
+def _in_text(ctx: LookupContext, word: str) -> ColumnElement[bool]:
+    """The word is in the entry's folded text: from the trigram index (0009) when the
+    word has three characters or more, else a substring test of every entry. Within
+    the caller's range (a period, the newest entries: ctx.ranged) the substring test
+    of those few is quicker than the index's whole list of a common word."""
+    if "history_fts" not in ctx.memo:
+        ctx.memo["history_fts"] = ctx.sqlite and ctx.session.execute(text(
+            "SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'history_fts'"
+        )).first() is not None
+    if len(word) < TRIGRAM or ctx.ranged or not ctx.memo["history_fts"]:
+        return func.instr(Interaction.search_text, literal(word)) > 0
+    found = select(text("rowid")).select_from(text("history_fts")).where(
+        text("history_fts MATCH :history_match").bindparams(
+            bindparam("history_match", fts_phrase(word), unique=True)))
+    result: ColumnElement[bool] = Interaction.id.in_(found)
+    return result
 
 
 def _words(ctx: LookupContext, terms: list[Term]) -> ColumnElement[bool]:

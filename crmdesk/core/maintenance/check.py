@@ -113,9 +113,13 @@ def _check_contents(db: Database, report: CheckReport, *, deep: bool) -> None:
         report.interactions = s.scalar(select(func.count()).select_from(Interaction)) or 0
         report.problems += _history_problems(s, deep=deep)
         if has_fts(s):
-            problem = _fts_integrity(db)
+            problem = _fts_integrity(db, "search_fts")
             if problem:
                 report.problems.append(_("Full-text index: {err}").format(err=problem))
+            problem = _fts_integrity(db, "history_fts")
+            if problem:
+                report.problems.append(
+                    _("The history's search index: {err}").format(err=problem))
         if deep:
             ids = list(s.scalars(select(Contact.id)))
             stored = {
@@ -174,10 +178,16 @@ def _history_problems(s: Session, *, deep: bool) -> list[str]:
     return problems
 
 
-def _fts_integrity(db: Database) -> str | None:
-    """FTS5's own integrity check. It is phrased as an INSERT, so it needs a
-    connection that may write; it runs in a transaction that is rolled back and
-    changes nothing. On a read-only file it is skipped."""
+_FTS_CHECKS = {  # written out: no SQL is made from a name
+    "search_fts": "INSERT INTO search_fts(search_fts, rank) VALUES ('integrity-check', 1)",
+    "history_fts": "INSERT INTO history_fts(history_fts, rank) VALUES ('integrity-check', 1)",
+}
+
+
+def _fts_integrity(db: Database, table: str) -> str | None:
+    """FTS5's own integrity check of ``table`` (if the file has it). It is phrased as
+    an INSERT, so it needs a connection that may write; it runs in a transaction
+    that is rolled back and changes nothing. On a read-only file it is skipped."""
     if db.path is None or not os.access(db.path, os.W_OK):
         return None
     conn = sqlite3.connect(str(db.path), isolation_level=None)
@@ -185,7 +195,8 @@ def _fts_integrity(db: Database) -> str | None:
         conn.execute("PRAGMA busy_timeout=5000")
         conn.execute("BEGIN")
         try:
-            conn.execute("INSERT INTO search_fts(search_fts, rank) VALUES ('integrity-check', 1)")
+            if conn.execute("SELECT 1 FROM sqlite_master WHERE name = ?", (table,)).fetchone():
+                conn.execute(_FTS_CHECKS[table])
         finally:
             conn.execute("ROLLBACK")
     except sqlite3.Error as exc:

@@ -64,7 +64,7 @@ log = logging.getLogger(__name__)
 # "CRMD": written into the SQLite header so that crmdesk knows its own files.
 APPLICATION_ID = 0x43524D44
 # Bumped with every migration that changes the schema (see migrations/).
-SCHEMA_VERSION = 7
+SCHEMA_VERSION = 9
 SQLITE_MAGIC = b"SQLite format 3\x00"
 FILE_SUFFIX = ".crmdesk"
 # What SQLite and crmdesk put beside a database file while it is open.
