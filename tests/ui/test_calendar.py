@@ -549,3 +549,30 @@ def test_a_change_reads_the_agenda_again_as_far_and_keeps_the_place(calendar, db
     assert bar.value() == place
     assert view.current is not None and view.current.key == chosen.key
     assert "New call" in view.agenda.texts(2)
+
+
+def test_a_busy_day_in_the_week_shows_a_few_all_day_rows_and_more(calendar, busy, db, qtbot,
+                                                                   pictures):
+    """Thirty birthdays on 10 December: the week's all-day band stays five rows high
+    (the fair, three birthdays by name, "+28 more"), and the click opens the agenda."""
+    from crmdesk.core.contacts.records import ContactData, create_contact
+    from crmdesk.ui.calendar.grid import ALLDAY_MAX
+
+    for n in range(30):
+        create_contact(db, ContactData(given_name=f"Guest{n:02d}", family_name="Party",
+                                       birthday_year=1990, birthday_month=12,
+                                       birthday_day=10))
+    window, view = calendar()
+    grid = view.grid
+    day = date(2026, 12, 10)
+    acts, dates, more = grid.allday(day)
+    assert [o.title for o in acts] == ["Trade fair"]
+    assert [d.text() for d in dates] == ["Anna Smith turns 46", "Guest00 Party turns 36",
+                                         "Guest01 Party turns 36"]
+    assert more == 31 + 1 - (ALLDAY_MAX - 1) and grid.more_text(day) == f"+{more} more"
+    assert grid.allday_rows() == ALLDAY_MAX
+    assert grid.more_text(date(2026, 12, 9)) == ""
+    pictures.grab(window, "calendar_week_busy")
+    qtbot.mouseClick(grid, Qt.MouseButton.LeftButton,
+                     pos=grid.more[day].translated(0, grid.sticky()).center().toPoint())
+    assert view.mode == "agenda" and view.day == day

@@ -24,6 +24,7 @@ HOUR = 44  # pixels per hour
 GUTTER = 52  # the hours' column
 HEADER = 26  # the days' names
 ALLDAY_ROW = 20
+ALLDAY_MAX = 5  # all-day rows a day shows at most; the last says "+N more" if need be
 SNAP = 15  # minutes
 
 PALETTE = {  # by kind's position in no particular order: calm, readable with black text
@@ -74,10 +75,15 @@ def lanes(items: list[Occurrence]) -> dict[int, tuple[int, int]]:
 
 class TimeGrid(QWidget):
     """Days side by side, hours down; all-day activities and dates on top. Up and Down
-    choose an activity, Enter opens it, Alt+arrows move it."""
+    choose an activity, Enter opens it, Alt+arrows move it.
+
+    A day shows ALLDAY_MAX all-day rows at most (at 100,000 contacts a day has two
+    hundred birthdays): its all-day activities, then its yearly dates, the last row
+    "+N more", whose click emits ``more_chosen`` (the view opens the agenda)."""
 
     selected = Signal(object)  # an Occurrence or None
     activated = Signal(object)  # double-click / Enter on an Occurrence
+    more_chosen = Signal(object)  # a date whose "+N more" was clicked
     new_at = Signal(object)  # double-click on empty time: a naive datetime
     moved = Signal(object, object)  # (Occurrence, new naive start)
 
@@ -87,6 +93,9 @@ class TimeGrid(QWidget):
         self.days: list[date] = [date.today()]
         self.items: list[Occurrence] = []
         self.dates: list[YearlyDate] = []
+        self.counts: dict[date, int] = {}  # yearly dates a day has (more than read)
+        self._allday: dict[date, tuple[list[Occurrence], list[YearlyDate], int]] = {}
+        self.more: dict[date, QRectF] = {}  # where each "+N more" is (unscrolled)
         self.current: Occurrence | None = None
         self.boxes: list[Box] = []
         self._press: QPoint | None = None
@@ -99,17 +108,38 @@ class TimeGrid(QWidget):
 
     # -- data -----------------------------------------------------------------------
     def show_days(self, days: list[date], items: list[Occurrence],
-                  dates: list[YearlyDate]) -> None:
+                  dates: list[YearlyDate], counts: dict[date, int] | None = None) -> None:
+        """``dates``: each day's first yearly dates; ``counts``: how many each day has
+        in all (None: ``dates`` are all of them)."""
         self.days, self.items, self.dates = days, items, dates
+        self.counts = dict(counts or {})
+        self._allday = {day: self._allday_of(day) for day in days}
         if self.current is not None:
             self.current = next((o for o in items if o.key == self.current.key), None)
         self.setFixedHeight(self.top() + 24 * HOUR + 1)
         self._layout()
         self.update()
 
+    def allday(self, day: date) -> tuple[list[Occurrence], list[YearlyDate], int]:
+        """(all-day activities shown, yearly dates shown, how many more) of ``day``."""
+        found = self._allday.get(day)
+        return found if found is not None else self._allday_of(day)
+
+    def _allday_of(self, day: date) -> tuple[list[Occurrence], list[YearlyDate], int]:
+        acts = [o for o in self.items if o.all_day and self._on(o, day)]
+        dates = [y for y in self.dates if y.day == day]
+        total = len(acts) + max(len(dates), self.counts.get(day, 0))
+        if total <= ALLDAY_MAX:
+            return acts, dates, 0
+        room = ALLDAY_MAX - 1
+        acts, dates = acts[:room], dates[:max(0, room - len(acts))]
+        return acts, dates, total - len(acts) - len(dates)
+
     def allday_rows(self) -> int:
-        per_day = [sum(1 for o in self.items if o.all_day and self._on(o, d))
-                   + sum(1 for y in self.dates if y.day == d) for d in self.days]
+        per_day = []
+        for day in self.days:
+            acts, dates, more = self.allday(day)
+            per_day.append(len(acts) + len(dates) + (1 if more else 0))
         return max(per_day, default=0)
 
     def top(self) -> int:
@@ -133,14 +163,17 @@ class TimeGrid(QWidget):
     def _layout(self) -> None:
         self.boxes = []
         width = self.column_width()
+        self.more = {}
         for col, day in enumerate(self.days):
             x = GUTTER + col * width
-            row = 0
-            for occ in self.items:
-                if occ.all_day and self._on(occ, day):
-                    self.boxes.append(Box(occ, QRectF(x + 2, HEADER + row * ALLDAY_ROW + 1,
-                                                      width - 4, ALLDAY_ROW - 2)))
-                    row += 1
+            acts, dates, more = self.allday(day)
+            for row, occ in enumerate(acts):
+                self.boxes.append(Box(occ, QRectF(x + 2, HEADER + row * ALLDAY_ROW + 1,
+                                                  width - 4, ALLDAY_ROW - 2)))
+            if more:
+                row = len(acts) + len(dates)
+                self.more[day] = QRectF(x + 2, HEADER + row * ALLDAY_ROW + 1, width - 4,
+                                        ALLDAY_ROW - 2)
             timed = [o for o in self.items if not o.all_day and o.start.date() == day]
             placed = lanes(timed)
             for i, occ in enumerate(timed):
@@ -242,8 +275,9 @@ class TimeGrid(QWidget):
                 self._paint_box(p, box, box.rect.translated(0, shift), small, now)
         for col, day in enumerate(self.days):
             x = GUTTER + col * width
-            row = sum(1 for o in self.items if o.all_day and self._on(o, day))
-            for y_date in (d for d in self.dates if d.day == day):
+            acts, dates, more = self.allday(day)
+            row = len(acts)
+            for y_date in dates:
                 rect = QRectF(x + 2, shift + HEADER + row * ALLDAY_ROW + 1, width - 4,
                               ALLDAY_ROW - 2)
                 p.setBrush(BIRTHDAY)
@@ -255,6 +289,15 @@ class TimeGrid(QWidget):
                                                       Qt.TextElideMode.ElideRight,
                                                       int(rect.width() - 6)))
                 row += 1
+            if more:
+                p.setPen(QPen(pal.link().color()))
+                p.drawText(self.more[day].translated(0, shift).adjusted(4, 0, -2, 0),
+                           Qt.AlignmentFlag.AlignVCenter, self.more_text(day))
+
+    def more_text(self, day: date) -> str:
+        """What the day's last all-day row says ("+212 more"); empty if all fit."""
+        more = self.allday(day)[2]
+        return _("+{n} more").format(n=more) if more else ""
 
     def _paint_box(self, p: QPainter, box: Box, rect: QRectF, font: QFont,
                    now: datetime) -> None:
@@ -316,6 +359,12 @@ class TimeGrid(QWidget):
 
     def mousePressEvent(self, event: QMouseEvent) -> None:  # noqa: N802
         self.setFocus()
+        pos = event.position()
+        day = next((d for d, r in self.more.items()
+                    if r.translated(0, self.sticky()).contains(pos)), None)
+        if day is not None and event.button() == Qt.MouseButton.LeftButton:
+            self.more_chosen.emit(day)
+            return
         box = self.box_at(event.position().toPoint())
         self.select(box.occ if box else None)
         if box is not None and event.button() == Qt.MouseButton.LeftButton and not box.occ.all_day:

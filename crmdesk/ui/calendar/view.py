@@ -66,7 +66,7 @@ from crmdesk.core.storage.database import Database
 from crmdesk.core.storage.models import ACTIVITY_KIND
 from crmdesk.core.text.localtime import to_local
 from crmdesk.ui.calendar.dialog import ActivityDialog, ClearDialog, ask_scope
-from crmdesk.ui.calendar.grid import MonthGrid, TimeGrid
+from crmdesk.ui.calendar.grid import ALLDAY_MAX, MonthGrid, TimeGrid
 from crmdesk.ui.calendar.lists import OccurrenceList
 from crmdesk.ui.common import errors
 from crmdesk.ui.common.record_view import RecordView
@@ -153,6 +153,10 @@ def _read(db: Database, p: _Params) -> _Answer:
             items = occurrences_between(s, start, end)
             dates, counts = yearly_days(s, p.first, p.after - timedelta(days=1),
                                         MONTH_DATES_PER_DAY)
+        elif p.mode in (DAY, WEEK):
+            # A day shows ALLDAY_MAX all-day rows at most: its first dates and a count.
+            items = occurrences_between(s, start, end)
+            dates, counts = yearly_days(s, p.first, p.after - timedelta(days=1), ALLDAY_MAX)
         else:
             # The agenda's later days list what starts in them: one lasting across
             # the edge of what was shown is there already.
@@ -331,6 +335,7 @@ class CalendarView(RecordView):
         self.grid.new_at.connect(lambda at: self.new_record(at))
         self.month.day_chosen.connect(self._open_day)
         self.month.more_chosen.connect(self.open_agenda_at)
+        self.grid.more_chosen.connect(self.open_agenda_at)
         files = QHBoxLayout()
         files.addStretch(1)
         files.addWidget(self.import_button)
@@ -572,7 +577,7 @@ class CalendarView(RecordView):
         self.grid.now = self.month.now = now.replace(tzinfo=None) if self.now else None
         if p.mode in (DAY, WEEK):
             self.grid.show_days([first + timedelta(days=i) for i in range((after - first).days)],
-                                items, dates)
+                                items, dates, answer.counts)
         elif p.mode == MONTH:
             self.month.show_month(self.day.replace(day=1), first, items, dates, answer.counts)
         elif p.mode == AGENDA:
