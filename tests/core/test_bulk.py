@@ -479,3 +479,17 @@ def test_remembered_sort_keys_are_name_sort_key(language):
         shown = data.name() or "Firm"
         assert _sort_key(settings, data, shown) == name_sort_key(
             given=given, middle=middle, family=family, fallback=shown, language=language)
+
+
+def test_quick_handoffs_are_restored_when_the_last_ends():
+    import sys
+
+    from crmdesk.core.contacts.bulk import quick_handoffs
+
+    before = sys.getswitchinterval()
+    with quick_handoffs():
+        assert sys.getswitchinterval() == pytest.approx(0.0005)
+        with quick_handoffs():
+            pass
+        assert sys.getswitchinterval() == pytest.approx(0.0005)
+    assert sys.getswitchinterval() == before
