@@ -441,7 +441,9 @@ def test_few_collections_freezes_until_the_outermost_ends():
     from crmdesk.core.contacts.bulk_rows import few_collections
 
     before = gc.get_freeze_count()
+    thresholds = gc.get_threshold()
     with few_collections() as freeze:
+        assert gc.get_threshold()[0] >= 20_000
         kept = [[i] for i in range(1000)]
         freeze()
         assert gc.get_freeze_count() >= before + 1000
@@ -449,6 +451,7 @@ def test_few_collections_freezes_until_the_outermost_ends():
             pass
         assert gc.get_freeze_count() >= before + 1000  # the inner one did not unfreeze
     assert gc.get_freeze_count() == 0
+    assert gc.get_threshold() == thresholds
     assert len(kept) == 1000
 
 
