@@ -333,7 +333,7 @@ def _search_texts(chunk: Chunk, row: Row, before: tuple[int, int, int, int, int]
             texts.append(_fold_shared(value))
     for ph in chunk.phones[phones:]:
         number, e164 = ph["number"], ph["e164"]
-        texts += (fold(number), _digits(number), e164[1:] if e164 else "")  # "+" and digits
+        texts += (fold(number), _digits(number), _digits(e164) if e164 else "")
     for em in chunk.emails[emails:]:
         texts.append(fold(em["address"]))
     for ad in chunk.addresses[addresses:]:
