@@ -254,3 +254,21 @@ def test_the_reached_tick_for_everyone_is_not_tracked_row_by_row(db, monkeypatch
     assert db.journal.since(seq - 1, seq) is None  # that commit: "not known"
     _assert_same_without_counting(db, reads)
     assert reads.texts == 1
+
+
+def test_a_big_bulk_write_is_not_tracked_row_by_row_but_a_small_one_is(db, monkeypatch):
+    from crmdesk.core.contacts.bulk import add_contacts
+
+    _memory(db)
+    monkeypatch.setattr(touched, "MANY", 5)
+    with db.session() as s:
+        small = add_contacts(s, [ContactData(given_name=f"Few{i}", family_name="Q")
+                                 for i in range(3)]).ids
+    with db.reading() as s:
+        seq = touched.mark(s).seq
+    assert db.journal.since(seq - 1, seq) == set(small)
+    with db.session() as s:
+        add_contacts(s, [ContactData(given_name=f"Many{i}", family_name="Q")
+                         for i in range(9)])
+    assert db.journal.since(seq, seq + 1) is None
+    _assert_same(db)
