@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 from PySide6.QtCore import QModelIndex, QPersistentModelIndex, Qt
 
 from crmdesk.core.contacts.records import ContactData, get_contact, trash_contacts, update_contact
@@ -95,8 +97,7 @@ def test_edit_marks_row_stale_and_shows_new_value(db, people):
     row = model.row_of(people["Brown"])
     assert model.data(model.index(row, 0)) == "John Brown"
     data = get_contact(db, people["Brown"])
-    change = update_contact(db, people["Brown"], ContactData(**{**data.__dict__,
-                                                                "given_name": "Johnny"}))
+    change = update_contact(db, people["Brown"], replace(data, given_name="Johnny"))
     model.apply_change(change)
     assert model.data(model.index(row, 0)) == "Johnny Brown"
 
@@ -107,9 +108,8 @@ def test_an_edit_that_changes_the_order_moves_the_row(db, people):
     before = model.ids()
     assert before[0] != people["Smith"]
     data = get_contact(db, people["Smith"])
-    change = update_contact(db, people["Smith"], ContactData(**{**data.__dict__,
-                                                                "given_name": "Aaron",
-                                                                "family_name": "Aaberg"}))
+    change = update_contact(db, people["Smith"], replace(data, given_name="Aaron",
+                                                         family_name="Aaberg"))
     model.apply_change(change)
     model.wait()
     assert model.data(model.index(0, 0)) == "Aaron Aaberg"

@@ -62,7 +62,7 @@ from crmdesk.core.text.validation import (
 MAX_PHOTO = 10 * 1024 * 1024
 
 
-@dataclass
+@dataclass(slots=True)
 class PhoneData:
     number: str
     label: str = ""
@@ -70,14 +70,14 @@ class PhoneData:
     e164: str | None = None  # filled in by the service
 
 
-@dataclass
+@dataclass(slots=True)
 class EmailData:
     address: str
     label: str = ""
     primary: bool = False
 
 
-@dataclass
+@dataclass(slots=True)
 class AddressData:
     street: str = ""
     city: str = ""
@@ -110,9 +110,13 @@ class RelativeData:
     contact_id: int | None = None
 
 
-@dataclass
+@dataclass(slots=True)
 class ContactData:
-    """Everything a user can see and edit on a contact."""
+    """Everything a user can see and edit on a contact.
+
+    With slots (as its phones, e-mails and addresses): an import holds 100,000 of
+    these at once, and with 31 fields each one's attribute dictionary took 1.6 KB
+    (more keys than CPython shares between instances), 130 MB in all."""
 
     id: int | None = None
     prefix: str = ""
