@@ -303,6 +303,8 @@ def _many_fields(path: Path, rounds: int) -> dict[str, Any]:
                                      fields.NUMBER if i % 2 else fields.TEXT)
                 fields.set_values(s, "contact", cid, {f"field_{i}": str(i)
                                                       for i in range(0, 1000, 2)})
+    else:
+        Database.open(path, backup=False).close()  # made by an older schema: upgraded
     with Database.open(path, readonly=True) as db:
         def job(s: Any) -> dict[int, dict[str, Any]]:
             fields.describe_fields(s, "contact")  # what the form lays out
