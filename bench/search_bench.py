@@ -97,8 +97,9 @@ def run(ctx: Context) -> list[Section]:
 
     first = _table("Search per keystroke in the window, to the first screenful (what "
                    "shows; the rest follows)", first_samples, first_hits, target=True)
-    first.notes.append(f"1-2 letters: quick_first_ids, stopped after {FIRST_ROWS}; "
-                       "3 or more: the whole list (listing.contact_ids)")
+    first.notes.append(f"quick_first_ids, stopped after {FIRST_ROWS}: 1-2 letters scan "
+                       "the texts in memory; 3 or more take the trigram index's hits in "
+                       "the name order kept in memory")
     sec = _table("Search per keystroke in the window, the whole list (listing.contact_ids, "
                  "a session each)", samples, hits, target=False)
     sec.notes.append("typed: " + ", ".join(WORDS) + f" (each prefix {ROUNDS} times)")
