@@ -138,7 +138,7 @@ def build(db_path: Path, contacts: int = CONTACTS, seed: int = 1,
                     break
         except CrmdeskError:  # an older or a half-made demo file: look further
             continue
-    with Database.open(db_path) as db:
+    with Database.open(db_path, backup=False) as db:
         with db.reading() as s:
             have = s.scalar(select(func.count()).select_from(Contact)) or 0
             defined = len(fields.describe_fields(s, "contact"))
@@ -302,7 +302,7 @@ def _many_fields(path: Path, rounds: int) -> dict[str, Any]:
     from crmdesk.core.contacts.records import ContactData, create_contact
 
     if not path.exists():
-        with Database.open(path) as db:
+        with Database.open(path, backup=False) as db:
             cid = create_contact(db, ContactData(given_name="Many", family_name="Fields"))
             with db.session() as s:
                 for i in range(1000):

@@ -34,7 +34,7 @@ def _child() -> None:
     from crmdesk.core.storage.database import Database
 
     start = time.perf_counter()
-    db = Database.open(path)
+    db = Database.open(path, backup=False)
     opened = time.perf_counter()
     with db.reading() as s:
         hits = len(search_contact_ids(s, query))

@@ -70,7 +70,7 @@ def database(path: Path | None = None, contacts: int = CONTACTS) -> Path:
     part = target.with_name(target.name + ".making")
     for suffix in ("", "-wal", "-shm", ".lock"):
         Path(str(part) + suffix).unlink(missing_ok=True)
-    with Database.open(part) as db:
+    with Database.open(part, backup=False) as db:
         generate(db, contacts=contacts, seed=1)
     part.rename(target)
     for suffix in ("-wal", "-shm", ".lock"):
@@ -97,7 +97,7 @@ def _window(db_path: Path, settings_dir: str) -> Any:
     configure_application(app)  # type: ignore[arg-type]
     settings = UiSettings(QSettings(os.path.join(settings_dir, "bench.ini"),
                                     QSettings.Format.IniFormat))
-    window = MainWindow(Database.open(db_path), settings)
+    window = MainWindow(Database.open(db_path, backup=False), settings)
     window.resize(1280, 800)
     window.show()
     return app, window
@@ -125,7 +125,7 @@ def measure_long_notes(app: Any) -> dict[str, Any]:
     from crmdesk.ui.contacts.form import ContactForm
 
     with tempfile.TemporaryDirectory() as folder:
-        db = Database.open(Path(folder) / "notes.crmdesk")
+        db = Database.open(Path(folder) / "notes.crmdesk", backup=False)
         try:
             big = create_contact(db, ContactData(given_name="Anna", family_name="Smith",
                                                  notes="x" * 1_000_000))

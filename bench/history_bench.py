@@ -148,7 +148,7 @@ def build(path: Path, source: Path, entries: int = ENTRIES) -> float:
     with Database.open(source, readonly=True) as demo:
         demo.copy_to(part)
     try:
-        with Database.open(part) as db:
+        with Database.open(part, backup=False) as db:
             start = time.perf_counter()
             _add_entries(db, entries)
             seconds = time.perf_counter() - start
@@ -287,7 +287,7 @@ def measure(path: Path, rounds: int = ROUNDS) -> list[dict[str, Any]]:
         record("lookup missing:last_contact", [t[0] for t in timed], len(timed[0][1]))
 
     # Writes, on the file itself: the entries they add are deleted again after.
-    with Database.open(path) as db:
+    with Database.open(path, backup=False) as db:
         with db.reading() as s:
             top = s.scalar(select(func.max(Interaction.id))) or 0
         samples = [_timed(db, lambda s: history.recompute_last(s), write=True)[0]

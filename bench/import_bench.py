@@ -141,7 +141,7 @@ def _import(source: str, target: str) -> dict[str, Any]:
     from crmdesk.io.contacts_in.mapping import suggest_mapping
     from crmdesk.io.contacts_in.table import read_table
 
-    db = Database.open(target)
+    db = Database.open(target, backup=False)
     base = _peak_mb()
     cpu = _cpu()
     start = time.perf_counter()

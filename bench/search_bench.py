@@ -83,7 +83,7 @@ def _table(title: str, samples: dict[int, list[float]], hits: dict[int, list[int
 
 
 def run(ctx: Context) -> list[Section]:
-    with Database.open(ctx.path) as db:
+    with Database.open(ctx.path, backup=False) as db:
         remember_texts(db)
         start = perf_counter()
         with db.reading() as s:
