@@ -44,18 +44,18 @@ class Reads:
     def __init__(self, monkeypatch):
         self.texts = 0
         self.orders = 0
-        real_read, real_fetch = short_fragments._read, name_order.fetch_ids
+        real_read, real_fetch = short_fragments._read, name_order._ordered_ids
 
         def read(session):
             self.texts += 1
             return real_read(session)
 
-        def fetch(session, stmt):
+        def fetch(session, trash):
             self.orders += 1
-            return real_fetch(session, stmt)
+            return real_fetch(session, trash)
 
         monkeypatch.setattr(short_fragments, "_read", read)
-        monkeypatch.setattr(name_order, "fetch_ids", fetch)
+        monkeypatch.setattr(name_order, "_ordered_ids", fetch)
 
 
 def _memory(db):
@@ -272,3 +272,17 @@ def test_a_big_bulk_write_is_not_tracked_row_by_row_but_a_small_one_is(db, monke
                          for i in range(9)])
     assert db.journal.since(seq, seq + 1) is None
     _assert_same(db)
+
+
+def test_a_full_read_remembers_the_same_fingerprint_the_database_gives(db):
+    """Made from the ids just read, it must equal the SQL one, or every later lookup
+    would read the whole order again."""
+    trash_contacts(db, [create_contact(db, ContactData(given_name="Gone", family_name="X"))])
+    for trash in (False, True):
+        name_order.forget(db.engine)
+        with db.reading() as s:
+            first = name_order.name_ordered_ids(s, trash=trash)
+        with db.reading() as s:
+            assert name_order._fingerprint(s, trash) == \
+                name_order._cache_for(db.engine).entries[trash][1]
+            assert name_order.name_ordered_ids(s, trash=trash) is first  # remembered

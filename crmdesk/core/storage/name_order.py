@@ -34,7 +34,7 @@ from sqlalchemy.orm import Session
 from crmdesk.core.storage import touched
 from crmdesk.core.storage.database import has_written
 from crmdesk.core.storage.models import Contact
-from crmdesk.core.storage.raw_rows import fetch_ids
+from crmdesk.core.storage.raw_rows import raw_rows
 
 
 @dataclass
@@ -59,17 +59,31 @@ def _cache_for(engine: Engine) -> _Cache:
 
 def _fingerprint(session: Session, trash: bool) -> tuple[Any, ...]:
     """Count and sum of the ids (the trash index holds both), and the latest update of any
-    contact (the top of the updated_at index): a few milliseconds, never a table scan."""
-    live = Contact.deleted_at.is_not(None) if trash else Contact.deleted_at.is_(None)
-    latest = select(func.max(Contact.updated_at)).scalar_subquery()
-    row = session.execute(select(func.count(), func.total(Contact.id), latest).where(live)).one()
-    return tuple(row)
+    contact (the top of the updated_at index): a few milliseconds, never a table scan.
+    Asked once per unit of work (one snapshot: it cannot change within it), though a
+    lookup asks ``remembered`` and then ``name_ordered_ids``."""
+    key = ("crmdesk_name_fingerprint", trash)
+    found: tuple[Any, ...] | None = session.info.get(key)
+    if found is None:
+        live = Contact.deleted_at.is_not(None) if trash else Contact.deleted_at.is_(None)
+        latest = select(func.max(Contact.updated_at)).scalar_subquery()
+        found = tuple(session.execute(
+            select(func.count(), func.total(Contact.id), latest).where(live)).one())
+        session.info[key] = found
+    return found
 
 
 def _statement(trash: bool) -> Any:
     return select(Contact.id).where(
         Contact.deleted_at.is_not(None) if trash else Contact.deleted_at.is_(None)
     ).order_by(Contact.sort_key, Contact.id)
+
+
+def _ordered_ids(session: Session, trash: bool) -> list[int]:
+    """The order itself: ids straight off the cursor (one table, its primary key:
+    no id twice, so nothing to drop as fetch_ids would; 5-10 ms less of 40)."""
+    with raw_rows(session, _statement(trash)) as cursor:
+        return [row[0] for row in cursor]
 
 
 def _cacheable(session: Session) -> Engine | None:
@@ -193,14 +207,20 @@ def name_ordered_ids(session: Session, *, trash: bool = False) -> list[int]:
 
     engine = _cacheable(session)
     if engine is None:
-        return fetch_ids(session, _statement(trash))
+        return _ordered_ids(session, trash)
     cache = _cache_for(engine)
-    fingerprint = _fingerprint(session, trash)
-    found = _up_to_date(session, cache, trash, fingerprint)
-    if found is not None:
-        return found
+    with cache.lock:
+        remembered_now = trash in cache.entries
+    if remembered_now:
+        found = _up_to_date(session, cache, trash, _fingerprint(session, trash))
+        if found is not None:
+            return found
     mark = touched.mark(session)
-    ids = fetch_ids(session, _statement(trash))
+    ids = _ordered_ids(session, trash)
+    fingerprint = session.info.get(("crmdesk_name_fingerprint", trash))
+    if fingerprint is None:  # the same figures, from the ids just read (8 ms less)
+        fingerprint = (len(ids), float(sum(ids)),
+                       session.scalar(select(func.max(Contact.updated_at))))
     with cache.lock:
         cache.entries[trash] = (mark, fingerprint, ids)
     return ids
