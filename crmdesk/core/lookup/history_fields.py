@@ -21,11 +21,13 @@ from typing import Any
 
 from sqlalchemy import (
     ColumnElement,
+    Select,
     and_,
     bindparam,
     exists,
     func,
     literal,
+    literal_column,
     or_,
     select,
     text,
@@ -101,7 +103,7 @@ def _in_text(ctx: LookupContext, word: str) -> ColumnElement[bool]:
         )).first() is not None
     if len(word) < TRIGRAM or ctx.ranged or not ctx.memo["history_fts"]:
         return func.instr(Interaction.search_text, literal(word)) > 0
-    found = select(text("rowid")).select_from(text("history_fts")).where(
+    found: Select[Any] = select(literal_column("rowid")).select_from(text("history_fts")).where(
         text("history_fts MATCH :history_match").bindparams(
             bindparam("history_match", fts_phrase(word), unique=True)))
     result: ColumnElement[bool] = Interaction.id.in_(found)

@@ -24,6 +24,7 @@ from sqlalchemy import (
     func,
     insert,
     literal,
+    literal_column,
     or_,
     select,
     text,
@@ -130,7 +131,7 @@ def text_filter(terms: list[Term], *, fts: bool) -> ColumnElement[bool]:
         match = " AND ".join(
             "(" + " OR ".join(fts_phrase(x) for x in t.spellings()) + ")" for t in indexed
         )
-        fts_ids = select(text("rowid")).select_from(text("search_fts")).where(
+        fts_ids: Select[Any] = select(literal_column("rowid")).select_from(text("search_fts")).where(
             # unique: one statement may hold several of these (a lookup's OR).
             text("search_fts MATCH :fts_match").bindparams(
                 bindparam("fts_match", match, unique=True)
@@ -151,7 +152,7 @@ def fts_ids(terms: list[Term], *, name_only: bool = False) -> Select[Any]:
     column = "{name_text} : " if name_only else ""
     match = " AND ".join(
         column + "(" + " OR ".join(fts_phrase(x) for x in t.spellings()) + ")" for t in terms)
-    return select(text("rowid")).select_from(text("search_fts")).where(
+    return select(literal_column("rowid")).select_from(text("search_fts")).where(
         text("search_fts MATCH :ids_match").bindparams(
             bindparam("ids_match", match, unique=True)))
 
@@ -162,7 +163,7 @@ def name_holds(term: str, *, fts: bool) -> Select[Any]:
     scan of the folded names. The term is a bound value, never SQL text."""
     if fts and len(term) >= TRIGRAM:
         match = "{name_text} : " + fts_phrase(term)
-        return select(text("rowid")).select_from(text("search_fts")).where(
+        return select(literal_column("rowid")).select_from(text("search_fts")).where(
             text("search_fts MATCH :name_match").bindparams(
                 bindparam("name_match", match, unique=True)))
     return select(SearchRow.contact_id).where(_contains(SearchRow.name_text, term))
