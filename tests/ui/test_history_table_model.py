@@ -202,9 +202,11 @@ def test_the_first_screenful_is_the_whole_lists_first_rows(db, people, monkeypat
     assert first is not None and first == whole[:20]
 
 
-def test_a_rare_word_has_no_cheap_first_screenful(db, people, monkeypatch):
-    """Fewer matches among the newest entries than a screenful: the whole history is
-    searched (by history_ids), not guessed from the newest entries."""
+def test_a_word_rare_among_the_newest_is_found_through_the_index(db, people, monkeypatch):
+    """Fewer matches among the newest entries than a screenful: the first screenful is
+    not guessed from the newest entries. A word of three letters or more is looked up
+    in the trigram index and its hits sorted (the whole list's first rows); a shorter
+    one, which only a scan of every entry finds, has no cheap first screenful."""
     from crmdesk.core.history import listing
 
     monkeypatch.setattr(listing, "FIRST_WINDOW", 300)
@@ -214,7 +216,20 @@ def test_a_rare_word_has_no_cheap_first_screenful(db, people, monkeypatch):
         rows = listing.history_rows(s, [newest[-1]])
         old_subject = str(rows[newest[-1]]["subject"])  # the oldest entry's own words
         flt = HistoryFilter(text=old_subject)
-        assert listing.history_first_ids(s, flt, limit=20) is None
+        assert listing.history_first_ids(s, flt, limit=20) == [newest[-1]]
+        assert listing.history_ids(s, flt) == [newest[-1]]
+        # A common word, but the newest 5 entries are fewer than a screenful.
+        monkeypatch.setattr(listing, "FIRST_WINDOW", 5)
+        common = HistoryFilter(text="bulk entry")
+        whole = listing.history_ids(s, common)
+        assert len(whole) == 1000
+        assert listing.history_first_ids(s, common, limit=20) == whole[:20]
+        # Only short words: nothing but the whole list says which come first.
+        short = HistoryFilter(text=old_subject.split()[-1][-2:])
+        assert listing.history_first_ids(s, short, limit=20) is None
+        # Sorted by another column, the first screenful is the whole list's too.
+        assert listing.history_first_ids(s, HistoryFilter(text="bulk"), "subject",
+                                         limit=20) is None
         assert listing.history_ids(s, flt) == [newest[-1]]
         # Sorted by another column, the first screenful is the whole list's too.
         assert listing.history_first_ids(s, HistoryFilter(text="bulk"), "subject",

@@ -28,11 +28,13 @@ from datetime import date
 from sqlalchemy import ColumnElement, exists, false, func, or_, select
 from sqlalchemy.orm import Session, aliased
 
+from crmdesk.core.errors import QuerySyntaxError
 from crmdesk.core.i18n import _
 from crmdesk.core.lookup.listing import COUNT, DATETIME, TEXT, ListColumn
 from crmdesk.core.lookup.ordering import HISTORY_SORTS
 from crmdesk.core.lookup.query import HISTORY, Within, compile_text, find_ids
-from crmdesk.core.lookup.syntax import tokenize
+from crmdesk.core.lookup.syntax import And, Node, Text, parse, plain_words, tokenize
+from crmdesk.core.search.fulltext import TRIGRAM
 from crmdesk.core.storage.models import (
     INTERACTION_KIND,
     OUTCOME,
@@ -172,7 +174,10 @@ def history_first_ids(session: Session, flt: HistoryFilter | None = None,
     ``limit``. A word or a kind over all time would make that walk read every
     entry when the word is rare, so it is looked for among the newest FIRST_WINDOW
     entries only: when ``limit`` of them match, they are the first ``limit`` of the
-    whole list too (any other match is older); when fewer do, None.
+    whole list too (any other match is older). When fewer do and every match must
+    hold a word the trigram index finds, that index's hits are sorted by date and
+    cut after ``limit`` (a word common only in older entries, "quote 20" at a
+    million entries: ~80 ms, where the whole list takes ~140); else None.
     """
     flt = flt or HistoryFilter()
     scope = within(session, flt)
@@ -187,7 +192,22 @@ def history_first_ids(session: Session, flt: HistoryFilter | None = None,
                       narrowed=scope.narrowed)
     ids = find_ids(session, HISTORY, flt.text, strict=False, sort=sort_key,
                    descending=descending, within=windowed, limit=limit)
-    return ids if len(ids) >= limit else None
+    if len(ids) >= limit:
+        return ids
+    if _needs_an_indexed_word(flt.text):
+        return history_ids(session, flt, sort_key, descending, limit=limit)
+    return None
+
+
+def _needs_an_indexed_word(text: str) -> bool:
+    """Must every entry the filter's text finds hold a word of three characters or more
+    (one the trigram index answers: history_fields._in_text)?"""
+    try:
+        tree: Node = parse(text)
+    except QuerySyntaxError:
+        tree = plain_words(text)
+    items = tree.items if isinstance(tree, And) else (tree,)
+    return any(isinstance(i, Text) and len(fold(i.text)) >= TRIGRAM for i in items)
 
 
 def history_count(session: Session, flt: HistoryFilter | None = None, *,
