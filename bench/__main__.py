@@ -72,7 +72,9 @@ def main(argv: list[str] | None = None) -> int:
         return 0
     sections: list[Section] = []
     for number, run in enumerate(SECTIONS):
+        began = time.perf_counter()
         sections += run(ctx) if args.one_process else _in_child(number, run, args)
+        print(f"{run.__module__}: {time.perf_counter() - began:.0f} s", file=sys.stderr)
     print(f"crmdesk benchmarks: {machine()}")
     print(f"demo file: {ctx.path}")
     print()

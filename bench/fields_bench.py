@@ -241,6 +241,8 @@ def run(db_path: str | Path, *, contacts: int = CONTACTS, rounds: int = 30,
     for suffix in ("", "-wal", "-shm", ".lock"):
         Path(str(copy) + suffix).unlink(missing_ok=True)
     shutil.copyfile(path, copy)
+    if hasattr(os, "sync"):  # bench.common.settle: written out before the timings
+        os.sync()
     with Database.open(path, readonly=True) as warm, \
             Database.open(copy, backup=False) as saved, \
             Database.open(path, readonly=True) as cold, \

@@ -37,7 +37,7 @@ from typing import Any
 
 from sqlalchemy import func, insert, select
 
-from bench.common import percentile
+from bench.common import percentile, settle
 from crmdesk.core.history import records as history
 from crmdesk.core.history.records import HistoryFilter, InteractionData
 from crmdesk.core.lists.choices import list_choices
@@ -159,6 +159,7 @@ def build(path: Path, source: Path, entries: int = ENTRIES) -> float:
         raise
     Path(str(part) + ".lock").unlink(missing_ok=True)
     part.replace(path)
+    settle()
     return seconds
 
 
