@@ -23,6 +23,7 @@ from pathlib import Path
 
 from bench import (
     calendar_bench,
+    common,
     export_bench,
     fields_bench,
     file_bench,
@@ -57,6 +58,8 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--seed", type=int, default=0, help="demo seed (default 0)")
     parser.add_argument("--fresh", action="store_true",
                         help="rebuild the demo database even if a cached one is current")
+    parser.add_argument("--quick", action="store_true",
+                        help="a fifth of the rounds: a smoke test (make bench-quick)")
     parser.add_argument("--one-process", action="store_true",
                         help="run every section in this process (quicker to debug)")
     parser.add_argument("--section", type=int, help=argparse.SUPPRESS)
@@ -66,6 +69,7 @@ def main(argv: list[str] | None = None) -> int:
         parser.error("--contacts must be at least 1")
 
     started = time.perf_counter()
+    common.QUICK = args.quick
     ctx = demo_database(args.contacts, args.seed, fresh=args.fresh)
     if args.section is not None:  # a child: one section, its tables to --result
         args.result.write_bytes(pickle.dumps(SECTIONS[args.section](ctx)))
@@ -77,6 +81,9 @@ def main(argv: list[str] | None = None) -> int:
         print(f"{run.__module__}: {time.perf_counter() - began:.0f} s", file=sys.stderr)
     print(f"crmdesk benchmarks: {machine()}")
     print(f"demo file: {ctx.path}")
+    if args.quick:
+        print("quick: a fifth of the rounds (p95s of ~20 samples), a smoke test; the targets"
+              " of record are a full run's at 100,000 contacts")
     print()
     print(render(sections))
     print(f"(all sections in {time.perf_counter() - started:.0f} s)")
@@ -92,7 +99,8 @@ def _in_child(number: int, run: Callable[[Context], list[Section]],
         result = Path(folder) / "section.pickle"
         done = subprocess.run(
             [sys.executable, "-m", "bench", "--contacts", str(args.contacts), "--seed",
-             str(args.seed), "--section", str(number), "--result", str(result)],
+             str(args.seed), "--section", str(number), "--result", str(result),
+             *(["--quick"] if args.quick else [])],
             check=False)
         if done.returncode == 0 and result.exists():
             tables: list[Section] = pickle.loads(result.read_bytes())

@@ -43,7 +43,7 @@ from typing import Any
 
 from sqlalchemy import delete, func, insert, select
 
-from bench.common import Context, Section, ms, percentile, verdict
+from bench.common import Context, Section, ms, percentile, rounds_of, verdict
 from crmdesk.core.activities import recurrence
 from crmdesk.core.activities.listing import occurrences_between, open_tasks
 from crmdesk.core.activities.records import _last_utc, _utc
@@ -122,7 +122,7 @@ def _time(db: Database, fn: Any) -> tuple[list[float], list[float], Any]:
     cpu: list[float] = []
     result = None
     _cold()
-    for _round in range(ROUNDS):
+    for _round in range(rounds_of(ROUNDS)):
         start, started = perf_counter(), process_time()
         with db.reading() as s:
             result = fn(s)
@@ -159,7 +159,7 @@ def section(ctx: Context) -> list[Section]:
             per_day = MONTH_DATES_PER_DAY
             out = Section(
                 f"Calendar at {made:,} activities ({SERIES} repeating) and {ctx.contacts:,} "
-                f"contacts (a fresh unit of work each, {ROUNDS} rounds)",
+                f"contacts (a fresh unit of work each, {rounds_of(ROUNDS)} rounds)",
                 ["read", "shown", "cold ms", "p50 ms", "p95 ms", "max ms", "CPU p95 ms",
                  "target", "verdict"])
             cases = [

@@ -345,13 +345,13 @@ def _block(s: Any) -> dict[int, dict[str, Any]]:
 def section(ctx: Any) -> list[Any]:
     """The figures as a table of `python -m bench`, on a copy of its demo file with the
     20 fields added (made again whenever the demo file is newer)."""
-    from bench.common import Section
+    from bench.common import Section, rounds_of
 
     target = OUT / f"fields-{ctx.path.stem}.crmdesk"
     if target.exists() and target.stat().st_mtime < ctx.path.stat().st_mtime:
         for suffix in ("", "-wal", "-shm", ".lock"):
             Path(str(target) + suffix).unlink(missing_ok=True)
-    rows = run(target, contacts=ctx.contacts, rounds=100, source=ctx.path)
+    rows = run(target, contacts=ctx.contacts, rounds=rounds_of(100), source=ctx.path)
     table = [[r["job"], f"{r['rows']:,}", f"{r['p50_ms']:.1f} / {r['p95_ms']:.1f} ms",
               f"p95 < {r['target_ms']:.0f} ms" if r["target_ms"] else "",
               "" if r["ok"] is None else ("PASS" if r["ok"] else "FAIL")] for r in rows]

@@ -24,7 +24,7 @@ from pathlib import Path
 from time import perf_counter
 from typing import Any
 
-from bench.common import Context, Section, ms, percentile, verdict
+from bench.common import Context, Section, ms, percentile, rounds_of, verdict
 from crmdesk.core.contacts import groups
 from crmdesk.core.lookup.query import CONTACT, find_ids
 from crmdesk.core.storage.database import Database
@@ -61,7 +61,7 @@ def _prepare(source: Path, folder: Path) -> tuple[Database, list[tuple[str, int]
 def _time(db: Database, fn: Any) -> tuple[list[float], Any]:
     samples: list[float] = []
     result = None
-    for _round in range(ROUNDS):
+    for _round in range(rounds_of(ROUNDS)):
         start = perf_counter()
         with db.reading() as s:
             result = fn(s)
@@ -75,7 +75,7 @@ def section(ctx: Context) -> list[Section]:
         try:
             counts = Section(
                 f"Group counts at {ctx.contacts:,} contacts (groups.count_members, a fresh "
-                f"unit of work each, {ROUNDS} rounds)",
+                f"unit of work each, {rounds_of(ROUNDS)} rounds)",
                 ["group", "members", "p50 ms", "p95 ms", "max ms", "target", "verdict"])
             members = Section("A group's members in list order (groups.member_ids: what a "
                               "click on the group shows)",

@@ -161,7 +161,8 @@ def measure_startup(db_path: Path) -> dict[str, Any]:
             "rows": child["rows"], "startup_max_rss_mb": round(child["max_rss_mb"], 1)}
 
 
-def run(db_path: Path | None = None, contacts: int = CONTACTS) -> dict[str, Any]:
+def run(db_path: Path | None = None, contacts: int = CONTACTS,
+        keystroke_rounds: int = KEYSTROKE_ROUNDS) -> dict[str, Any]:
     os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
     path = database(db_path, contacts)
     figures: dict[str, Any] = {"database": str(path)}
@@ -224,7 +225,7 @@ def run(db_path: Path | None = None, contacts: int = CONTACTS) -> dict[str, Any]
         # Search: each keystroke, from the key to the repainted list.
         latencies: list[float] = []
         short: list[float] = []  # 1-2 letters typed: a scan, no trigram index
-        for word in SEARCHES * KEYSTROKE_ROUNDS:
+        for word in SEARCHES * keystroke_rounds:
             window.search_box.clear()
             window.apply_search()
             settle()
@@ -303,12 +304,14 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--db", type=Path, default=None)
     parser.add_argument("--contacts", type=int, default=CONTACTS)
+    parser.add_argument("--rounds", type=int, default=KEYSTROKE_ROUNDS,
+                        help="times every search is typed (default %(default)s)")
     parser.add_argument("--startup-child", type=Path, default=None, help=argparse.SUPPRESS)
     args = parser.parse_args(argv)
     if args.startup_child is not None:
         _startup_child(args.startup_child)
         return 0
-    figures = run(args.db, args.contacts)
+    figures = run(args.db, args.contacts, args.rounds)
     print(json.dumps(figures, indent=2, ensure_ascii=False))
     return 0
 
@@ -319,12 +322,13 @@ if __name__ == "__main__":
 
 def section(ctx: Any) -> list[Any]:
     """The figures above as a table of `python -m bench` (on the shared demo file)."""
-    from bench.common import Section
+    from bench.common import QUICK, Section
 
     # In a process of its own: the peak memory must be the window's, not that of
     # the sections run before it in this process (ru_maxrss never goes down).
     env = dict(os.environ, QT_QPA_PLATFORM=os.environ.get("QT_QPA_PLATFORM", "offscreen"))
-    done = subprocess.run([sys.executable, str(Path(__file__).resolve()), "--db", str(ctx.path)],
+    done = subprocess.run([sys.executable, str(Path(__file__).resolve()), "--db", str(ctx.path),
+                           "--rounds", "1" if QUICK else str(KEYSTROKE_ROUNDS)],
                           capture_output=True, text=True, env=env, check=True)
     f = json.loads(done.stdout)
     ok = "PASS"

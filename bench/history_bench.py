@@ -37,7 +37,7 @@ from typing import Any
 
 from sqlalchemy import func, insert, select
 
-from bench.common import percentile, settle
+from bench.common import percentile, rounds_of, settle
 from crmdesk.core.history import records as history
 from crmdesk.core.history.records import HistoryFilter, InteractionData
 from crmdesk.core.lists.choices import list_choices
@@ -272,7 +272,7 @@ def measure(path: Path, rounds: int = ROUNDS) -> list[dict[str, Any]]:
                            ("text 'Quote 20' (two words)", HistoryFilter(text="quote 20")),
                            (f"text {RARE!r} (in ~50 entries)", HistoryFilter(text=RARE)),
                            ("text 'qwertyzz' (in none)", HistoryFilter(text="qwertyzz"))):
-            timed = [_timed(db, first_screenful(flt)) for _r in range(ROUNDS)]
+            timed = [_timed(db, first_screenful(flt)) for _r in range(rounds)]
             record(f"History view, {title}: first screenful + its rows",
                    [t[0] for t in timed], len(timed[0][1]), FIRST_SCREENFUL_TARGET_MS)
         for key, descending in (("last_contact", False), ("last_contact", True)):
@@ -324,7 +324,7 @@ def section(ctx: Any, entries: int | None = None) -> list[Any]:
     if target.exists() and target.stat().st_mtime < ctx.path.stat().st_mtime:
         _remove(target)
     build_s = build(target, ctx.path, entries)
-    rows = measure(target)
+    rows = measure(target, rounds_of(ROUNDS))
     with Database.open(target, readonly=True) as db, db.reading() as s:
         entries = s.scalar(select(func.count()).select_from(Interaction)) or 0
     table = [[r["name"], f"{r['rows']:,}", f"{r['p50_ms']:.1f} / {r['p95_ms']:.1f} ms",

@@ -24,7 +24,7 @@ from collections import defaultdict
 from statistics import median
 from time import perf_counter
 
-from bench.common import Context, Section, ms, percentile, verdict
+from bench.common import Context, Section, ms, percentile, rounds_of, verdict
 from crmdesk.cli.search import find_ids
 from crmdesk.core.lookup import listing
 from crmdesk.core.lookup.query import quick_first_ids
@@ -54,7 +54,7 @@ def _typed(db: Database, query: object) -> tuple[dict[int, list[float]], dict[in
     samples: dict[int, list[float]] = defaultdict(list)
     hits: dict[int, list[int]] = defaultdict(list)
     slowest: list[tuple[float, str, int]] = []
-    for _round in range(ROUNDS):
+    for _round in range(rounds_of(ROUNDS)):
         for word in WORDS:
             for n in range(1, min(MAX_LENGTH, len(word)) + 1):
                 prefix = word[:n]
@@ -102,7 +102,7 @@ def run(ctx: Context) -> list[Section]:
                        "the name order kept in memory")
     sec = _table("Search per keystroke in the window, the whole list (listing.contact_ids, "
                  "a session each)", samples, hits, target=False)
-    sec.notes.append("typed: " + ", ".join(WORDS) + f" (each prefix {ROUNDS} times)")
+    sec.notes.append("typed: " + ", ".join(WORDS) + f" (each prefix {rounds_of(ROUNDS)} times)")
     sec.notes.append(f"texts for one- and two-letter words read once at start, in the "
                      f"background: {ms(fill)} ms")
     cli = _table("The same with crmdesk search (cli.search.find_ids, nothing in memory)",

@@ -1,4 +1,4 @@
-"""Big id lists are read as one string (raw_rows.iter_ids); they must come out exactly as
+"""Big id lists are read as one string (raw_rows.fetch_ids); they must come out exactly as
 reading them row by row would: same ids, same order, none lost or added."""
 
 from __future__ import annotations
@@ -12,7 +12,7 @@ from crmdesk.core.demo import generate
 from crmdesk.core.lookup.query import fetch_ids as lookup_fetch_ids
 from crmdesk.core.storage.database import Database
 from crmdesk.core.storage.models import Contact
-from crmdesk.core.storage.raw_rows import fetch_ids, iter_ids, raw_rows
+from crmdesk.core.storage.raw_rows import fetch_ids, raw_rows
 
 
 @pytest.fixture(scope="module")
@@ -62,7 +62,6 @@ def test_no_rows_is_an_empty_list(db):
     stmt = select(Contact.id).where(Contact.id < 0).order_by(Contact.id)
     with db.reading() as s:
         assert fetch_ids(s, stmt) == []
-        assert list(iter_ids(s, stmt)) == []
         assert lookup_fetch_ids(s, stmt) == []
 
 

@@ -53,7 +53,7 @@ from crmdesk.core.i18n import _
 from crmdesk.core.storage.field_models import CONTACT, FieldOption, FieldValue
 from crmdesk.core.storage.models import Company, Contact
 from crmdesk.core.storage.name_order import name_ordered_ids
-from crmdesk.core.storage.raw_rows import fetch_ids, iter_ids
+from crmdesk.core.storage.raw_rows import fetch_ids
 from crmdesk.core.text.dateranges import DateRange, month_day_ranges, parse_date_range
 from crmdesk.core.text.folding import digits, fold
 from crmdesk.core.text.parsing import parse_bool, parse_date, parse_money, parse_number
@@ -212,7 +212,7 @@ def owner_ids(session: Session, field: FieldInfo,
     if cond is None:
         return set()
     owner = _owner(field)
-    return set(iter_ids(session, select(owner).where(FieldValue.field_id == field.id, cond)))
+    return set(fetch_ids(session, select(owner).where(FieldValue.field_id == field.id, cond)))
 
 
 # -- sorting ----------------------------------------------------------------------------

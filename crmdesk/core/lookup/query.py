@@ -71,7 +71,7 @@ from crmdesk.core.search.fulltext import Term
 from crmdesk.core.storage.field_models import COMPANY, CONTACT
 from crmdesk.core.storage.models import Company, Contact, Interaction
 from crmdesk.core.storage.name_order import name_ordered_ids, remembered
-from crmdesk.core.storage.raw_rows import iter_ids
+from crmdesk.core.storage.raw_rows import fetch_ids as read_ids
 from crmdesk.core.text.parsing import format_day, read_date
 
 __all__ = ["COMPANY", "CONTACT", "CUSTOM_PREFIX", "HISTORY", "Within", "compile_text",
@@ -103,13 +103,13 @@ _NOTHING_MORE = Within()
 
 
 def fetch_ids(session: Session, stmt: Select[Any]) -> list[int]:
-    """The first column of every row, without one Row object per row (raw_rows.iter_ids:
+    """The first column of every row, without one Row object per row (raw_rows.fetch_ids:
     as one string on SQLite).
 
     Duplicates (a damaged file with two primary e-mails for one contact) are
     dropped, keeping the order.
     """
-    return list(dict.fromkeys(iter_ids(session, stmt)))
+    return list(dict.fromkeys(read_ids(session, stmt)))
 
 
 def _tree(text: str, strict: bool) -> Node:
