@@ -6,7 +6,7 @@ from __future__ import annotations
 import random
 
 import pytest
-from sqlalchemy import desc, select
+from sqlalchemy import desc, literal, select, union_all
 
 from crmdesk.core.demo import generate
 from crmdesk.core.lookup.query import fetch_ids as lookup_fetch_ids
@@ -75,3 +75,11 @@ def test_bound_values_and_long_in_lists_pass_through(db):
         got = fetch_ids(s, stmt)
         assert got == _row_by_row(s, stmt)
         assert sorted(got) == sorted(wanted)
+
+
+def test_text_where_an_id_belongs_is_read_as_it_is(db):
+    """A damaged file can hold text in an id column: the joined string is then no list
+    of numbers, and the rows are read one by one instead of failing."""
+    stmt = union_all(select(literal(7).label("v")), select(literal("x7").label("v")))
+    with db.reading() as s:
+        assert fetch_ids(s, select(stmt.subquery().c.v)) == [7, "x7"]

@@ -177,7 +177,7 @@ def history_first_ids(session: Session, flt: HistoryFilter | None = None,
     whole list too (any other match is older). When fewer do and every match must
     hold a word the trigram index finds, that index's hits are sorted by date and
     cut after ``limit`` (a word common only in older entries, "quote 20" at a
-    million entries: ~80 ms, where the whole list takes ~140); else None.
+    million entries: ~100 ms, where the whole list takes ~140); else None.
     """
     flt = flt or HistoryFilter()
     scope = within(session, flt)

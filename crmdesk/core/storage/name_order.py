@@ -80,7 +80,7 @@ def _statement(trash: bool) -> Any:
 
 
 def _ordered_ids(session: Session, trash: bool) -> list[int]:
-    """The order itself, read as one string (raw_rows.fetch_ids: 25 ms instead of 34
+    """The order itself, read as one string (raw_rows.fetch_ids: 19 ms instead of 34
     at 100,000 contacts); one table, its primary key: no id twice to drop."""
     return fetch_ids(session, _statement(trash))
 

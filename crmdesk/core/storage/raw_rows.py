@@ -49,8 +49,9 @@ def fetch_ids(session: Session, stmt: Select[*tuple[Any, ...]]) -> list[int]:
     when the outer query uses an aggregate other than count(), min() or max()
     (select.c, the conditions of the OmitOrderBy optimisation), so that
     group_concat sees the rows in that order; tests/core/test_raw_rows.py checks it
-    on the SQLite at hand. Other databases, and a statement whose column has no
-    name (select(text(...))), are read row by row.
+    on the SQLite at hand. Other databases, a statement whose column has no name
+    (select(text(...))) and a column holding text (a damaged file) are read row
+    by row.
     """
     sub = stmt.subquery()
     if session.connection().dialect.name != "sqlite" or not len(sub.c):
@@ -61,5 +62,9 @@ def fetch_ids(session: Session, stmt: Select[*tuple[Any, ...]]) -> list[int]:
         joined = cursor.fetchone()[0]
     if not joined:
         return []
-    ids: list[int] = json.loads("[" + joined + "]")
+    try:
+        ids: list[int] = json.loads("[" + joined + "]")
+    except ValueError:  # a damaged file: text where an id belongs; read it as it is
+        with raw_rows(session, stmt) as cursor:
+            return [row[0] for row in cursor]
     return ids
