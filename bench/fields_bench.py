@@ -192,6 +192,12 @@ def _with_pragmas(db: Database) -> None:
     db.engine.dispose()
 
 
+def _remove(path: Path) -> None:
+    """A database file and the files SQLite and crmdesk keep beside it."""
+    for suffix in ("", "-wal", "-shm", ".lock"):
+        Path(str(path) + suffix).unlink(missing_ok=True)
+
+
 def _p95(times: list[float]) -> float:
     ordered = sorted(times)
     return ordered[min(len(ordered) - 1, int(round(0.95 * (len(ordered) - 1))))]
@@ -238,8 +244,7 @@ def run(db_path: str | Path, *, contacts: int = CONTACTS, rounds: int = 30,
     # The Saves go to a copy of their own: the other ways read the file unchanged
     # (a commit to it would send their remembered orders to a full read).
     copy = path.with_name(path.stem + "-saves.crmdesk")
-    for suffix in ("", "-wal", "-shm", ".lock"):
-        Path(str(copy) + suffix).unlink(missing_ok=True)
+    _remove(copy)
     shutil.copyfile(path, copy)
     if hasattr(os, "sync"):  # bench.common.settle: written out before the timings
         os.sync()
@@ -286,8 +291,7 @@ def run(db_path: str | Path, *, contacts: int = CONTACTS, rounds: int = 30,
                 if n:  # the first round only warms the caches
                     walls[name].append(wall)
                     cpus[name].append(cpu)
-    for suffix in ("", "-wal", "-shm", ".lock"):
-        Path(str(copy) + suffix).unlink(missing_ok=True)
+    _remove(copy)
     out = []
     for name, target, _db, _job, _before in runs:
         p95 = _p95(walls[name])
@@ -349,8 +353,7 @@ def section(ctx: Any) -> list[Any]:
 
     target = OUT / f"fields-{ctx.path.stem}.crmdesk"
     if target.exists() and target.stat().st_mtime < ctx.path.stat().st_mtime:
-        for suffix in ("", "-wal", "-shm", ".lock"):
-            Path(str(target) + suffix).unlink(missing_ok=True)
+        _remove(target)
     rows = run(target, contacts=ctx.contacts, rounds=rounds_of(100), source=ctx.path)
     table = [[r["job"], f"{r['rows']:,}", f"{r['p50_ms']:.1f} / {r['p95_ms']:.1f} ms",
               f"p95 < {r['target_ms']:.0f} ms" if r["target_ms"] else "",

@@ -83,3 +83,14 @@ def test_text_where_an_id_belongs_is_read_as_it_is(db):
     stmt = union_all(select(literal(7).label("v")), select(literal("x7").label("v")))
     with db.reading() as s:
         assert fetch_ids(s, select(stmt.subquery().c.v)) == [7, "x7"]
+
+
+@pytest.mark.parametrize("values", [
+    [1, None, 3],  # a NULL: the string leaves it out
+    [1, "2,3", 4],  # a comma inside a text: the string would hold one id too many
+    [1, "NaN", 2],  # what the JSON parser would take for a number
+], ids=["null", "comma", "nan"])
+def test_what_a_damaged_column_holds_comes_back_as_the_rows_hold_it(db, values):
+    stmt = union_all(*(select(literal(v).label("v")) for v in values))
+    with db.reading() as s:
+        assert fetch_ids(s, select(stmt.subquery().c.v)) == values

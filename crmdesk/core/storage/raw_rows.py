@@ -50,21 +50,29 @@ def fetch_ids(session: Session, stmt: Select[*tuple[Any, ...]]) -> list[int]:
     (select.c, the conditions of the OmitOrderBy optimisation), so that
     group_concat sees the rows in that order; tests/core/test_raw_rows.py checks it
     on the SQLite at hand. Other databases, a statement whose column has no name
-    (select(text(...))) and a column holding text (a damaged file) are read row
-    by row.
+    (select(text(...))), and a column holding NULLs or text (a damaged file) are
+    read row by row, so what comes back is always what the rows hold.
     """
     sub = stmt.subquery()
     if session.connection().dialect.name != "sqlite" or not len(sub.c):
-        with raw_rows(session, stmt) as cursor:
-            return [row[0] for row in cursor]
+        return _row_by_row(session, stmt)
     # The separator left at its default ","; a bound one costs 8 ms more per 100,000.
-    with raw_rows(session, select(func.group_concat(sub.c[0]))) as cursor:
-        joined = cursor.fetchone()[0]
-    if not joined:
+    with raw_rows(session, select(func.group_concat(sub.c[0]), func.count())) as cursor:
+        joined, rows = cursor.fetchone()
+    if not rows:
         return []
     try:
-        ids: list[int] = json.loads("[" + joined + "]")
-    except ValueError:  # a damaged file: text where an id belongs; read it as it is
-        with raw_rows(session, stmt) as cursor:
-            return [row[0] for row in cursor]
-    return ids
+        ids: list[int] = json.loads("[" + (joined or "") + "]", parse_constant=_no_number)
+    except ValueError:  # not a list of numbers: text where an id belongs
+        return _row_by_row(session, stmt)
+    # A NULL (left out of the string) or a text holding a comma: not one number a row.
+    return ids if len(ids) == rows else _row_by_row(session, stmt)
+
+
+def _no_number(constant: str) -> Any:
+    raise ValueError(f"{constant} is no id")  # NaN, Infinity: text in a damaged file
+
+
+def _row_by_row(session: Session, stmt: Select[*tuple[Any, ...]]) -> list[Any]:
+    with raw_rows(session, stmt) as cursor:
+        return [row[0] for row in cursor]
