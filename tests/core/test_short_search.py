@@ -19,6 +19,7 @@ from crmdesk.core.demo import generate
 from crmdesk.core.errors import QuerySyntaxError
 from crmdesk.core.lookup import listing
 from crmdesk.core.lookup.compiler import terms_of
+from crmdesk.core.lookup.query import quick_first_ids
 from crmdesk.core.lookup.syntax import parse, plain_words
 from crmdesk.core.search import short_fragments as short_search
 from crmdesk.core.storage.database import Database
@@ -96,6 +97,43 @@ def test_a_change_is_seen_at_once(tmp_path):
         assert listing.contact_ids(s, "pe") == []
         assert listing.contact_ids(s, "pe", trash=True) == [other]  # SQL answers the trash
     db.close()
+
+
+def test_a_word_in_one_script_is_found_in_contacts_written_in_another(tmp_path):
+    # Only the contacts whose texts hold a word's script are read for it: a Latin name
+    # with a Chinese note, a Chinese name with a Cyrillic one, a Greek word, a dash.
+    db = Database.open(tmp_path / "f.crmdesk")
+    latin = create_contact(db, ContactData(given_name="Anna", family_name="Berg",
+                                           notes="Офис в 上海, 5 этаж"))
+    chinese = create_contact(db, ContactData(given_name="小明", family_name="王",
+                                             notes="говорит по-русски; ελληνικά – «да»"))
+    plain = create_contact(db, ContactData(given_name="Jonas", family_name="Žukas"))
+    for query in ("上海", "上", "ив", "эт", "λλ", "–", "«", "žu", "zu", "王 ив", "an 上"):
+        sql, remembered = both(db, query)
+        assert remembered == sql, query
+    _sql, remembered = both(db, "上")
+    assert remembered == [latin]
+    _sql, remembered = both(db, "ру")
+    assert remembered == [chinese]
+    _sql, remembered = both(db, "λλ")
+    assert remembered == [chinese]
+    with db.reading() as s:  # the first screenful, chunk by chunk, the same
+        assert listing.contact_ids(s, "зу") == []
+        assert quick_first_ids(s, "上", limit=5) == [latin]
+        assert quick_first_ids(s, "ру", limit=5) == [chinese]
+        assert set(quick_first_ids(s, "u", limit=5)) >= {plain}
+    db.close()
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.text(min_size=1, max_size=30), st.data())
+def test_a_text_has_every_script_of_any_piece_of_it(text, data):
+    start = data.draw(st.integers(0, len(text) - 1))
+    end = data.draw(st.integers(start + 1, len(text)))
+    piece, bits = text[start:end], short_search.scripts_of(text)
+    assert short_search.scripts_of(piece) & ~bits == 0
+    assert short_search.scripts_of(text[:start], text[start:]) == bits
+    assert (bits == 0) == text.isascii()
 
 
 def test_not_for_a_read_only_file_nor_without_asking(tmp_path):

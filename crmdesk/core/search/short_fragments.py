@@ -44,6 +44,8 @@ class _Texts:
     ids: list[int]  # the live contacts, by (sort_key, id): the name order
     names: list[str]  # name_text
     bodies: list[str]  # body_text: everything else
+    # Each contact's scripts (SCRIPTS' bits, beyond ASCII), in the same order.
+    scripts: bytearray
     # Each contact's place in ``ids``, by id; made when first needed (_places).
     places: array[int] | None = field(default=None, compare=False, repr=False)
 
@@ -51,6 +53,51 @@ class _Texts:
 def applies(terms: list[Term]) -> bool:
     """True when no word can use the trigram index (each has a spelling under 3)."""
     return bool(terms) and all(any(len(x) < TRIGRAM for x in t.spellings()) for t in terms)
+
+
+# Which scripts beyond ASCII a contact's texts hold, one bit each, so that a word
+# in one script is looked for only in the contacts that have it: "王小" (18 hits
+# among 100,000, the Chinese names last in the name order) read every text,
+# 33 ms; only the contacts with Chinese in them, 10. A word in ASCII is looked
+# for everywhere. A character's script is told by the first byte of its UTF-8
+# form (bytes.translate: ~100 ms for 100,000 contacts where four regular
+# expressions took 320), the same way for the texts and the words, so that a
+# contact without a bit has no character of it.
+LATIN, CYRILLIC, EAST_ASIAN, OTHER = 1, 2, 4, 8
+_SCRIPT_OF_FIRST_BYTE = bytes(
+    LATIN if 0xC2 <= b <= 0xCA  # U+0080-U+02BF: Latin-1, Latin Extended, IPA
+    else CYRILLIC if 0xD0 <= b <= 0xD4  # U+0400-U+053F
+    else EAST_ASIAN if 0xE3 <= b <= 0xED or b >= 0xEF  # U+3000-U+DFFF, U+F000 and up
+    else OTHER  # Greek, Hebrew, Arabic, Indic, punctuation, signs...
+    for b in range(256))
+_NOT_A_FIRST_BYTE = bytes(range(0xC0))  # ASCII, and the bytes that continue a character
+
+
+def scripts_of(*texts: str) -> int:
+    """The script bits of what ``texts`` hold (0: all ASCII)."""
+    text = "".join(texts)
+    if text.isascii():
+        return 0
+    firsts = text.encode("utf-8", "surrogatepass").translate(_SCRIPT_OF_FIRST_BYTE,
+                                                             _NOT_A_FIRST_BYTE)
+    return ((LATIN in firsts) * LATIN | (CYRILLIC in firsts) * CYRILLIC
+            | (EAST_ASIAN in firsts) * EAST_ASIAN | (OTHER in firsts) * OTHER)
+
+
+def _candidates(terms: list[Term]) -> bytes | None:
+    """A bytes.translate table that turns a contact's SCRIPTS bits into 1 if it could
+    hold every term (each term: one of its spellings' scripts all present), else 0;
+    None when every contact could (a term with an all-ASCII spelling)."""
+    needs: list[list[int]] = []
+    for term in terms:
+        spelled = [scripts_of(x) for x in term.spellings()]
+        if 0 in spelled:
+            continue  # this term could be in anyone's text
+        needs.append(spelled)
+    if not needs:
+        return None
+    return bytes(int(all(any(bits & n == n for n in spelled) for spelled in needs))
+                 for bits in range(256))
 
 
 class TextMemory:
@@ -103,17 +150,23 @@ class TextMemory:
         texts = self._current(session, generation)
         if limit is not None:
             return _first_ids(texts, terms, descending, limit)
+        if not terms:
+            return list(texts.ids)
+        ids, names, bodies = texts.ids, texts.names, texts.bodies
+        table = _candidates(terms)
+        if table is not None:  # only the contacts with the words' scripts
+            could = texts.scripts.translate(table)
+            ids, names, bodies = (list(compress(ids, could)), list(compress(names, could)),
+                                  list(compress(bodies, could)))
         in_name: list[bool] | None = None
         found: list[bool] | None = None
         for term in terms:
-            names_t, found_t = _matches(texts, term.spellings())
+            names_t, found_t = _matches(names, bodies, term.spellings())
             in_name = names_t if in_name is None else _both(in_name, names_t)
             found = found_t if found is None else _both(found, found_t)
-        if in_name is None or found is None:
-            return list(texts.ids)
-        first = list(compress(texts.ids, in_name))
-        rest = list(compress(texts.ids, [f and not n for f, n in zip(found, in_name,
-                                                                     strict=True)]))
+        assert in_name is not None and found is not None
+        first = list(compress(ids, in_name))
+        rest = list(compress(ids, [f and not n for f, n in zip(found, in_name, strict=True)]))
         if descending:
             first.reverse()
             rest.reverse()
@@ -154,6 +207,7 @@ def _first_ids(texts: _Texts, terms: list[Term], descending: bool, limit: int) -
     n = len(texts.ids)
     starts = range(n - CHUNK, -CHUNK, -CHUNK) if descending else range(0, n, CHUNK)
     spellings = [t.spellings() for t in terms]
+    table = _candidates(terms)
 
     def slices(start: int) -> slice:
         return slice(max(start, 0), start + CHUNK)
@@ -161,11 +215,19 @@ def _first_ids(texts: _Texts, terms: list[Term], descending: bool, limit: int) -
     def collect(where: list[list[str]], out: list[int], skip: set[int] | None) -> bool:
         for start in starts:
             part = slices(start)
+            ids = texts.ids[part]
+            columns = [texts_of[part] for texts_of in where]
+            if table is not None:  # only the contacts with the words' scripts
+                could = texts.scripts[part].translate(table)
+                if 1 not in could:
+                    continue
+                ids = list(compress(ids, could))
+                columns = [list(compress(column, could)) for column in columns]
             hits = None
             for spelled in spellings:
-                found = _any_in(spelled, [texts_of[part] for texts_of in where])
+                found = _any_in(spelled, columns)
                 hits = found if hits is None else _both(hits, found)
-            ids = list(compress(texts.ids[part], hits or []))
+            ids = list(compress(ids, hits or []))
             if descending:
                 ids.reverse()
             out.extend(i for i in ids if skip is None or i not in skip)
@@ -199,16 +261,17 @@ def _any_in(spellings: tuple[str, ...], columns: list[list[str]]) -> list[bool]:
     return [any(w in a or w in b for w in spellings) for a, b in zip(names, bodies, strict=True)]
 
 
-def _matches(texts: _Texts, spellings: tuple[str, ...]) -> tuple[list[bool], list[bool]]:
+def _matches(names: list[str], bodies: list[str], spellings: tuple[str, ...]
+             ) -> tuple[list[bool], list[bool]]:
     """(in the name, anywhere) for each contact, for one term."""
     if len(spellings) == 1:
         word = spellings[0]
-        in_name = [word in name for name in texts.names]
-        found = [n or word in body for n, body in zip(in_name, texts.bodies, strict=True)]
+        in_name = [word in name for name in names]
+        found = [n or word in body for n, body in zip(in_name, bodies, strict=True)]
     else:
-        in_name = [any(w in name for w in spellings) for name in texts.names]
+        in_name = [any(w in name for w in spellings) for name in names]
         found = [n or any(w in body for w in spellings)
-                 for n, body in zip(in_name, texts.bodies, strict=True)]
+                 for n, body in zip(in_name, bodies, strict=True)]
     return in_name, found
 
 
@@ -225,22 +288,25 @@ def _updated(session: Session, texts: _Texts, now: touched.Mark | None,
             .where(Contact.deleted_at.is_(None), Contact.id.in_(changed)))
     rows = {r[0]: r for r in session.execute(stmt).all()} if changed else {}
     gone = set(positions(texts.ids, changed))
-    ids, names, bodies = texts.ids, texts.names, texts.bodies
+    ids, names, bodies, scripts = texts.ids, texts.names, texts.bodies, texts.scripts
     if gone:  # copies: another thread may be searching the old lists right now
         keep = [i not in gone for i in range(len(ids))]
         ids, names, bodies = (list(compress(ids, keep)), list(compress(names, keep)),
                               list(compress(bodies, keep)))
+        scripts = bytearray(compress(scripts, keep))
     else:
-        ids, names, bodies = list(ids), list(names), list(bodies)
+        ids, names, bodies, scripts = list(ids), list(names), list(bodies), bytearray(scripts)
     for position, cid in placed(session, ids, {cid: r[1] for cid, r in rows.items()}):
+        name, body = rows[cid][2] or "", rows[cid][3] or ""
         ids.insert(position, cid)
-        names.insert(position, rows[cid][2] or "")
-        bodies.insert(position, rows[cid][3] or "")
+        names.insert(position, name)
+        bodies.insert(position, body)
+        scripts.insert(position, scripts_of(name, body))
     count, total = session.execute(
         select(func.count(), func.total(Contact.id)).where(Contact.deleted_at.is_(None))).one()
     if len(ids) != count or sum(ids) != total:
         return None
-    return _Texts(now, ids, names, bodies)
+    return _Texts(now, ids, names, bodies, scripts)
 
 
 def _places(texts: _Texts) -> array[int]:
@@ -269,7 +335,7 @@ def _read(session: Session) -> _Texts:
             ids.append(cid)
             names.append(name or "")
             bodies.append(body or "")
-    return _Texts(mark, ids, names, bodies)
+    return _Texts(mark, ids, names, bodies, bytearray(map(scripts_of, names, bodies)))
 
 
 def remember_texts(db: Any) -> None:
