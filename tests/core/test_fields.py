@@ -617,6 +617,31 @@ def test_sort_by_a_drop_down_follows_the_list_order(db, people):
         assert fields.sort_ids(s, "contact", "stage")[:2] == [people[0], people[1]]
 
 
+@pytest.mark.parametrize("kind, options, values", [
+    (DATE, {}, ["2026-03-01", "2025-01-01", "2027-01-01"]),
+    (NUMBER, {}, ["7", "3", "9"]),
+    (CHOICE, {"options": ["Lead", "Met", "Won"]}, ["Won", "Lead", "Met"]),
+    (MULTI_CHOICE, {"options": ["A", "B", "C"]}, ["C, A", "A", "B"]),
+])
+def test_a_sort_by_a_custom_field_leaves_the_trash_out_and_lists_it_apart(
+        db, people, kind, options, values):
+    from crmdesk.core.contacts.records import trash_contacts
+
+    with db.session() as s:
+        fields.add_field(s, "contact", "Key", kind, **options)
+        for person, value in zip(people, values, strict=True):
+            fields.set_values(s, "contact", person, {"key": value})
+    with db.reading() as s:
+        everyone = fields.sort_ids(s, "contact", "key")
+        assert sorted(everyone) == sorted(people)
+        assert fields.sort_ids(s, "contact", "key", trash=True) == []
+    trash_contacts(db, [everyone[0]])
+    with db.reading() as s:
+        assert fields.sort_ids(s, "contact", "key") == everyone[1:]
+        assert fields.sort_ids(s, "contact", "key", descending=True) == everyone[1:][::-1]
+        assert fields.sort_ids(s, "contact", "key", trash=True) == [everyone[0]]
+
+
 # -- storage and command line ---------------------------------------------------------------
 
 

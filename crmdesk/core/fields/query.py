@@ -280,12 +280,17 @@ def sort_ids(session: Session, entity: str, field_key: str, *, descending: bool 
     name = Contact.sort_key if model is Contact else Company.name_key
     live = model.deleted_at.is_not(None) if trash else model.deleted_at.is_(None)
     owner = _owner(field)
+    trashed: set[int] = set()
     if where is not None:
         member = owner.in_(select(model.id).where(live, where))
     elif trash:
         member = owner.in_(select(model.id).where(model.deleted_at.is_not(None)))
-    else:  # the trash is small: leaving it out is cheaper than looking every record up
-        member = owner.not_in(select(model.id).where(model.deleted_at.is_not(None)))
+    else:
+        # The trash is small (most often empty): its ids are read and left out here,
+        # which costs nothing, where SQLite's NOT IN looked each value's record up in
+        # it (14 ms of a 25 ms read of 95,000 dates, with the trash empty).
+        trashed = set(fetch_ids(session, select(model.id).where(model.deleted_at.is_not(None))))
+        member = true()
     first: list[int] = []
     if field.type == CHOICE:
         options = sorted(field.options, key=lambda o: (o.position, o.id), reverse=descending)
@@ -305,6 +310,8 @@ def sort_ids(session: Session, entity: str, field_key: str, *, descending: bool 
         stmt = select(owner).where(FieldValue.field_id == field.id, typed.is_not(None), member)
         order = (typed.desc(), owner.desc()) if descending else (typed, owner)
         first = fetch_ids(session, stmt.order_by(*order))
+    if trashed:
+        first = list(filterfalse(trashed.__contains__, first))
     seen = set(first)
     if model is Contact and where is None:
         everyone = name_ordered_ids(session, trash=trash)  # remembered between calls
