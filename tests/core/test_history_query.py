@@ -111,6 +111,40 @@ def test_text_finds_entries_by_a_contacts_or_the_companys_name(db, book):
         assert history.history_count(s, HistoryFilter(text="петров")) == 3
 
 
+def test_a_word_in_a_name_is_looked_up_once_per_unit_of_work_but_again_after_a_write(
+        db, book):
+    # The History view's first screenful compiles its filter more than once; whether a
+    # word is in a contact's name is read once per snapshot, and read again once the
+    # unit of work has written (its own write may have put it there).
+    from sqlalchemy import event, update
+
+    from crmdesk.core.storage.models import SearchRow
+
+    p, e = book
+    seen: list[str] = []
+
+    def spy(_conn, _cursor, statement, *_args):
+        if "search_row" in statement and "instr" in statement:
+            seen.append(statement)
+
+    event.listen(db.engine, "before_cursor_execute", spy)
+    try:
+        with db.reading() as s:
+            assert history.history_ids(s, HistoryFilter(text="ив")) == [e[3], e[2], e[1]]
+            assert history.history_ids(s, HistoryFilter(text="ив")) == [e[3], e[2], e[1]]
+            assert history.history_first_ids(s, HistoryFilter(text="ив"), limit=2) in (
+                None, [e[3], e[2]])
+        assert len(seen) == 1
+        with db.session() as s:
+            assert history.history_ids(s, HistoryFilter(text="zq")) == []
+            s.execute(update(SearchRow).where(SearchRow.contact_id == p["ann"])
+                      .values(name_text="zqann adams"))
+            assert history.history_ids(s, HistoryFilter(text="zq")) == [e[5], e[0]]
+            s.rollback()
+    finally:
+        event.remove(db.engine, "before_cursor_execute", spy)
+
+
 def test_the_search_index_syntax_is_only_text(db, book):
     """A word reaches the contacts' full-text index (FTS5) as a quoted phrase, never as its
     query syntax: the lookup language is the only one there is."""

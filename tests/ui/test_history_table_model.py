@@ -195,11 +195,38 @@ def test_the_first_screenful_is_the_whole_lists_first_rows(db, people, monkeypat
     from crmdesk.core.history import listing
 
     monkeypatch.setattr(listing, "FIRST_WINDOW", 300)  # the newest 300 of 1,000
+    monkeypatch.setattr(listing, "WIDEST_WINDOW", 600)
     fill_history(db, 1000, list(people.values()))
     with db.reading() as s:
         first = listing.history_first_ids(s, flt, limit=20)
         whole = listing.history_ids(s, flt)
     assert first is not None and first == whole[:20]
+
+
+@pytest.mark.parametrize("first, widest", [(5, 10), (20, 600), (50, 100), (300, 20_000)])
+def test_the_newest_entries_read_in_two_looks_give_the_whole_lists_first_rows(
+        db, people, monkeypatch, first, widest):
+    """The first look at the newest entries, then one at as many more as the rate of
+    the first says should hold a screenful: whatever the sizes, what comes back is the
+    whole list's first rows (or None: ask the whole list); a filter with a word the
+    trigram index holds always has an answer."""
+    from crmdesk.core.history import listing
+
+    monkeypatch.setattr(listing, "FIRST_WINDOW", first)
+    monkeypatch.setattr(listing, "WIDEST_WINDOW", widest)
+    fill_history(db, 1000, list(people.values()))
+    with db.reading() as s:
+        for flt, indexed in ((HistoryFilter(kinds=["Call"]), False),
+                             (HistoryFilter(text="01"), False),
+                             (HistoryFilter(text="entry 01"), True),
+                             (HistoryFilter(text="entry 009"), True),
+                             (HistoryFilter(text="bulk", kinds=["Meeting"]), True)):
+            whole = listing.history_ids(s, flt)
+            first_rows = listing.history_first_ids(s, flt, limit=20)
+            if first_rows is None:
+                assert not indexed, flt
+            else:
+                assert first_rows == whole[:20], (flt, first, widest)
 
 
 def test_a_word_rare_among_the_newest_is_found_through_the_index(db, people, monkeypatch):
@@ -220,6 +247,7 @@ def test_a_word_rare_among_the_newest_is_found_through_the_index(db, people, mon
         assert listing.history_ids(s, flt) == [newest[-1]]
         # A common word, but the newest 5 entries are fewer than a screenful.
         monkeypatch.setattr(listing, "FIRST_WINDOW", 5)
+        monkeypatch.setattr(listing, "WIDEST_WINDOW", 5)
         common = HistoryFilter(text="bulk entry")
         whole = listing.history_ids(s, common)
         assert len(whole) == 1000

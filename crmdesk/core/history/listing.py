@@ -160,8 +160,10 @@ def history_ids(session: Session, flt: HistoryFilter | None = None, sort_key: st
 
 
 # How many of the newest entries the first screenful of a text or kind filter is
-# looked for in, before the whole history is searched.
-FIRST_WINDOW = 20_000
+# looked for in (each read: ~1.3 us an entry at a million), before the whole
+# history is searched: a few first, then as many more as should hold a screenful
+# at the rate the few matched (half as many again), up to the second figure.
+FIRST_WINDOW, WIDEST_WINDOW = 5_000, 20_000
 
 
 def history_first_ids(session: Session, flt: HistoryFilter | None = None,
@@ -172,12 +174,14 @@ def history_first_ids(session: Session, flt: HistoryFilter | None = None,
 
     Unfiltered, or within a period, the index on ``at`` is walked and stopped after
     ``limit``. A word or a kind over all time would make that walk read every
-    entry when the word is rare, so it is looked for among the newest FIRST_WINDOW
-    entries only: when ``limit`` of them match, they are the first ``limit`` of the
-    whole list too (any other match is older). When fewer do and every match must
-    hold a word the trigram index finds, that index's hits are sorted by date and
-    cut after ``limit`` (a word common only in older entries, "quote 20" at a
-    million entries: ~100 ms, where the whole list takes ~140); else None.
+    entry when the word is rare, so it is looked for among the newest entries
+    only: when ``limit`` of them match, they are the first ``limit`` of the whole
+    list too (any other match is older). First among the newest FIRST_WINDOW;
+    when fewer match, among as many more as should hold a screenful at that rate,
+    up to WIDEST_WINDOW. When every match must hold a word the trigram index
+    finds, and the newest entries hold too few, that index's hits are sorted by
+    date and cut after ``limit`` instead (a word common only in older entries,
+    "quote 20" at a million entries: ~100 ms; a rare one: a few); else None.
     """
     flt = flt or HistoryFilter()
     scope = within(session, flt)
@@ -186,15 +190,28 @@ def history_first_ids(session: Session, flt: HistoryFilter | None = None,
         return history_ids(session, flt, sort_key, descending, limit=limit)
     if sort_key != "at" or not descending:
         return None
-    newest = (select(Interaction.id)
-              .order_by(Interaction.at.desc(), Interaction.id.desc()).limit(FIRST_WINDOW))
-    windowed = Within((*scope.conditions, Interaction.id.in_(newest)), ranged=True,
-                      narrowed=scope.narrowed)
-    ids = find_ids(session, HISTORY, flt.text, strict=False, sort=sort_key,
-                   descending=descending, within=windowed, limit=limit)
+
+    def among_newest(count: int) -> list[int]:
+        newest = (select(Interaction.id)
+                  .order_by(Interaction.at.desc(), Interaction.id.desc()).limit(count))
+        windowed = Within((*scope.conditions, Interaction.id.in_(newest)), ranged=True,
+                          narrowed=scope.narrowed)
+        found: list[int] = find_ids(session, HISTORY, flt.text, strict=False,
+                                    sort=sort_key, descending=descending, within=windowed,
+                                    limit=limit)
+        return found
+
+    ids = among_newest(FIRST_WINDOW)
     if len(ids) >= limit:
         return ids
-    if _needs_an_indexed_word(flt.text):
+    indexed = _needs_an_indexed_word(flt.text)
+    # As many of the newest as should hold a screenful at the rate the few matched.
+    enough = FIRST_WINDOW * limit * 3 // (2 * len(ids)) if ids else None
+    if not indexed or (enough is not None and enough <= WIDEST_WINDOW):
+        ids = among_newest(min(enough or WIDEST_WINDOW, WIDEST_WINDOW))
+        if len(ids) >= limit:
+            return ids
+    if indexed:
         return history_ids(session, flt, sort_key, descending, limit=limit)
     return None
 
