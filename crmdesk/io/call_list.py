@@ -25,10 +25,11 @@ from __future__ import annotations
 import csv
 import os
 import re
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from datetime import UTC, date, datetime
 from decimal import Decimal
+from itertools import islice
 from operator import itemgetter
 from typing import Any
 
@@ -568,8 +569,8 @@ def _text(value: Any) -> str:
 
 
 def _csv_cells(rows: Iterable[Sequence[Any]]) -> list[Sequence[str]]:
-    """The rows as CSV text, made safe (safe_cell), a column at a time: a column of
-    plain text that no formula could start (names, cities) is taken as it is."""
+    """The rows' columns as CSV text, made safe (safe_cell), a column at a time: a
+    column of plain text that no formula could start (names, cities) is taken as it is."""
     rows = list(rows)
     if not rows:
         return []
@@ -586,7 +587,27 @@ def _csv_cells(rows: Iterable[Sequence[Any]]) -> list[Sequence[str]]:
                             for v in column])
         else:
             columns.append([safe_cell(_text(v)) for v in column])
-    return list(zip(*columns, strict=True))
+    return columns
+
+
+def _csv_blocks(head: Sequence[str], columns: list[Sequence[str]], delimiter: str,
+                block: int = 5_000) -> Iterator[str]:
+    """The CSV file's text, exactly as csv.writer (QUOTE_MINIMAL, CRLF) writes it, in
+    blocks of ``block`` lines, made a column at a time: a column with no separator,
+    quote or line break in it (most) is joined as it is, and only the cells of the
+    others that have one are quoted. csv.writer's row-by-row calls took 0.3-0.4 s
+    of a 100,000-row export; this ~0.15."""
+    special = re.compile(f"[{re.escape(delimiter)}\"\r\n]")
+
+    def quoted(column: Sequence[str]) -> Sequence[str]:
+        if special.search("".join(column)) is None:
+            return column
+        return ['"' + v.replace('"', '""') + '"' if special.search(v) else v for v in column]
+
+    yield delimiter.join(quoted(list(head))) + "\r\n"
+    rows = zip(*map(quoted, columns), strict=True)
+    while lines := list(islice(rows, block)):
+        yield "\r\n".join(map(delimiter.join, lines)) + "\r\n"
 
 
 def write_csv(path: str | os.PathLike[str], head: Sequence[str], rows: Iterable[Sequence[Any]],
@@ -599,9 +620,11 @@ def write_csv(path: str | os.PathLike[str], head: Sequence[str], rows: Iterable[
             encoding=encoding, known=", ".join(ENCODINGS)))
     if delimiter not in DELIMITERS:
         raise FileWriteError(_("The separator must be a comma, a semicolon or a tab."))
-    table = _csv_cells(rows)
+    columns = _csv_cells(rows)
+    head = [safe_cell(h) for h in head]
+    count = len(columns[0]) if columns else 0
     if not encoding.startswith("utf-8"):
-        for number, row in enumerate([list(head), *table]):
+        for number, row in enumerate([head, *zip(*columns, strict=True)]):
             for text in row:
                 try:
                     text.encode(encoding)
@@ -613,10 +636,13 @@ def write_csv(path: str | os.PathLike[str], head: Sequence[str], rows: Iterable[
                     ).format(who=who, char=exc.object[exc.start],
                              encoding=ENCODINGS[encoding])) from None
     with atomic_text(path, encoding=encoding, newline="") as stream:
-        writer = csv.writer(stream, delimiter=delimiter, lineterminator="\r\n")
-        writer.writerow([safe_cell(h) for h in head])
-        writer.writerows(table)
-    return len(table)
+        if len(head) > 1 and len(columns) == len(head):
+            stream.writelines(_csv_blocks(head, columns, delimiter))
+        else:  # one column: csv.writer's own way with empty cells ("")
+            writer = csv.writer(stream, delimiter=delimiter, lineterminator="\r\n")
+            writer.writerow(head)
+            writer.writerows(zip(*columns, strict=True))
+    return count
 
 
 def write_xlsx(path: str | os.PathLike[str], head: Sequence[str],

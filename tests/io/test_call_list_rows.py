@@ -5,9 +5,13 @@ of a read by ids."""
 from __future__ import annotations
 
 import random
+import tempfile
+from pathlib import Path
 
 import phonenumbers
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from crmdesk.core.contacts.records import (
     AddressData,
@@ -185,3 +189,31 @@ def test_csv_cells_column_by_column(tmp_path):
     assert read[1][3] == "line\nbreak"
     assert [r[4] for r in read[1:]] == ["2026-11-30 09:15", "", "2026-01-02 03:04"]
     assert write_csv(tmp_path / "empty.csv", ["A"], []) == 0
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.integers(1, 4).flatmap(lambda width: st.tuples(
+    st.lists(st.text(alphabet=',;\t"\n\r x=+-@\x00éЖ王', max_size=6), min_size=width,
+             max_size=width),
+    st.lists(st.lists(st.text(alphabet=',;\t"\n\r x=+-@\x00éЖ王', max_size=6),
+                      min_size=width, max_size=width), max_size=6))),
+    st.sampled_from([",", ";", "\t"]))
+def test_the_csv_text_is_what_the_csv_module_writes(table, delimiter):
+    # The export joins its columns itself (quicker): the very bytes csv.writer gives,
+    # whatever the cells hold: separators, quotes, line breaks, nothing at all.
+    import csv
+    import io
+
+    from crmdesk.io.call_list import _csv_cells, write_csv
+    from crmdesk.io.history_csv import safe_cell
+
+    head, rows = table
+    with tempfile.TemporaryDirectory() as folder:
+        out = Path(folder) / "x.csv"
+        assert write_csv(out, head, rows, delimiter=delimiter, encoding="utf-8") == len(rows)
+        written = out.read_bytes()
+    expected = io.StringIO(newline="")
+    writer = csv.writer(expected, delimiter=delimiter, lineterminator="\r\n")
+    writer.writerow([safe_cell(h) for h in head])
+    writer.writerows(zip(*_csv_cells(rows), strict=True))
+    assert written == expected.getvalue().encode("utf-8")
