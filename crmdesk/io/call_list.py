@@ -67,6 +67,9 @@ TEXT, NUMBER, DAY, MOMENT = "text", "number", "day", "moment"
 _RISKY = frozenset("=@\t\r+-")  # a first character safe_cell looks at
 _FIRST = itemgetter(slice(0, 1))
 _STR = frozenset({str})
+# What phone numbers are written with: a cell of only these, "+" or "-" first or not,
+# is a number to safe_cell (history_csv._NUMBER_OR_PHONE), never a formula.
+_DIALLED = frozenset("0123456789 ().,;/+-")
 _MOMENTS = frozenset({datetime, type(None)})
 _CHUNK = 500
 
@@ -577,10 +580,12 @@ def _csv_cells(rows: Iterable[Sequence[Any]]) -> list[Sequence[str]]:
     columns: list[Sequence[str]] = []
     for column in zip(*rows, strict=True):
         kinds = set(map(type, column))
-        if kinds <= _STR and "\r" not in "".join(column):
+        if kinds <= _STR and "\r" not in (joined := "".join(column)):
             if _RISKY.isdisjoint(map(_FIRST, column)):
                 columns.append(column)  # names, cities: nothing a formula could start
-            else:  # phones: only the cells a formula could start are looked at
+            elif _DIALLED.issuperset(joined):
+                columns.append(column)  # phones as dialled: safe_cell keeps each as it is
+            else:  # only the cells a formula could start are looked at
                 columns.append([safe_cell(v) if v[:1] in _RISKY else v for v in column])
         elif kinds <= _MOMENTS:  # last contact: ISO text, which starts with a digit
             columns.append([v.isoformat(" ", "minutes") if v is not None else ""
