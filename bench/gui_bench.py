@@ -168,7 +168,7 @@ def run(db_path: Path | None = None, contacts: int = CONTACTS,
     figures: dict[str, Any] = {"database": str(path)}
     figures.update(measure_startup(path))
 
-    from PySide6.QtCore import QEventLoop, Qt
+    from PySide6.QtCore import QEventLoop, Qt, QTimer
     from PySide6.QtTest import QTest
 
     from crmdesk.ui.window.main_window import SEARCH_DELAY_MS
@@ -189,15 +189,29 @@ def run(db_path: Path | None = None, contacts: int = CONTACTS,
         answered: list[float] = []
         model.reloaded.connect(lambda: answered.append(time.perf_counter()))
 
+        waiting = QEventLoop()
+        model.reloaded.connect(waiting.quit)
+        poll = QTimer()
+        poll.setInterval(2)
+        poll.timeout.connect(lambda: None if reader().busy() else waiting.quit())
+        deadline = QTimer()
+        deadline.setSingleShot(True)
+        deadline.timeout.connect(waiting.quit)
+
         def first_answer() -> None:
             """Until the list has its first answer (the first screenful, for one or two
-            letters; the rest comes after, not counted), then the repaint."""
-            deadline = time.perf_counter() + 10
-            while not answered and time.perf_counter() < deadline:
-                app.processEvents(QEventLoop.ProcessEventsFlag.AllEvents, 1)
-                if not answered and not reader().busy():
+            letters; the rest comes after, not counted), then the repaint. Waited for
+            in an event loop, as the window waits (not by calling processEvents() in
+            a loop, which takes the GIL from the reader thread a thousand times a
+            second)."""
+            if not answered:
+                poll.start()
+                deadline.start(10_000)
+                waiting.exec()
+                poll.stop()
+                deadline.stop()
+                if not answered:  # the reader is done: its answer is an event away
                     app.processEvents()
-                    break
             table.viewport().repaint()
 
         # Where a keystroke's time goes: the id query (reader thread), applying the
