@@ -34,7 +34,7 @@ from bench import (
     labels_bench,
     search_bench,
 )
-from bench.common import Context, Section, demo_database, machine, render
+from bench.common import Context, Section, demo_database, machine, reference_seconds, render
 
 # In report order; a new benchmark is a module with run(ctx) and a line here.
 SECTIONS: list[Callable[[Context], list[Section]]] = [
@@ -75,11 +75,16 @@ def main(argv: list[str] | None = None) -> int:
         args.result.write_bytes(pickle.dumps(SECTIONS[args.section](ctx)))
         return 0
     sections: list[Section] = []
+    before = reference_seconds()
     for number, run in enumerate(SECTIONS):
         began = time.perf_counter()
         sections += run(ctx) if args.one_process else _in_child(number, run, args)
         print(f"{run.__module__}: {time.perf_counter() - began:.0f} s", file=sys.stderr)
+    after = reference_seconds()
     print(f"crmdesk benchmarks: {machine()}")
+    print(f"machine speed: a fixed Python and SQLite job (bench.common.reference_seconds) "
+          f"took {before:.2f} s before the sections, {after:.2f} s after (lower is faster; "
+          "compare runs by it)")
     print(f"demo file: {ctx.path}")
     if args.quick:
         print("quick: a fifth of the rounds (p95s of ~20 samples), a smoke test; the targets"
