@@ -35,7 +35,7 @@ test: $(TEST_STAMP)
 bench: $(TEST_STAMP)
 	QT_QPA_PLATFORM=offscreen $(BIN)/python -m bench $(BENCH_ARGS)
 
-# The same sections at 10,000 contacts with a fifth of the rounds: about a minute,
+# The same sections at 10,000 contacts with a tenth of the rounds: under a minute,
 # before every submission.
 bench-quick: $(TEST_STAMP)
 	QT_QPA_PLATFORM=offscreen $(BIN)/python -m bench --contacts 10000 --quick $(BENCH_ARGS)

@@ -59,7 +59,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--fresh", action="store_true",
                         help="rebuild the demo database even if a cached one is current")
     parser.add_argument("--quick", action="store_true",
-                        help="a fifth of the rounds: a smoke test (make bench-quick)")
+                        help="a tenth of the rounds: a smoke test (make bench-quick)")
     parser.add_argument("--one-process", action="store_true",
                         help="run every section in this process (quicker to debug)")
     parser.add_argument("--section", type=int, help=argparse.SUPPRESS)
@@ -87,7 +87,7 @@ def main(argv: list[str] | None = None) -> int:
           "compare runs by it)")
     print(f"demo file: {ctx.path}")
     if args.quick:
-        print("quick: a fifth of the rounds (p95s of ~20 samples), a smoke test; the targets"
+        print("quick: a tenth of the rounds (p95s of ~10 samples), a smoke test; the targets"
               " of record are a full run's at 100,000 contacts")
     print()
     print(render(sections))

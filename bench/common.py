@@ -57,15 +57,15 @@ class Section:
     notes: list[str] = field(default_factory=list)
 
 
-# `make bench-quick` (--quick): every measure with a fifth of its rounds, a smoke test
-# of a minute before a submission. Its p95s rest on ~20 samples; the targets of record
+# `make bench-quick` (--quick): every measure with a tenth of its rounds, a smoke test
+# of under a minute before a submission. Its p95s rest on ~10 samples; the targets of record
 # are the full run's at 100,000 contacts.
 QUICK = False
 
 
 def rounds_of(full: int) -> int:
     """How many rounds a measure of ``full`` rounds runs now."""
-    return max(3, full // 5) if QUICK else full
+    return max(3, full // 10) if QUICK else full
 
 
 def settle() -> None:

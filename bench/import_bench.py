@@ -43,6 +43,7 @@ from bench.common import OUT, Section, size, verdict
 IMPORT_TARGET_S = 15.0
 VCARD_TARGET_S = 5.0
 DUPLICATES_TARGET_S = 30.0
+START_S = 1.0  # what an import pays once, whatever its size (below 100,000 rows only)
 ROOT = Path(__file__).resolve().parent.parent
 HEADER = ["First Name", "Last Name", "Company", "Job Title", "Mobile Phone", "E-mail Address",
           "Home City", "Home Country/Region", "Notes"]
@@ -239,15 +240,20 @@ def run_section(rows: int, seed: int = 0) -> list[Section]:
     cards = measure("import", str(vcf_path), str(_fresh(OUT / "import-vcf.crmdesk")))
     twins = measure("duplicates", str(OUT / "import-csv.crmdesk"))
     scale = rows / 100_000
+    # The targets are for 100,000 rows. A smaller run (make bench-quick) scales them,
+    # plus what any import pays once at its start (~0.5-1 s: the modules it loads,
+    # the country names from Babel), nothing beside 15 s but a quarter of 1.5.
+    start = 0.0 if rows >= 100_000 else START_S
+    csv_target, vcard_target = IMPORT_TARGET_S * scale + start, VCARD_TARGET_S * scale + start
     table = [
         [f"floor: sqlite3 executemany + FTS5 trigram ({floor['rows']:,} rows)",
          f"{floor['seconds']:.1f} s", "", f"{floor['peak_mb']:.0f} MB", ""],
         [f"import CSV, search index included ({ours['rows']:,} contacts)",
-         f"{ours['seconds']:.1f} s", f"<= {IMPORT_TARGET_S * scale:.1f} s",
-         f"{ours['peak_mb']:.0f} MB", verdict(ours["seconds"] <= IMPORT_TARGET_S * scale)],
+         f"{ours['seconds']:.1f} s", f"<= {csv_target:.1f} s",
+         f"{ours['peak_mb']:.0f} MB", verdict(ours["seconds"] <= csv_target)],
         [f"import vCards ({cards['rows']:,} contacts)", f"{cards['seconds']:.1f} s",
-         f"<= {VCARD_TARGET_S * scale:.1f} s", f"{cards['peak_mb']:.0f} MB",
-         verdict(cards["seconds"] <= VCARD_TARGET_S * scale)],
+         f"<= {vcard_target:.1f} s", f"{cards['peak_mb']:.0f} MB",
+         verdict(cards["seconds"] <= vcard_target)],
         [f"duplicate scan ({ours['rows']:,} contacts, {twins['rows']:,} pairs)",
          f"{twins['seconds']:.1f} s", f"<= {DUPLICATES_TARGET_S * scale:.1f} s",
          f"{twins['peak_mb']:.0f} MB",

@@ -204,6 +204,11 @@ def section(ctx: Context, glabels_counts: tuple[int, ...] = GLABELS_COUNTS) -> l
             sec.rows.append(["reportlab alone (no layout: the floor)",
                              f"{int(result['labels']):,}", f"{low['seconds']:.2f}", "-", "-",
                              "-", "-"])
+        from bench.common import QUICK
+
+        if QUICK:  # make bench-quick: glabels is a comparison, not a target
+            glabels_counts = ()
+            sec.notes.append("quick: the comparison with glabels-3-batch left out")
         for count in glabels_counts:
             g = _glabels(addresses, count, folder)
             if isinstance(g, str):
