@@ -44,7 +44,7 @@ class _Texts:
     ids: list[int]  # the live contacts, by (sort_key, id): the name order
     names: list[str]  # name_text
     bodies: list[str]  # body_text: everything else
-    # Each contact's scripts (SCRIPTS' bits, beyond ASCII), in the same order.
+    # Each contact's script bits (scripts_of: the scripts beyond ASCII it holds).
     scripts: bytearray
     # Each contact's place in ``ids``, by id; made when first needed (_places).
     places: array[int] | None = field(default=None, compare=False, repr=False)
@@ -85,7 +85,7 @@ def scripts_of(*texts: str) -> int:
 
 
 def _candidates(terms: list[Term]) -> bytes | None:
-    """A bytes.translate table that turns a contact's SCRIPTS bits into 1 if it could
+    """A bytes.translate table that turns a contact's script bits into 1 if it could
     hold every term (each term: one of its spellings' scripts all present), else 0;
     None when every contact could (a term with an all-ASCII spelling)."""
     needs: list[list[int]] = []
