@@ -36,7 +36,7 @@ def raw_rows(session: Session, stmt: Select[*tuple[Any, ...]]) -> Iterator[Any]:
 def fetch_ids(session: Session, stmt: Select[*tuple[Any, ...]]) -> list[int]:
     """The first column of every row (integer ids, never NULL), in the statement's order.
 
-    lookup.listing.fetch_ids does the same but builds a dict to drop duplicates (a
+    lookup.query.fetch_ids does the same but builds a dict to drop duplicates (a
     damaged file); the statements here cannot repeat an id, and at 100,000 ids
     the difference is 10-20 ms of a 100 ms budget.
 
